@@ -1,0 +1,101 @@
+import {diag, type Diagnostic} from '../model/diagnostic.js'
+import type {Domain} from '../model/domain.js'
+import type {ReadResult, SourceFormat} from '../model/read-result.js'
+import {detectFormat} from '../formats/detect.js'
+import {readLibvirtXml} from '../formats/libvirt/read.js'
+import {applyLibvirtDefaults} from '../formats/libvirt/defaults.js'
+import {writeLibvirtXml} from '../formats/libvirt/write.js'
+import {targetFor, type LibvirtTarget} from '../formats/libvirt/target.js'
+import {readSxp} from '../formats/sxp/read.js'
+import {readXl} from '../formats/xl/read.js'
+import {writeXl} from '../formats/xl/write.js'
+import {readXm} from '../formats/xm/read.js'
+import {writeXm} from '../formats/xm/write.js'
+
+export type TargetFormat = 'libvirt' | 'xl' | 'xm'
+
+export interface ConvertOptions {
+  /** Shown in diagnostics. */
+  readonly file?: string
+  /** Base name used by format detection to skip non-configs (xend-config.sxp, xl.conf…). */
+  readonly baseName?: string
+  readonly from?: 'auto' | SourceFormat
+  readonly to?: TargetFormat
+  readonly target?: LibvirtTarget
+}
+
+export interface ConvertedDomain {
+  readonly name: string
+  readonly uuid?: string
+  /** The converted text (XML or native config); absent when this domain failed. */
+  readonly output?: string
+  readonly domain: Domain
+  readonly diagnostics: Diagnostic[]
+}
+
+export interface ConvertResult {
+  readonly file?: string
+  /** Undefined when the input was skipped before any reader ran. */
+  readonly format?: SourceFormat
+  readonly domains: ConvertedDomain[]
+  readonly skipped: {readonly name?: string; readonly reason: string}[]
+  /** File-level diagnostics; an error here means nothing could be converted. */
+  readonly diagnostics: Diagnostic[]
+  /** The reader's full result (raw config, SXP tree) for checks. */
+  readonly read?: ReadResult
+}
+
+const READERS = {sxp: readSxp, xm: readXm, xl: readXl, libvirt: readLibvirtXml} as const
+
+/** Read a config text in any supported format (detected when `from` is auto). */
+export function readConfig(text: string, opts: Pick<ConvertOptions, 'file' | 'baseName' | 'from'> = {}): ReadResult | {skip: string} {
+  let format: SourceFormat
+  if (opts.from === undefined || opts.from === 'auto') {
+    const d = detectFormat(text, opts.baseName)
+    if ('skip' in d) return {skip: d.skip}
+    format = d.format
+  } else {
+    format = opts.from
+  }
+  return READERS[format](text, opts.file !== undefined ? {file: opts.file} : {})
+}
+
+/** Convert one config text: read → model → (libvirt defaults) → write. Pure: no I/O. */
+export function convertText(text: string, opts: ConvertOptions = {}): ConvertResult {
+  const file = opts.file
+  const read = readConfig(text, opts)
+  if ('skip' in read) return {...(file !== undefined ? {file} : {}), domains: [], skipped: [{reason: read.skip}], diagnostics: []}
+  const to = opts.to ?? 'libvirt'
+  const target = opts.target ?? targetFor('9.0.0')
+  const domains: ConvertedDomain[] = read.domains.map(({domain, diagnostics}) => {
+    const ds = [...diagnostics]
+    let output: string | undefined
+    try {
+      if (to === 'libvirt') {
+        output = writeLibvirtXml(applyLibvirtDefaults(domain, target), target)
+      } else {
+        const w = to === 'xl' ? writeXl(domain) : writeXm(domain)
+        ds.push(...w.diagnostics)
+        if (!w.diagnostics.some((d) => d.severity === 'error')) output = w.text
+      }
+    } catch (error) {
+      // A writer bug must not take the other files down: report it located at the file.
+      ds.push(diag('INTERNAL', 'error', `could not write ${to}: ${(error as Error).message}`, file !== undefined ? {file} : undefined))
+    }
+    return {
+      name: domain.name,
+      ...(domain.uuid !== undefined ? {uuid: domain.uuid} : {}),
+      ...(output !== undefined ? {output} : {}),
+      domain,
+      diagnostics: ds,
+    }
+  })
+  return {
+    ...(file !== undefined ? {file} : {}),
+    format: read.format,
+    domains,
+    skipped: read.skipped,
+    diagnostics: read.diagnostics,
+    read,
+  }
+}

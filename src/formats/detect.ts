@@ -1,0 +1,66 @@
+import type {SourceFormat} from '../model/read-result.js'
+
+export type Detection =
+  | {readonly format: SourceFormat; readonly reason: string}
+  | {readonly skip: string}
+
+/** Files in /etc/xen that are never domain configs (xen-formats.md §1). */
+const NOT_CONFIG_NAMES: readonly RegExp[] = [
+  /^xend-config.*\.sxp$/,
+  /^xend-pci-(quirks|permissive)\.sxp$/,
+  /^xl\.conf$/,
+  /^xm-config\.xml$/,
+  /^cpupool$/,
+  /^(xm|xl)example/,
+  /\.example$/,
+  /(~|\.bak|\.orig|\.rpmnew|\.rpmsave|\.dpkg-(old|new|dist)|\.swp)$/,
+  /^README/,
+]
+
+/** Is this file name one that /etc/xen holds but that is not a domain config? */
+export function isNonConfigName(baseName: string): string | undefined {
+  for (const re of NOT_CONFIG_NAMES) if (re.test(baseName)) return `${baseName} is not a domain config`
+  return undefined
+}
+
+const XL_ONLY_KEYS = /^\s*(type|bios|usbctrl|usbdev|channel|vnuma|max_event_channels|max_grant_frames|spice\w*|device_model_args|cmdline|acpi_firmware|nestedhvm|vkb|p9|dtdev|rdm)\s*(=|\+=)/m
+const XL_DISK_SPEC = /(^|[,"'\s])(vdev|target|format|access|backendtype|devtype)=/
+const PYTHON_SIGNS = /^\s*(import\s|from\s+\S+\s+import\s|if\s|for\s|while\s|def\s|try\s*:|else\s*:|elif\s)/m
+
+/**
+ * Guess the format of a config text. Like xen2libvirt's detector (first significant line:
+ * `<domain` → XML, `(domain` → SXP, `=` → native) but content-aware: an indented first line,
+ * `(vm` roots and xl-only syntax are recognised, and xend's daemon config is skipped.
+ */
+export function detectFormat(text: string, baseName?: string): Detection {
+  if (baseName !== undefined) {
+    const skip = isNonConfigName(baseName)
+    if (skip) return {skip}
+  }
+  if (text.includes('\u0000')) return {skip: 'binary file (NUL bytes)'}
+  const body = text.replace(/^\uFEFF/, '')
+  const first = firstSignificant(body)
+  if (first === undefined) return {skip: 'empty file'}
+  if (first.startsWith('<')) {
+    if (/^<domain[\s>]/.test(first) || /^<\?xml/.test(first)) return {format: 'libvirt', reason: 'starts with <domain'}
+    return {skip: 'XML that is not a libvirt domain'}
+  }
+  if (first.startsWith('(')) {
+    if (/^\(\s*(domain|vm)(\s|\)|$)/.test(first)) return {format: 'sxp', reason: 'starts with (domain'}
+    if (/^\(\s*xend-/.test(first) || /^\(\s*\(/.test(first)) return {skip: 'xend daemon configuration, not a domain'}
+    return {skip: `SXP that is not a domain (${first.slice(0, 30)})`}
+  }
+  if (!/^[A-Za-z_][\w.]*\s*(\+?=)/m.test(body) && !PYTHON_SIGNS.test(body)) return {skip: 'no key = value assignments'}
+  if (PYTHON_SIGNS.test(body)) return {format: 'xm', reason: 'contains Python statements'}
+  if (XL_ONLY_KEYS.test(body) || XL_DISK_SPEC.test(body)) return {format: 'xl', reason: 'uses xl-only keys or disk syntax'}
+  return {format: 'xm', reason: 'key = value config without xl-only syntax'}
+}
+
+function firstSignificant(text: string): string | undefined {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    return line
+  }
+  return undefined
+}

@@ -1,0 +1,53 @@
+import type {Location} from './domain.js'
+
+export type Severity = 'error' | 'warning' | 'info'
+
+/**
+ * A located message about an input. Bad input is data, not an exception: parsers return
+ * diagnostics and keep going where they can.
+ *
+ * `code` is either a parser code (`SYNTAX`, `MISSING-KEY`, `BAD-VALUE`, `UNSUPPORTED`, `IO`,
+ * `NOT-A-CONFIG`) or, for conversion losses and compatibility findings, the stable rule id of
+ * `checklist.md` (`PY-IMPORT`, `DISK-SHARED`, `PVSCSI`, …) so that `check` can surface it.
+ */
+export interface Diagnostic {
+  readonly code: string
+  readonly severity: Severity
+  /** One line, no stack. */
+  readonly message: string
+  readonly file?: string
+  /** 1-based; absent when the problem is not tied to a place (e.g. a missing key). */
+  readonly line?: number
+  readonly column?: number
+  /** Config key or SXP path the message is about. */
+  readonly path?: string
+  readonly hint?: string
+}
+
+export function diag(
+  code: string,
+  severity: Severity,
+  message: string,
+  at?: Partial<Location> & {file?: string},
+  hint?: string,
+): Diagnostic {
+  const d: {-readonly [K in keyof Diagnostic]: Diagnostic[K]} = {code, severity, message}
+  if (at?.file !== undefined) d.file = at.file
+  if (at?.line !== undefined) d.line = at.line
+  if (at?.column !== undefined) d.column = at.column
+  if (at?.path !== undefined) d.path = at.path
+  if (hint !== undefined) d.hint = hint
+  return d
+}
+
+/** `file:line:col: message` as compilers print it (parts that are unknown are left out). */
+export function formatDiagnostic(d: Diagnostic, fallbackFile?: string): string {
+  const file = d.file ?? fallbackFile
+  const place = [file, d.line, d.line !== undefined ? d.column : undefined].filter((p) => p !== undefined).join(':')
+  const sev = d.severity === 'error' ? 'error' : d.severity
+  return `${place ? `${place}: ` : ''}${sev}: ${d.message}${d.code ? ` [${d.code}]` : ''}`
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error')
+}
