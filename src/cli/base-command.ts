@@ -1,0 +1,33 @@
+import {Command, Errors} from '@oclif/core'
+import {EXIT} from './exit-codes.js'
+
+/**
+ * Base of every xenlift command. The one place where errors become exit codes:
+ * - oclif's flag/argument parse errors are usage errors: exit 2;
+ * - in `--json` mode oclif's `catch()` uses `err.exitCode ?? 1` and loses the code a CLIError
+ *   keeps in `err.oclif.exit` (stack-notes §1.3): copy it over so `--json` exits like text mode.
+ * Commands set `process.exitCode` for "ran, but some inputs failed" (1) instead of throwing, so
+ * their JSON result is still printed.
+ */
+export abstract class BaseCommand extends Command {
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    if (isParseError(err)) {
+      err.oclif = {...err.oclif, exit: EXIT.usage}
+      err.exitCode = EXIT.usage
+    } else if (err.exitCode === undefined && typeof err.oclif?.exit === 'number') {
+      err.exitCode = err.oclif.exit
+    }
+    return super.catch(err)
+  }
+
+  /** Exit with a usage error (2), printed as `Error: message`. */
+  protected usageError(message: string): never {
+    this.error(message, {exit: EXIT.usage})
+  }
+}
+
+function isParseError(err: unknown): boolean {
+  if (err instanceof Errors.CLIParseError) return true
+  const name = (err as {constructor?: {name?: string}})?.constructor?.name ?? ''
+  return /^(FailedFlagValidation|RequiredArgs|UnexpectedArgs|NonExistentFlags|FlagInvalidOption|ArgInvalidOption|CLIParseError)Error$/.test(name)
+}
