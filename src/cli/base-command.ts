@@ -1,4 +1,4 @@
-import {Command, Errors} from '@oclif/core'
+import {Command} from '@oclif/core'
 import {EXIT} from './exit-codes.js'
 
 /**
@@ -27,7 +27,6 @@ export abstract class BaseCommand extends Command {
 }
 
 function isParseError(err: unknown): boolean {
-  if (err instanceof Errors.CLIParseError) return true
   const name = (err as {constructor?: {name?: string}})?.constructor?.name ?? ''
-  return /^(FailedFlagValidation|RequiredArgs|UnexpectedArgs|NonExistentFlags|FlagInvalidOption|ArgInvalidOption|CLIParseError)Error$/.test(name)
+  return /^(FailedFlagValidation|RequiredArgs|UnexpectedArgs|NonExistentFlags|FlagInvalidOption|ArgInvalidOption|ViolatedFlagConstraint|InvalidArgsSpec|CLIParse)Error$/.test(name)
 }
