@@ -1,0 +1,168 @@
+import {mkdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
+import {basename, join} from 'node:path'
+import {diag, type Diagnostic} from '../model/diagnostic.js'
+import type {SourceFormat} from '../model/read-result.js'
+import type {LibvirtTarget} from '../formats/libvirt/target.js'
+import {convertText, type TargetFormat} from './convert.js'
+import {collectInputs, ioMessage, MAX_CONFIG_BYTES} from './inputs.js'
+import type {XmlValidator} from './validate.js'
+
+export interface RunConvertOptions {
+  readonly paths: readonly string[]
+  readonly recursive: boolean
+  readonly from: 'auto' | SourceFormat
+  readonly to: TargetFormat
+  readonly target: LibvirtTarget
+  /** Write one file per domain here instead of printing. */
+  readonly outputDir?: string
+  readonly force: boolean
+  /** Treat warnings (settings lost or changed in conversion) as failures. */
+  readonly strict: boolean
+  readonly validator?: XmlValidator
+}
+
+/** One converted (or failed, or skipped) domain: the `--json` contract of `convert`. */
+export interface ConvertRecord {
+  readonly source: string
+  readonly format?: SourceFormat
+  readonly name?: string
+  readonly uuid?: string
+  /** The libvirt XML (absent on failure or when converting to a native format). */
+  readonly xml?: string
+  /** The xl/xm config text (native targets). */
+  readonly cfg?: string
+  /** Where the output was written (`-o`). */
+  readonly written?: string
+  /** Why this input was passed over (Domain-0, not a config). */
+  readonly skipped?: string
+  readonly diagnostics: Diagnostic[]
+  readonly ok: boolean
+}
+
+export interface RunConvertResult {
+  readonly records: ConvertRecord[]
+  /** Inputs or domains that failed. */
+  readonly failed: number
+  /** Paths passed over during a directory walk. */
+  readonly walkSkipped: {readonly path: string; readonly reason: string}[]
+}
+
+/** `xenlift convert`: collect inputs, convert each (one bad file never stops the others), write/validate. */
+export async function runConvert(opts: RunConvertOptions): Promise<RunConvertResult> {
+  const collected = await collectInputs(opts.paths, opts.recursive)
+  const records: ConvertRecord[] = collected.errors.map((e) => ({
+    source: e.path,
+    diagnostics: [diag('IO', 'error', `cannot read: ${e.message}`, {file: e.path})],
+    ok: false,
+  }))
+  const usedOutputs = new Set<string>()
+  for (const input of collected.files) {
+    for (const rec of await convertFile(input.path, input.explicit, opts)) {
+      records.push(opts.outputDir !== undefined && rec.ok ? await writeOutput(rec, opts, usedOutputs) : rec)
+    }
+  }
+  return {records, failed: records.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
+}
+
+async function convertFile(path: string, explicit: boolean, opts: RunConvertOptions): Promise<ConvertRecord[]> {
+  let text: string
+  const pre: Diagnostic[] = []
+  try {
+    const st = await stat(path)
+    if (st.size > MAX_CONFIG_BYTES) {
+      return [{source: path, diagnostics: [diag('IO', 'error', `file is ${st.size} bytes, larger than any config (${MAX_CONFIG_BYTES})`, {file: path})], ok: false}]
+    }
+    const bytes = await readFile(path)
+    text = decode(bytes, path, pre)
+  } catch (error) {
+    return [{source: path, diagnostics: [diag('IO', 'error', `cannot read: ${ioMessage(error)}`, {file: path})], ok: false}]
+  }
+  const result = convertText(text, {file: path, baseName: basename(path), from: opts.from, to: opts.to, target: opts.target})
+  const fileDiags = [...pre, ...result.diagnostics]
+  const records: ConvertRecord[] = []
+  for (const s of result.skipped) {
+    // A file the user named that is not a config is an error; a walk just passes it over.
+    const isFileSkip = s.name === undefined
+    const failedSkip = explicit && isFileSkip
+    records.push({
+      source: path,
+      ...(result.format !== undefined ? {format: result.format} : {}),
+      ...(s.name !== undefined ? {name: s.name} : {}),
+      skipped: s.reason,
+      diagnostics: failedSkip ? [diag('NOT-A-CONFIG', 'error', `not a domain config: ${s.reason}`, {file: path})] : [],
+      ok: !failedSkip,
+    })
+  }
+  if (result.domains.length === 0 && result.skipped.length === 0) {
+    const ds = fileDiags.some((d) => d.severity === 'error') ? fileDiags : [...fileDiags, diag('NO-DOMAIN', 'error', 'no domain found in this file', {file: path})]
+    records.push({source: path, ...(result.format !== undefined ? {format: result.format} : {}), diagnostics: ds, ok: false})
+    return records
+  }
+  for (const [i, d] of result.domains.entries()) {
+    // File-level diagnostics (Python code, syntax errors that were recovered from) go with the first domain.
+    const ds = i === 0 ? [...fileDiags, ...d.diagnostics] : [...d.diagnostics]
+    let ok = d.output !== undefined && !ds.some((x) => x.severity === 'error')
+    if (ok && opts.to === 'libvirt' && opts.validator && d.output !== undefined) {
+      const v = await opts.validator(d.output, path)
+      if (v) {
+        ds.push(v)
+        ok = false
+      }
+    }
+    if (ok && opts.strict && ds.some((x) => x.severity === 'warning')) {
+      ds.push(diag('STRICT', 'error', '--strict: a warning above means the conversion lost or changed something', {file: path}))
+      ok = false
+    }
+    records.push({
+      source: path,
+      ...(result.format !== undefined ? {format: result.format} : {}),
+      name: d.name,
+      ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
+      ...(d.output !== undefined && ok ? (opts.to === 'libvirt' ? {xml: d.output} : {cfg: d.output}) : {}),
+      diagnostics: ds,
+      ok,
+    })
+  }
+  return records
+}
+
+/** UTF-8 when it is; otherwise Latin-1 (old dom0s were often not UTF-8) with a warning. */
+function decode(bytes: Buffer, path: string, out: Diagnostic[]): string {
+  try {
+    return new TextDecoder('utf-8', {fatal: true}).decode(bytes)
+  } catch {
+    out.push(diag('ENCODING', 'warning', 'not valid UTF-8; read as Latin-1', {file: path}))
+    return bytes.toString('latin1')
+  }
+}
+
+const EXTENSION: Record<TargetFormat, string> = {libvirt: '.xml', xl: '.cfg', xm: '.xm'}
+
+async function writeOutput(rec: ConvertRecord, opts: RunConvertOptions, used: Set<string>): Promise<ConvertRecord> {
+  const text = rec.xml ?? rec.cfg
+  if (text === undefined || rec.name === undefined || opts.outputDir === undefined) return rec
+  const file = join(opts.outputDir, safeFileName(rec.name) + EXTENSION[opts.to])
+  const fail = (message: string): ConvertRecord => ({...rec, diagnostics: [...rec.diagnostics, diag('OUTPUT', 'error', message, {file: rec.source})], ok: false})
+  if (used.has(file)) return fail(`${file}: another domain of this run has the same name; not overwritten`)
+  used.add(file)
+  try {
+    await mkdir(opts.outputDir, {recursive: true})
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    )
+    if (exists && !opts.force) return fail(`${file} exists; not overwritten (use --force)`)
+    const tmp = `${file}.tmp-${process.pid}`
+    await writeFile(tmp, text, {flush: true})
+    await rename(tmp, file)
+  } catch (error) {
+    return fail(`cannot write ${file}: ${ioMessage(error)}`)
+  }
+  return {...rec, written: file}
+}
+
+/** A domain name as a file name: `/` and NUL cannot appear in one; leading dots would hide it. */
+export function safeFileName(name: string): string {
+  const s = name.replace(/[/\u0000]/g, '_').replace(/^\.+/, '_')
+  return s === '' ? '_unnamed' : s
+}
