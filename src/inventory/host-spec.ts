@@ -1,0 +1,42 @@
+import type {Diagnostic} from '../model/diagnostic.js'
+
+/**
+ * One host to work on, as an inventory names it. `name` is the inventory name (what `--limit`
+ * and reports use); `hostname`/`port`/`user` are how to reach it (Ansible's `ansible_host`,
+ * `ansible_port`, `ansible_user`); absent parts come from ~/.ssh/config later.
+ */
+export interface HostSpec {
+  readonly name: string
+  readonly hostname: string
+  readonly port?: number
+  readonly user?: string
+  /** Groups the host belongs to, directly or through `[group:children]`, sorted; always has `all`. */
+  readonly groups: readonly string[]
+  /** Variables after group vars and host vars were merged (host wins, child group over parent). */
+  readonly vars: Readonly<Record<string, string>>
+  /** Where the host was declared (first mention). */
+  readonly source?: {readonly file?: string; readonly line: number}
+}
+
+export interface Inventory {
+  readonly hosts: HostSpec[]
+  /** Group name → member host names (transitively through children), sorted. */
+  readonly groups: Readonly<Record<string, readonly string[]>>
+  /** Located problems; any error means the inventory must not be used. */
+  readonly diagnostics: Diagnostic[]
+}
+
+const HOST_RE = /^(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_][A-Za-z0-9._-]*)(?::(\d+))?$/
+
+/**
+ * Parse `[user@]host[:port]` (IPv6 in brackets: `[::1]:2222`), the form ssh and a plain host
+ * list use. Undefined when it is not one.
+ */
+export function parseHostAddress(text: string): {hostname: string; port?: number; user?: string} | undefined {
+  const m = HOST_RE.exec(text.trim())
+  if (!m) return undefined
+  const host = (m[2] as string).replace(/^\[(.*)\]$/, '$1')
+  const port = m[3] !== undefined ? Number(m[3]) : undefined
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined
+  return {hostname: host, ...(port !== undefined ? {port} : {}), ...(m[1] !== undefined ? {user: m[1]} : {})}
+}
