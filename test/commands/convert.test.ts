@@ -1,0 +1,116 @@
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {XMLParser} from 'fast-xml-parser'
+import {describe, expect, it} from 'vitest'
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+
+const DEMO = join(REPO_ROOT, 'fixtures/demo-host')
+const MAIL01 = join(DEMO, 'etc/xen/mail01')
+const WEB01 = join(DEMO, 'var/lib/xend/domains/6f1c3a52-0b7e-4d8e-9a51-2c0e8f4b7d10/config.sxp')
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'xenlift-convert-'))
+}
+
+const parseXml = (xml: string) => new XMLParser({ignoreAttributes: false}).parse(xml) as {domain: {name: string; uuid: string}}
+
+describe('xenlift convert', () => {
+  it('prints the XML alone on stdout for one input', async () => {
+    const r = await runCli(['convert', '--libvirt-version', '9.0.0', MAIL01])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout.startsWith("<domain type='xen'>")).toBe(true)
+    const dom = parseXml(r.stdout).domain
+    expect(dom.name).toBe('mail01')
+    expect(dom.uuid).toBe('4b2a9c1e-7d3f-4e6a-8b5c-0f1e2d3c4b5a')
+  })
+
+  it('reads xend SXP (config.sxp) too', async () => {
+    const r = await runCli(['convert', '--libvirt-version', '9.0.0', WEB01])
+    expect(r.code, r.stderr).toBe(0)
+    expect(parseXml(r.stdout).domain.name).toBe('web01')
+  })
+
+  it('refuses several inputs without -o or --json (usage error, exit 2)', async () => {
+    const r = await runCli(['convert', MAIL01, WEB01])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/-o\/--output/)
+    expect(r.stdout).toBe('')
+  })
+
+  it('rejects a malformed --libvirt-version with exit 2', async () => {
+    const r = await runCli(['convert', '--libvirt-version', 'nine', MAIL01])
+    expect(r.code).toBe(2)
+  })
+
+  it('reports a bad file as path:line:col on stderr, exits 1, and still converts the others', async () => {
+    const dir = tmp()
+    const bad = join(dir, 'broken.sxp')
+    writeFileSync(bad, '(domain\n  (name broken)\n  (memory 256\n')
+    const out = join(dir, 'out')
+    const r = await runCli(['convert', '--libvirt-version', '9.0.0', '-o', out, bad, MAIL01])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: `))
+    expect(readdirSync(out)).toEqual(['mail01.xml'])
+  })
+
+  it('writes one <name>.xml per domain with -o and never overwrites without --force', async () => {
+    const out = join(tmp(), 'xml')
+    const first = await runCli(['convert', '--libvirt-version', '9.0.0', '-o', out, MAIL01, WEB01])
+    expect(first.code, first.stderr).toBe(0)
+    expect(readdirSync(out).sort()).toEqual(['mail01.xml', 'web01.xml'])
+    writeFileSync(join(out, 'mail01.xml'), 'precious hand edits')
+    const again = await runCli(['convert', '--libvirt-version', '9.0.0', '-o', out, MAIL01])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/exists; not overwritten \(use --force\)/)
+    expect(readFileSync(join(out, 'mail01.xml'), 'utf8')).toBe('precious hand edits')
+    const forced = await runCli(['convert', '--libvirt-version', '9.0.0', '-o', out, '--force', MAIL01])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(readFileSync(join(out, 'mail01.xml'), 'utf8')).toMatch(/<name>mail01<\/name>/)
+  })
+
+  it('--json prints one array with source, format, name, uuid, xml and diagnostics, keeping exit 1 on failure', async () => {
+    const dir = tmp()
+    const bad = join(dir, 'bad.cfg')
+    writeFileSync(bad, 'name = "bad"\nmemory = [1, 2\n')
+    const r = await runCli(['convert', '--json', '--libvirt-version', '9.0.0', MAIL01, bad])
+    expect(r.code).toBe(1)
+    const arr = JSON.parse(r.stdout) as {source: string; format: string; name?: string; uuid?: string; xml?: string; diagnostics: {code: string; severity: string; message: string; line?: number; column?: number}[]}[]
+    expect(arr).toHaveLength(2)
+    const ok = arr.find((e) => e.source === MAIL01)!
+    expect(ok).toMatchObject({format: 'xm', name: 'mail01', uuid: '4b2a9c1e-7d3f-4e6a-8b5c-0f1e2d3c4b5a'})
+    expect(ok.xml).toMatch(/^<domain type='xen'>/)
+    const failed = arr.find((e) => e.source === bad)!
+    expect(failed.xml).toBeUndefined()
+    const err = failed.diagnostics.find((d) => d.severity === 'error')!
+    expect(err.line).toBeGreaterThanOrEqual(2)
+    expect(err.column).toBeGreaterThanOrEqual(1)
+  })
+
+  it('walks a whole old dom0 tree with -r: configs converted, non-configs skipped', async () => {
+    const out = join(tmp(), 'demo')
+    const r = await runCli(['convert', '-r', '--libvirt-version', '9.0.0', '-o', out, DEMO])
+    const written = readdirSync(out).sort()
+    // xend-managed domains and /etc/xen configs; never xend-config.sxp, xl.conf, backups or auto/ links
+    expect(written).toEqual(expect.arrayContaining(['web01.xml', 'backup01.xml', 'mail01.xml', 'db01.xml']))
+    expect(written.some((f) => /xend|xl\.conf|bak/.test(f))).toBe(false)
+    // old-web01 has the same name as the managed web01: it must not overwrite it
+    expect(r.stderr).toMatch(/web01\.xml: another domain of this run has the same name/)
+    // build-farm is Python: located PY-* findings on stderr
+    expect(r.stderr).toMatch(/build-farm:2:1: \w+: .*\[PY-IMPORT\]/)
+    expect(r.code).toBe(1)
+  })
+
+  it('--validate runs virt-xml-validate on each result', async () => {
+    if (!existsSync('/usr/bin/virt-xml-validate')) return
+    const r = await runCli(['convert', '--validate', '--libvirt-version', '9.0.0', MAIL01])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).not.toMatch(/VALIDATE/)
+  })
+
+  it('converts to xl with --to xl', async () => {
+    const r = await runCli(['convert', '--to', 'xl', MAIL01])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^name = "mail01"$/m)
+  })
+})
