@@ -114,3 +114,14 @@ describe('xenlift convert', () => {
     expect(r.stdout).toMatch(/^name = "mail01"$/m)
   })
 })
+
+describe('convert start-up fast path', () => {
+  it('knows exactly the flags of the oclif command', async () => {
+    const {default: Convert} = await import('../../src/commands/convert.js')
+    const {FAST_CONVERT_FLAGS} = await import('../../src/cli/fast-convert.js')
+    const oclif = Object.entries(Convert.flags).map(([name, f]) => [name, f.type, f.char ?? null])
+    const fast = Object.entries(FAST_CONVERT_FLAGS).map(([name, f]) => [name, f.type === 'string' ? 'option' : f.type, 'short' in f ? f.short : null])
+    // oclif reports string flags as type 'option'
+    expect(fast).toEqual(oclif)
+  })
+})

@@ -1,0 +1,64 @@
+import {parseArgs} from 'node:util'
+import {type ConvertFlags, convertUsageProblem, executeConvert} from '../convert/convert-cli.js'
+
+/**
+ * Start-up fast path for `xenlift convert`. Importing @oclif/core alone costs ~60 ms on this
+ * machine, more than the whole start-up budget (2.5x `node -e 0`), and `convert` is what runbooks
+ * call once per file. So `bin/run.js` tries this first: a plain `node:util` parse of the same
+ * flags, then the same `executeConvert` the oclif command runs. Anything it does not handle
+ * itself (help, --json, unknown flags, usage errors) returns undefined BEFORE any output, and
+ * oclif then runs the command and gives its canonical messages.
+ */
+export const FAST_CONVERT_FLAGS = {
+  from: {type: 'string'},
+  to: {type: 'string'},
+  'libvirt-version': {type: 'string'},
+  recursive: {type: 'boolean', short: 'r'},
+  output: {type: 'string', short: 'o'},
+  force: {type: 'boolean'},
+  validate: {type: 'boolean'},
+  strict: {type: 'boolean'},
+} as const
+
+const FROM = ['auto', 'sxp', 'xm', 'xl', 'libvirt'] as const
+const TO = ['libvirt', 'xl', 'xm'] as const
+
+function oneOf<T extends string>(value: string | undefined, options: readonly T[], fallback: T): T | undefined {
+  if (value === undefined) return fallback
+  return (options as readonly string[]).includes(value) ? (value as T) : undefined
+}
+
+/** The exit code when handled; undefined when oclif must handle this call. */
+export async function fastConvert(argv: readonly string[]): Promise<number | undefined> {
+  let parsed
+  try {
+    parsed = parseArgs({args: [...argv], options: FAST_CONVERT_FLAGS, allowPositionals: true, strict: true})
+  } catch {
+    return undefined
+  }
+  const v = parsed.values
+  const from = oneOf(v.from, FROM, 'auto')
+  const to = oneOf(v.to, TO, 'libvirt')
+  if (from === undefined || to === undefined) return undefined
+  const flags: ConvertFlags = {
+    from,
+    to,
+    recursive: v.recursive ?? false,
+    force: v.force ?? false,
+    validate: v.validate ?? false,
+    strict: v.strict ?? false,
+    ...(v['libvirt-version'] !== undefined ? {'libvirt-version': v['libvirt-version']} : {}),
+    ...(v.output !== undefined ? {output: v.output} : {}),
+  }
+  if (convertUsageProblem(parsed.positionals, flags, false) !== undefined) return undefined
+  const outcome = await executeConvert(parsed.positionals, flags, {
+    json: false,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  })
+  if (outcome.usage) {
+    process.stderr.write(`Error: ${outcome.usage}\n`)
+    return 2
+  }
+  return outcome.exitCode
+}

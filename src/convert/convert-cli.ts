@@ -1,0 +1,87 @@
+import {formatDiagnostic} from '../model/diagnostic.js'
+import {parseVersion, targetFor} from '../formats/libvirt/target.js'
+import type {SourceFormat} from '../model/read-result.js'
+import type {TargetFormat} from './convert.js'
+import {defaultLibvirtVersion} from './libvirt-version.js'
+import {type ConvertRecord, runConvert} from './run-convert.js'
+import {findVirtXmlValidate, virtXmlValidator} from './validate.js'
+
+/** The flags of `xenlift convert`, parsed: shared by the oclif command and the fast start-up path. */
+export interface ConvertFlags {
+  readonly from: 'auto' | SourceFormat
+  readonly to: TargetFormat
+  readonly 'libvirt-version'?: string
+  readonly recursive: boolean
+  readonly output?: string
+  readonly force: boolean
+  readonly validate: boolean
+  readonly strict: boolean
+}
+
+export interface ConvertIo {
+  readonly json: boolean
+  stdout(text: string): void
+  stderr(text: string): void
+}
+
+export interface ConvertOutcome {
+  readonly records: ConvertRecord[]
+  /** 0 all converted, 1 some failed. */
+  readonly exitCode: 0 | 1
+  /** Set when the run found a usage problem late (one input that held several domains). */
+  readonly usage?: string
+}
+
+/** Usage checks that need no I/O; undefined when the call is fine. */
+export function convertUsageProblem(paths: readonly string[], flags: ConvertFlags, json: boolean): string | undefined {
+  if (paths.length === 0) return 'missing PATH: give a config file, or a directory with -r'
+  const v = flags['libvirt-version']
+  if (v !== undefined && !parseVersion(v)) return `--libvirt-version: '${v}' is not a version like 9.0.0`
+  if (paths.length > 1 && flags.output === undefined && !json) return 'several inputs need -o/--output DIR or --json (stdout holds one result only)'
+  return undefined
+}
+
+/** Everything `xenlift convert` does after its flags are parsed and checked. */
+export async function executeConvert(paths: readonly string[], flags: ConvertFlags, io: ConvertIo): Promise<ConvertOutcome> {
+  const version = flags['libvirt-version'] ?? (await defaultLibvirtVersion()).version
+  let validator
+  if (flags.validate) {
+    const bin = await findVirtXmlValidate()
+    if (bin) validator = virtXmlValidator(bin)
+    else io.stderr('Warning: --validate: virt-xml-validate is not installed (Debian: libvirt-clients); not validating\n')
+  }
+  const result = await runConvert({
+    paths,
+    recursive: flags.recursive,
+    from: flags.from,
+    to: flags.to,
+    target: targetFor(version),
+    ...(flags.output !== undefined ? {outputDir: flags.output} : {}),
+    force: flags.force,
+    strict: flags.strict,
+    ...(validator ? {validator} : {}),
+  })
+  for (const rec of result.records) {
+    for (const d of rec.diagnostics) io.stderr(`${formatDiagnostic(d, rec.source)}\n`)
+    if (rec.skipped !== undefined && rec.ok) io.stderr(`${rec.source}: skipped${rec.name ? ` ${rec.name}` : ''}: ${rec.skipped}\n`)
+  }
+  const converted = result.records.filter((r) => r.ok && r.skipped === undefined)
+  let usage: string | undefined
+  if (!io.json) {
+    if (flags.output === undefined) {
+      if (converted.length > 1) usage = `${paths[0]} holds ${converted.length} domains: use -o/--output DIR or --json`
+      const out = converted[0]?.xml ?? converted[0]?.cfg
+      if (out !== undefined && usage === undefined) io.stdout(out)
+    } else {
+      for (const r of converted) if (r.written) io.stderr(`wrote ${r.written}\n`)
+    }
+    const skipped = result.records.filter((r) => r.skipped !== undefined).length + result.walkSkipped.length
+    io.stderr(`${converted.length} converted, ${result.failed} failed, ${skipped} skipped\n`)
+  }
+  let exitCode: 0 | 1 = result.failed > 0 ? 1 : 0
+  if (converted.length === 0 && exitCode === 0) {
+    io.stderr('nothing to convert\n')
+    exitCode = 1
+  }
+  return {records: result.records, exitCode, ...(usage !== undefined ? {usage} : {})}
+}
