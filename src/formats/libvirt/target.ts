@@ -23,7 +23,7 @@ export interface LibvirtTarget {
   readonly pciDriverXen: boolean
   /** `format='raw'` on `<loader>` (libvirt 11.x). */
   readonly loaderFormatRaw: boolean
-  /** `type='rom'` on the HVM `<loader>` (libvirt ≥ ~5; absent in 4.5). */
+  /** `type='rom'` on the default HVM `<loader>` (already in the 4.5 sexpr2xml vectors). */
   readonly loaderTypeRom: boolean
   /** Include secrets (VNC/SPICE `passwd=`) as libvirt's test harness does; a real `virsh domxml-from-native` omits them. */
   readonly secrets: boolean
@@ -60,9 +60,10 @@ export function targetFor(version: string | readonly [number, number, number], o
     hostCpuVendor: 'intel',
     typeAttributes: atLeast(5, 0),
     xenbusController: atLeast(5, 0),
-    pciDriverXen: atLeast(5, 0) && !atLeast(10, 0),
+    // xenParsePCI set the Xen PCI backend long before 5.0; 11.3 no longer prints it.
+    pciDriverXen: !atLeast(10, 0),
     loaderFormatRaw: atLeast(10, 0),
-    loaderTypeRom: atLeast(5, 0),
+    loaderTypeRom: atLeast(1, 2),
     secrets: false,
     runtimeId: false,
     ...overrides,

@@ -1,0 +1,172 @@
+/**
+ * libvirt's own conversion test vectors, run against our readers + libvirt defaults + writer.
+ *
+ * Mirrors libvirt's harnesses (see shared/corpus/README.md): sexpr2xml pairs at libvirt 4.5.0
+ * (tests/sexpr2xmltest.c: formatted with secrets and the runtime `id=`), xm and xl pairs at
+ * 9.0.0 (tests/xmconfigtest.c, xlconfigtest.c: with secrets), and the `*-v11.3.0` expected XML
+ * at 11.3.0 with the `.cfg` of the sibling xm/xl directory. Only pairs whose MANIFEST direction is
+ * `cfg2xml` or `both` run; `xml2cfg`-only and unreferenced files are skipped.
+ *
+ * Each vector is one `it`, inside a `describe` per set, so `npx vitest run -t sexpr2xml` (or
+ * `-t 'xl '`, `-t xm-v11.3.0`) runs one set. Vectors that cannot match are listed in
+ * KNOWN_DIFFERENCES with the reason; such a vector must still differ, so the table cannot go
+ * stale: when one starts matching, its test fails and asks for the entry to be removed.
+ */
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {formatDiagnostic} from '../../src/model/diagnostic.js'
+import type {ReadOptions, ReadResult} from '../../src/model/read-result.js'
+import {applyLibvirtDefaults} from '../../src/formats/libvirt/defaults.js'
+import {targetFor, type LibvirtTarget} from '../../src/formats/libvirt/target.js'
+import {writeLibvirtXml} from '../../src/formats/libvirt/write.js'
+import {readSxp} from '../../src/formats/sxp/read.js'
+import {readXl} from '../../src/formats/xl/read.js'
+import {readXm} from '../../src/formats/xm/read.js'
+import {compareXml, formatXmlDifferences} from '../helpers/xml-compare.js'
+import {REPO_ROOT} from '../helpers/cli.js'
+
+const CORPUS = join(REPO_ROOT, '../shared/corpus')
+const LIBVIRT = join(CORPUS, 'libvirt')
+const VIRT_XML_VALIDATE = '/usr/bin/virt-xml-validate'
+
+/**
+ * Vectors that cannot match, keyed `set/name`, with the reason. Keep it short and honest; every
+ * entry is re-checked on each run (it must still differ).
+ */
+const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {}
+
+type Reader = (text: string, opts?: ReadOptions) => ReadResult
+
+interface VectorSet {
+  /** describe() name, also the `-t` filter. */
+  readonly set: string
+  readonly dir: string
+  /** Where the native input lives (the v11.3.0 sets reuse the 9.0 inputs). */
+  readonly inputDir: string
+  readonly inputExt: '.sexpr' | '.cfg'
+  readonly read: Reader
+  readonly target: LibvirtTarget
+}
+
+const SETS: readonly VectorSet[] = [
+  {set: 'sexpr2xml', dir: 'sexpr2xml', inputDir: 'sexpr2xml', inputExt: '.sexpr', read: readSxp, target: targetFor('4.5.0', {secrets: true, runtimeId: true})},
+  {set: 'xm', dir: 'xm', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: targetFor('9.0.0', {secrets: true})},
+  {set: 'xl', dir: 'xl', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: targetFor('9.0.0', {secrets: true})},
+  {set: 'xm-v11.3.0', dir: 'xm-v11.3.0', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: targetFor('11.3.0', {secrets: true})},
+  {set: 'xl-v11.3.0', dir: 'xl-v11.3.0', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: targetFor('11.3.0', {secrets: true})},
+]
+
+interface Vector {
+  readonly name: string
+  readonly input: string
+  readonly expected: string
+}
+
+/** MANIFEST.tsv: path_in_corpus → direction. */
+function readDirections(): Map<string, string> {
+  const m = new Map<string, string>()
+  const lines = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1)
+  for (const line of lines) {
+    const cols = line.split('\t')
+    if (cols[0] && cols[5]) m.set(cols[0], cols[5])
+  }
+  return m
+}
+
+function listVectors(s: VectorSet, directions: Map<string, string>): Vector[] {
+  const dir = join(LIBVIRT, s.dir)
+  if (!existsSync(dir)) return []
+  const out: Vector[] = []
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.xml')) continue
+    const direction = directions.get(`libvirt/${s.dir}/${f}`)
+    if (direction !== 'cfg2xml' && direction !== 'both') continue
+    const name = f.slice(0, -'.xml'.length)
+    const input = join(LIBVIRT, s.inputDir, name + s.inputExt)
+    if (!existsSync(input)) continue
+    out.push({name, input, expected: join(dir, f)})
+  }
+  return out
+}
+
+interface Converted {
+  readonly xml?: string
+  readonly problem?: string
+}
+
+function convertVector(s: VectorSet, v: Vector): Converted {
+  const result = s.read(readFileSync(v.input, 'utf8'), {file: v.input})
+  const first = result.domains[0]
+  if (!first) {
+    const why = result.diagnostics.map((d) => formatDiagnostic(d)).join('\n') || '(no diagnostics)'
+    return {problem: `reader returned no domain:\n${why}`}
+  }
+  return {xml: writeLibvirtXml(applyLibvirtDefaults(first.domain, s.target), s.target)}
+}
+
+const hasCorpus = existsSync(join(CORPUS, 'MANIFEST.tsv'))
+if (!hasCorpus) console.warn(`libvirt vectors skipped: ${CORPUS} not found`)
+const hasValidator = existsSync(VIRT_XML_VALIDATE)
+
+describe.skipIf(!hasCorpus)('libvirt conformance vectors', () => {
+  const directions = hasCorpus ? readDirections() : new Map<string, string>()
+  for (const s of SETS) {
+    const vectors = hasCorpus ? listVectors(s, directions) : []
+    describe(`${s.set} `, () => {
+      it('has vectors', () => {
+        expect(vectors.length).toBeGreaterThan(0)
+      })
+      for (const v of vectors) {
+        const key = `${s.set}/${v.name}`
+        const known = KNOWN_DIFFERENCES[key]
+        it(v.name, () => {
+          const out = convertVector(s, v)
+          const diffs = out.xml === undefined ? undefined : compareXml(readFileSync(v.expected, 'utf8'), out.xml)
+          if (known !== undefined) {
+            expect(
+              out.problem !== undefined || (diffs !== undefined && diffs.length > 0),
+              `${key} now matches libvirt: remove it from KNOWN_DIFFERENCES (${known})`,
+            ).toBe(true)
+            return
+          }
+          expect(out.problem, out.problem).toBeUndefined()
+          expect(diffs, `${key}:\n${formatXmlDifferences(diffs ?? [])}\n--- actual ---\n${out.xml}`).toEqual([])
+        })
+      }
+    })
+  }
+})
+
+describe.skipIf(!hasCorpus || !hasValidator)('virt-xml-validate over the writer output for the vectors', () => {
+  const directions = hasCorpus ? readDirections() : new Map<string, string>()
+  const tmp = hasCorpus && hasValidator ? mkdtempSync(join(tmpdir(), 'xenlift-validate-')) : ''
+  for (const s of SETS) {
+    const vectors = hasCorpus ? listVectors(s, directions) : []
+    describe(`${s.set} `, () => {
+      for (const v of vectors) {
+        it(`validates ${v.name}`, (ctx) => {
+          const out = convertVector(s, v)
+          // Nothing to validate until the reader produces a domain; the conformance test above
+          // already fails for that vector.
+          if (out.xml === undefined) {
+            ctx.skip()
+            return
+          }
+          const file = join(tmp, `${s.set}-${v.name}.xml`)
+          writeFileSync(file, out.xml)
+          let message = ''
+          try {
+            execFileSync(VIRT_XML_VALIDATE, [file, 'domain'], {stdio: 'pipe'})
+          } catch (error) {
+            const e = error as {stderr?: Buffer; stdout?: Buffer}
+            message = `${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}` || String(error)
+          }
+          expect(message, `${file}:\n${out.xml}`).toBe('')
+        })
+      }
+    })
+  }
+})
