@@ -1,0 +1,96 @@
+/**
+ * Path lookups over an SXP tree with libvirt's semantics (`src/util/virsexpr.c`,
+ * `sexpr_lookup`/`sexpr_node`/`sexpr_int`/`sexpr_has`), so the mapping reads like
+ * `xenParseSxpr`: a path `image/hvm/kernel` is walked from the root taking the **first** child
+ * list whose head atom matches at each level (no backtracking: a key given twice → first wins).
+ */
+import type {ExtraValue, Location} from '../../model/domain.js'
+import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
+
+/** The head atom's text of a list (`device` for `(device …)`). */
+export function headOf(node: SxpNode | undefined): string | undefined {
+  if (!node || node.kind !== 'list') return undefined
+  const h = node.items[0]
+  return h && h.kind === 'atom' ? h.value : undefined
+}
+
+/** First child list of `list` whose head is `key`. */
+export function childList(list: SxpList, key: string): SxpList | undefined {
+  for (let i = 1; i < list.items.length; i++) {
+    const c = list.items[i] as SxpNode
+    if (c.kind === 'list' && headOf(c) === key) return c
+  }
+  return undefined
+}
+
+/** All child lists of `list` whose head is `key`, in order. */
+export function childLists(list: SxpList, key: string): SxpList[] {
+  const out: SxpList[] = []
+  for (let i = 1; i < list.items.length; i++) {
+    const c = list.items[i] as SxpNode
+    if (c.kind === 'list' && headOf(c) === key) out.push(c)
+  }
+  return out
+}
+
+/** The list at `path` below `root` (root's own head is not part of the path), like `sexpr_lookup_key`. */
+export function lookupList(root: SxpList, path: string): SxpList | undefined {
+  let cur: SxpList | undefined = root
+  for (const key of path.split('/')) {
+    if (!cur) return undefined
+    cur = childList(cur, key)
+  }
+  return cur
+}
+
+/** `sexpr_has`: the key exists, even as an empty `(key)`. */
+export function hasKey(root: SxpList, path: string): boolean {
+  return lookupList(root, path) !== undefined
+}
+
+/** The atom holding the value of `(key value)`, like `sexpr_node`; undefined for `(key)` or `(key (…))`. */
+export function valueAtom(root: SxpList, path: string): SxpAtom | undefined {
+  const l = lookupList(root, path)
+  const v = l?.items[1]
+  return v && v.kind === 'atom' ? v : undefined
+}
+
+/** The text of `(key value)`; undefined when absent or not an atom. */
+export function valueOf(root: SxpList, path: string): string | undefined {
+  return valueAtom(root, path)?.value
+}
+
+/**
+ * C `strtol(value, NULL, 10)`: leading blanks, optional sign, then digits; the rest is
+ * ignored and no digits read as 0 (libvirt's `sexpr_int`; a missing key is also 0).
+ */
+export function strtol(text: string | undefined): number {
+  if (text === undefined) return 0
+  const m = /^\s*([+-]?\d+)/.exec(text)
+  return m ? Number.parseInt(m[1] as string, 10) : 0
+}
+
+/** `sexpr_int`: the leading integer of the value at `path`, 0 when absent. */
+export function intOf(root: SxpList, path: string): number {
+  return strtol(valueOf(root, path))
+}
+
+/** Where a node stands, with the SXP path the message is about. */
+export function locOf(node: SxpNode | undefined, path: string, fallback?: Location): Location {
+  const l = node?.loc ?? fallback
+  if (!l) return {line: 0, column: 0, path}
+  return {...l, path}
+}
+
+/** A tree as a plain value for `Domain.extra` (atoms → strings, lists → arrays). */
+export function toExtra(node: SxpNode): ExtraValue {
+  if (node.kind === 'atom') return node.value
+  return node.items.map(toExtra)
+}
+
+/** The value part of `(key v…)` for `extra`: a single atom as a string, else the list of values. */
+export function extraValueOf(list: SxpList): ExtraValue {
+  const rest = list.items.slice(1)
+  if (rest.length === 1) return toExtra(rest[0] as SxpNode)
+  return rest.map(toExtra)
+}
