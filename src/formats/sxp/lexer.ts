@@ -23,7 +23,8 @@
  */
 
 export type SxpToken =
-  | {readonly type: 'open' | 'close'; readonly line: number; readonly column: number}
+  | {readonly type: 'open'; readonly line: number; readonly column: number}
+  | {readonly type: 'close'; readonly line: number; readonly column: number}
   | {
       readonly type: 'atom'
       readonly value: string
@@ -132,7 +133,7 @@ export class SxpLexer {
       const column = this.col
       if (c === 40 || c === 41) {
         this.advance(c)
-        return {type: c === 40 ? 'open' : 'close', line, column}
+        return c === 40 ? {type: 'open', line, column} : {type: 'close', line, column}
       }
       if (isJunk(c)) return {type: 'error', message: `unexpected ${describeChar(c)}`, line, column}
       if (c === 39 || c === 34) return this.readString(c, line, column)
