@@ -1,0 +1,105 @@
+/**
+ * Classify one differential case: xenlift's outcome against the real libvirt's, after the
+ * shared normalisation, with every remaining difference either claimed by a rule of
+ * `known-differences.ts` (reasoned) or not (unexplained). Pure: the tests feed it text.
+ */
+import {diffLines} from 'diff'
+import type {DifferencePhase, KnownDifference} from './known-differences.js'
+
+export type Outcome = {readonly ok: true; readonly text: string} | {readonly ok: false; readonly error: string}
+
+export type Verdict = 'identical' | 'both-failed' | 'reasoned' | 'unexplained'
+
+export interface Comparison {
+  readonly id: string
+  readonly phase: DifferencePhase
+  readonly verdict: Verdict
+  /** Known differences that explained (part of) this case. */
+  readonly rules: readonly string[]
+  readonly xenlift: Outcome
+  readonly libvirt: Outcome
+  /** Lines only one side printed (`-` libvirt, `+` xenlift), or the outcome mismatch. */
+  readonly unexplained: readonly string[]
+  /** Unified-style diff of the two texts (both succeeded and differ). */
+  readonly diff?: string
+}
+
+function applies(rule: KnownDifference, phase: DifferencePhase, id: string): boolean {
+  return rule.phase === phase && (rule.cases === undefined || rule.cases.test(id))
+}
+
+/** Split a line diff into the lines only libvirt printed and the lines only xenlift printed. */
+export function changedLines(libvirt: string, xenlift: string): {onlyLibvirt: string[]; onlyXenlift: string[]; diff: string} {
+  const onlyLibvirt: string[] = []
+  const onlyXenlift: string[] = []
+  const out: string[] = []
+  for (const part of diffLines(libvirt, xenlift)) {
+    const lines = part.value.replace(/\n$/, '').split('\n')
+    const mark = part.added ? '+' : part.removed ? '-' : ' '
+    if (part.added) onlyXenlift.push(...lines)
+    else if (part.removed) onlyLibvirt.push(...lines)
+    for (const l of lines) out.push(`${mark}${l}`)
+  }
+  return {onlyLibvirt, onlyXenlift, diff: out.join('\n')}
+}
+
+/**
+ * Compare two outcomes. Both failing is agreement (the messages are kept for the report).
+ * One failing is an outcome mismatch that only a rule with the matching `outcome` (and error
+ * pattern) can explain. Two texts are compared line by line; each line only one side printed
+ * must be claimed by an applicable rule's `onlyLibvirt` / `onlyXenlift` pattern.
+ */
+export function compareOutcomes(
+  id: string,
+  phase: DifferencePhase,
+  xenlift: Outcome,
+  libvirt: Outcome,
+  rules: readonly KnownDifference[],
+): Comparison {
+  const base = {id, phase, xenlift, libvirt}
+  const usable = rules.filter((r) => applies(r, phase, id))
+  if (!xenlift.ok && !libvirt.ok) return {...base, verdict: 'both-failed', rules: [], unexplained: []}
+  if (!xenlift.ok || !libvirt.ok) {
+    const outcome = xenlift.ok ? 'only-libvirt-fails' : 'only-xenlift-fails'
+    const error = xenlift.ok ? (libvirt as {error: string}).error : xenlift.error
+    const rule = usable.find((r) => r.outcome === outcome && (r.error === undefined || r.error.test(error)))
+    if (rule) return {...base, verdict: 'reasoned', rules: [rule.id], unexplained: []}
+    return {...base, verdict: 'unexplained', rules: [], unexplained: [`${outcome}: ${error}`]}
+  }
+  if (xenlift.text === libvirt.text) return {...base, verdict: 'identical', rules: [], unexplained: []}
+  const {onlyLibvirt, onlyXenlift, diff} = changedLines(libvirt.text, xenlift.text)
+  const used = new Set<string>()
+  const unexplained: string[] = []
+  const claim = (line: string, side: 'onlyLibvirt' | 'onlyXenlift', mark: string) => {
+    const rule = usable.find((r) => r[side]?.test(line))
+    if (rule) used.add(rule.id)
+    else unexplained.push(`${mark}${line}`)
+  }
+  for (const l of onlyLibvirt) claim(l, 'onlyLibvirt', '-')
+  for (const l of onlyXenlift) claim(l, 'onlyXenlift', '+')
+  return {...base, verdict: unexplained.length === 0 ? 'reasoned' : 'unexplained', rules: [...used], unexplained, diff}
+}
+
+export interface Tally {
+  identical: number
+  bothFailed: number
+  reasoned: number
+  unexplained: number
+}
+
+export function tally(results: readonly Comparison[]): Tally {
+  const t: Tally = {identical: 0, bothFailed: 0, reasoned: 0, unexplained: 0}
+  for (const r of results) {
+    if (r.verdict === 'identical') t.identical++
+    else if (r.verdict === 'both-failed') t.bothFailed++
+    else if (r.verdict === 'reasoned') t.reasoned++
+    else t.unexplained++
+  }
+  return t
+}
+
+/** `identical 120 (incl. 14 both failed) / reasoned differences 30 / unexplained 0` */
+export function formatTally(label: string, t: Tally): string {
+  const total = t.identical + t.bothFailed + t.reasoned + t.unexplained
+  return `${label}: ${total} cases: identical ${t.identical + t.bothFailed} (incl. ${t.bothFailed} both failed) / reasoned differences ${t.reasoned} / unexplained ${t.unexplained}`
+}
