@@ -1,0 +1,71 @@
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {collectFacts, describeXenState, parseOsRelease, parseXenInfo, parseXmList} from '../../src/host/facts.js'
+import {LocalTransport} from '../../src/transport/local.js'
+import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'xenlift-facts-'))
+})
+afterAll(() => rm(dir, {recursive: true, force: true}))
+
+describe('collectFacts on simulated dom0s', () => {
+  it('SLES 11 with xend running: xend in use, Xen 4.4 from xl, libvirt without libxl', async () => {
+    const h = await createSimHost({dir, name: 'sles', profile: 'sles11-xend', running: [{name: 'web01', memory: 1024, vcpus: 2}]})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}))
+    expect(f.os).toMatchObject({id: 'sles', versionId: '11.4', source: '/etc/SuSE-release'})
+    expect(f.xen).toMatchObject({version: '4.4.4_02-32.1', major: 4, minor: 4, from: 'xl'})
+    expect(f.toolstack).toEqual({xendRunning: true, xm: true, xl: true, inUse: 'xend'})
+    expect(f.libvirt).toMatchObject({version: '1.2.5', libxl: false, error: 'no connection driver available for xen:///system'})
+    expect(f.running).toEqual([{name: 'web01', id: 1, memoryMiB: 1024, vcpus: 2, state: '-b----'}])
+  })
+
+  it('Debian 7 with xend stopped: xm fails, xl answers, no libvirt', async () => {
+    const h = await createSimHost({dir, name: 'wheezy', profile: 'debian7-xend', xendRunning: false})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}))
+    expect(f.os).toMatchObject({id: 'debian', versionId: '7'})
+    expect(f.toolstack).toEqual({xendRunning: false, xm: false, xl: true, inUse: 'xl'})
+    expect(f.xen?.version).toBe('4.1.4')
+    expect(f.libvirt).toBeUndefined()
+  })
+
+  it('Debian 12 with libvirt 9.0 whose libxl driver answers', async () => {
+    const h = await createSimHost({dir, name: 'bookworm', profile: 'debian12-libvirt'})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}))
+    expect(f.toolstack?.inUse).toBe('libvirt')
+    expect(f.libvirt).toEqual({version: '9.0.0', libxl: true})
+    expect(f.os?.prettyName).toBe('Debian GNU/Linux 12 (bookworm)')
+  })
+
+  it('offline (a mounted root) reads files only', async () => {
+    const h = await createSimHost({dir, name: 'off', profile: 'debian12-libvirt'})
+    const f = await collectFacts(new LocalTransport({root: h.root}), {offline: true})
+    expect(f).toEqual({os: expect.objectContaining({id: 'debian'}), running: [], notes: []})
+  })
+})
+
+describe('fact parsers', () => {
+  it('parse os-release quoting', () => {
+    expect(parseOsRelease('ID="sles"\nVERSION_ID="12.5"\nPRETTY_NAME=\'SUSE Linux Enterprise Server 12 SP5\'\n')).toEqual({
+      id: 'sles',
+      versionId: '12.5',
+      prettyName: 'SUSE Linux Enterprise Server 12 SP5',
+      source: '/etc/os-release',
+    })
+    expect(parseOsRelease('garbage')).toBeUndefined()
+  })
+  it('parse xm info and reject output without a version', () => {
+    expect(parseXenInfo('xen_major              : 3\nxen_minor              : 2\nxen_extra              : .1\n', 'xm')?.version).toBe('3.2.1')
+    expect(parseXenInfo('host : x\n', 'xl')).toBeUndefined()
+  })
+  it('parse xm list with names containing spaces and skip Domain-0', () => {
+    const text =
+      'Name                                        ID   Mem VCPUs      State   Time(s)\nDomain-0                                     0  1024     2     r-----    100.0\nmy guest                                     3   256     1     --p---      1.5\nbad line\n'
+    expect(parseXmList(text)).toEqual([{name: 'my guest', id: 3, memoryMiB: 256, vcpus: 1, state: '--p---'}])
+    expect(describeXenState('-b----')).toBe('blocked')
+    expect(describeXenState('------')).toBe('idle')
+  })
+})
