@@ -1,0 +1,40 @@
+/**
+ * The one shell line sent for an `exec(argv)`. sshd runs it with the login shell (`$SHELL -c`),
+ * so every argument is single-quoted by us (`shell-quote.ts`), never joined raw.
+ *
+ *   [if command -v timeout …; then] exec [sudo -n --] [timeout -k 5 N] env LC_ALL=C [K=V…] argv…
+ *
+ * - `env LC_ALL=C`: output we parse (xm, virsh, rpm) must not be translated. It is passed through
+ *   `env` rather than exported, because `sudo` resets the environment (env_reset) and would drop it.
+ * - `sudo -n`: never a password prompt; a user without NOPASSWD gets a clear failure instead of a
+ *   hang.
+ * - Timeouts (decision): ssh2 has no per-command timeout and closing the channel does not stop a
+ *   non-pty remote command (it only loses its pipes). So when `timeoutMs` is set the command runs
+ *   under coreutils `timeout(1)` (TERM, then KILL 5 s later) with one second more than the local
+ *   timer, so the local timer reports first and the remote process dies too. `timeout` is inside
+ *   `sudo` so it can kill root processes. Dom0s without `timeout` (coreutils < 7, i.e. before
+ *   2008) run the command plainly, and only the local timer applies.
+ */
+import {quoteArg, quoteArgv} from '../shell-quote.js'
+
+export interface RemoteCommandOptions {
+  readonly sudo?: boolean
+  readonly env?: Readonly<Record<string, string>>
+  readonly timeoutMs?: number
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export function buildRemoteCommand(argv: readonly string[], opts: RemoteCommandOptions = {}): string {
+  if (argv.length === 0) throw new TypeError('exec: empty argv')
+  const envWords = ['LC_ALL=C']
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (!ENV_NAME.test(k)) throw new TypeError(`exec: invalid environment variable name ${JSON.stringify(k)}`)
+    envWords.push(quoteArg(`${k}=${v}`))
+  }
+  const sudo = opts.sudo ? 'sudo -n -- ' : ''
+  const command = `env ${envWords.join(' ')} ${quoteArgv(argv)}`
+  if (opts.timeoutMs === undefined || opts.timeoutMs <= 0) return `exec ${sudo}${command}`
+  const seconds = Math.ceil(opts.timeoutMs / 1000) + 1
+  return `if command -v timeout >/dev/null 2>&1; then exec ${sudo}timeout -k 5 ${seconds} ${command}; else exec ${sudo}${command}; fi`
+}
