@@ -37,7 +37,6 @@ export function textEl(name: string, text: string, attrs: readonly (readonly [st
  * controls; we do the same for all of them, so the output is always well-formed XML. Callers
  * that care (a name with a control character) report it before writing.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what we strip
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 /** True when `s` holds characters that {@link escapeXmlText} has to drop. */

@@ -1,0 +1,104 @@
+import {diag, type Diagnostic} from '../../model/diagnostic.js'
+import type {XmlNode} from './xml-tree.js'
+
+/** Shared state of one libvirt XML read: where we are and what went wrong so far. */
+export interface ReadContext {
+  readonly file?: string
+  readonly diagnostics: Diagnostic[]
+}
+
+export type ChildHandler = (child: XmlNode, path: string) => void
+
+function place(ctx: ReadContext, node: XmlNode, path: string) {
+  return {
+    ...(ctx.file !== undefined ? {file: ctx.file} : {}),
+    ...(node.line > 0 ? {line: node.line, column: node.column} : {}),
+    path,
+  }
+}
+
+export function report(ctx: ReadContext, severity: Diagnostic['severity'], code: string, message: string, node: XmlNode, path: string, hint?: string): void {
+  ctx.diagnostics.push(diag(code, severity, message, place(ctx, node, path), hint))
+}
+
+/**
+ * Dispatch the child elements of `node` to `handlers` by name. A child nobody handles is not
+ * dropped silently: it becomes an `UNSUPPORTED` warning at its line, so the user knows that
+ * converting back (to xl/xm) or re-writing the XML will lose it.
+ */
+export function eachChild(ctx: ReadContext, node: XmlNode, path: string, handlers: Readonly<Record<string, ChildHandler>>): void {
+  for (const c of node.children) {
+    const p = `${path}/${c.name}`
+    const h = handlers[c.name]
+    if (h) h(c, p)
+    else report(ctx, 'warning', 'UNSUPPORTED', `<${c.name}> is not supported by xenlift and is ignored`, c, p)
+  }
+}
+
+/** Children of `node` with the given name (for elements read as a whole list). */
+export function childrenNamed(node: XmlNode, name: string): XmlNode[] {
+  return node.children.filter((c) => c.name === name)
+}
+
+/** An integer attribute (decimal, or hex with 0x as libvirt accepts for PCI addresses). */
+export function intAttr(ctx: ReadContext, node: XmlNode, name: string, path: string): number | undefined {
+  const v = node.attrs[name]
+  if (v === undefined) return undefined
+  const n = parseIntText(v)
+  if (n === undefined) report(ctx, 'error', 'BAD-VALUE', `${name}='${v}' is not an integer`, node, `${path}/@${name}`)
+  return n
+}
+
+export function parseIntText(v: string): number | undefined {
+  const t = v.trim()
+  if (/^[+-]?\d+$/.test(t)) return Number(t)
+  if (/^0x[0-9a-f]+$/i.test(t)) return Number.parseInt(t.slice(2), 16)
+  return undefined
+}
+
+/** `yes`/`no` (also `on`/`off`) attribute; anything else is an error. */
+export function yesNoAttr(ctx: ReadContext, node: XmlNode, name: string, path: string): boolean | undefined {
+  const v = node.attrs[name]
+  if (v === undefined) return undefined
+  if (v === 'yes' || v === 'on') return true
+  if (v === 'no' || v === 'off') return false
+  report(ctx, 'error', 'BAD-VALUE', `${name}='${v}' must be yes or no`, node, `${path}/@${name}`)
+  return undefined
+}
+
+/** Attribute restricted to a closed set of values; others are reported and dropped. */
+export function enumAttr<T extends string>(ctx: ReadContext, node: XmlNode, name: string, allowed: readonly T[], path: string): T | undefined {
+  const v = node.attrs[name]
+  if (v === undefined) return undefined
+  if ((allowed as readonly string[]).includes(v)) return v as T
+  report(ctx, 'warning', 'UNSUPPORTED', `${name}='${v}' is not supported (expected ${allowed.join(', ')})`, node, `${path}/@${name}`)
+  return undefined
+}
+
+/** libvirt memory units (virScaleInteger): to KiB, rounding up as libvirt does. */
+const UNIT_BYTES: Record<string, number> = {
+  b: 1,
+  bytes: 1,
+  kb: 1000,
+  k: 1024,
+  kib: 1024,
+  mb: 1e6,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+  tb: 1e12,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+}
+
+export function memoryKiB(ctx: ReadContext, node: XmlNode, value: string, unit: string | undefined, path: string): number | undefined {
+  const n = parseIntText(value)
+  const scale = UNIT_BYTES[(unit ?? 'KiB').toLowerCase()]
+  if (n === undefined || n < 0 || scale === undefined) {
+    report(ctx, 'error', 'BAD-VALUE', `memory '${value}'${unit ? ` ${unit}` : ''} is not a size`, node, path)
+    return undefined
+  }
+  return Math.ceil((n * scale) / 1024)
+}

@@ -1,0 +1,95 @@
+import {XMLParser, XMLValidator} from 'fast-xml-parser'
+
+/** A parsed XML element with the 1-based line/column of its start tag. */
+export interface XmlNode {
+  readonly name: string
+  readonly attrs: Readonly<Record<string, string>>
+  readonly children: readonly XmlNode[]
+  /** Concatenated character data directly inside this element (entities decoded). */
+  readonly text: string
+  readonly line: number
+  readonly column: number
+}
+
+export type XmlParseOutcome =
+  | {readonly ok: true; readonly root: XmlNode}
+  | {readonly ok: false; readonly message: string; readonly line?: number; readonly column?: number}
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+})
+
+type Ordered = Record<string, unknown>[]
+
+/**
+ * Parse XML text into element nodes that know where they start. fast-xml-parser gives no
+ * positions for elements, so we find the start tags ourselves: after blanking out comments,
+ * CDATA, processing instructions and DOCTYPE (keeping offsets), every `<name` left is a start tag,
+ * in document order, which is also the pre-order of the parsed tree. Malformed XML comes back as
+ * a located failure from XMLValidator, never as an exception.
+ */
+export function parseXmlWithPositions(text: string): XmlParseOutcome {
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) return {ok: false, message: valid.err.msg, line: valid.err.line, column: valid.err.col}
+  let ordered: Ordered
+  try {
+    ordered = parser.parse(text) as Ordered
+  } catch (error) {
+    return {ok: false, message: (error as Error).message}
+  }
+  const positions = startTagPositions(text)
+  let next = 0
+  const build = (items: Ordered): XmlNode[] => {
+    const out: XmlNode[] = []
+    for (const item of items) {
+      const name = Object.keys(item).find((k) => k !== ':@')
+      if (name === undefined || name === '#text' || name === '#comment' || name.startsWith('?')) continue
+      const pos = positions[next++] ?? {line: 0, column: 0}
+      const raw = (item[name] as Ordered | undefined) ?? []
+      const attrs = {...((item[':@'] as Record<string, string> | undefined) ?? {})}
+      const children = build(raw)
+      const text = raw
+        .filter((r) => '#text' in r)
+        .map((r) => String(r['#text']))
+        .join('')
+      out.push({name, attrs, children, text, line: pos.line, column: pos.column})
+    }
+    return out
+  }
+  const root = build(ordered)[0]
+  if (!root) return {ok: false, message: 'no root element', line: 1, column: 1}
+  return {ok: true, root}
+}
+
+function startTagPositions(text: string): {line: number; column: number}[] {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ')
+  const masked = text
+    .replace(/<!--[\s\S]*?-->/g, blank)
+    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, blank)
+    .replace(/<\?[\s\S]*?\?>/g, blank)
+    .replace(/<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/g, blank)
+  const lineStarts = [0]
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1)
+  const out: {line: number; column: number}[] = []
+  for (const m of masked.matchAll(/<([A-Za-z_][\w.:-]*)/g)) {
+    const offset = m.index
+    let lo = 0
+    let hi = lineStarts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (lineStarts[mid]! <= offset) lo = mid
+      else hi = mid - 1
+    }
+    out.push({line: lo + 1, column: offset - lineStarts[lo]! + 1})
+  }
+  return out
+}
