@@ -103,3 +103,37 @@ export function formatTally(label: string, t: Tally): string {
   const total = t.identical + t.bothFailed + t.reasoned + t.unexplained
   return `${label}: ${total} cases: identical ${t.identical + t.bothFailed} (incl. ${t.bothFailed} both failed) / reasoned differences ${t.reasoned} / unexplained ${t.unexplained}`
 }
+
+/**
+ * The define check: what xenlift wrote (`defined`) against what the real driver gives back
+ * (`virsh dumpxml`, or the define error). Compared semantically (test/helpers/xml-compare.ts:
+ * attribute order, quoting and indentation do not matter; element order does), every
+ * difference rendered as `PATH: defined X, dumpxml Y` and claimed by a `define` rule's
+ * `difference` pattern, or unexplained.
+ */
+export function compareDefined(
+  id: string,
+  defined: string,
+  dumped: Outcome,
+  rules: readonly KnownDifference[],
+  diffXml: (expected: string, actual: string) => readonly {path: string; expected: string; actual: string}[],
+): Comparison {
+  const xenlift: Outcome = {ok: true, text: defined}
+  const base = {id, phase: 'define' as const, xenlift, libvirt: dumped}
+  const usable = rules.filter((r) => applies(r, 'define', id))
+  if (!dumped.ok) {
+    const rule = usable.find((r) => r.outcome === 'only-libvirt-fails' && (r.error === undefined || r.error.test(dumped.error)))
+    if (rule) return {...base, verdict: 'reasoned', rules: [rule.id], unexplained: []}
+    return {...base, verdict: 'unexplained', rules: [], unexplained: [`define failed: ${dumped.error}`]}
+  }
+  const diffs = diffXml(defined, dumped.text).map((d) => `${d.path}: defined ${d.expected}, dumpxml ${d.actual}`)
+  if (diffs.length === 0) return {...base, verdict: 'identical', rules: [], unexplained: []}
+  const used = new Set<string>()
+  const unexplained: string[] = []
+  for (const line of diffs) {
+    const rule = usable.find((r) => r.difference?.test(line))
+    if (rule) used.add(rule.id)
+    else unexplained.push(line)
+  }
+  return {...base, verdict: unexplained.length === 0 ? 'reasoned' : 'unexplained', rules: [...used], unexplained, diff: diffs.join('\n')}
+}
