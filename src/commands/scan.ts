@@ -1,0 +1,94 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {EXIT} from '../cli/exit-codes.js'
+import {hostSelectionFlags, sshOptionsFrom} from '../cli/host-flags.js'
+import {openHost} from '../host/open-host.js'
+import {scanFleet, type HostScan, type ScanTarget} from '../host/scan.js'
+import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
+import {InventoryError} from '../inventory/read-inventory.js'
+import {createHostProgress} from '../ui/host-progress.js'
+import {pickProgressMode} from '../ui/renderer.js'
+import {renderScan} from '../ui/scan-table.js'
+
+export interface ScanResult {
+  readonly schemaVersion: 1
+  readonly hosts: HostScan[]
+  readonly summary: {readonly hosts: number; readonly failedHosts: number; readonly domains: number}
+}
+
+export default class Scan extends BaseCommand {
+  static override summary = 'Inventory Xen hosts: facts (OS, Xen, toolstack, libvirt) and every domain config with its findings'
+  static override description = `Connects to each host (SSH, or this machine), collects facts (OS from /etc/os-release,
+Xen version from xl/xm info, whether xend runs, libvirt version and whether its libxl driver
+answers), finds every domain config (xend's /var/lib/xend/domains, /etc/xen, /etc/xen/auto) and
+lists each domain with its state (from xm list) and the number of findings.
+
+With --root, reads a mounted old dom0 tree on this machine instead (nothing is run).
+Hosts are scanned --concurrency at a time; an unreachable host is reported and the others go on.
+
+Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usage error.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --root /mnt/old-dom0',
+    '<%= config.bin %> <%= command.id %> --host root@dom0-a --host dom0-b:2222',
+    '<%= config.bin %> <%= command.id %> --inventory fleet.ini --limit sles11 --concurrency 20 --json',
+  ]
+  static override enableJsonFlag = true
+  static override flags = {
+    ...hostSelectionFlags,
+    root: Flags.string({summary: 'read the dom0 tree below this directory (a mounted old root) instead of /'}),
+    concurrency: Flags.integer({summary: 'hosts scanned at once', default: 10, min: 1}),
+    timeout: Flags.integer({summary: 'seconds allowed per remote command and per connection', default: 60, min: 1}),
+    sudo: Flags.boolean({summary: 'run probes with sudo -n (when logging in as a non-root user)'}),
+  }
+
+  async run(): Promise<ScanResult> {
+    const {flags} = await this.parse(Scan)
+    const json = this.jsonEnabled()
+    let selected
+    try {
+      selected = await selectHosts({
+        ...(flags.host ? {hosts: flags.host} : {}),
+        ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
+        ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
+        ...(flags.root !== undefined ? {root: flags.root} : {}),
+      })
+    } catch (error) {
+      if (error instanceof HostSelectionError || error instanceof InventoryError) this.usageError(error.message)
+      throw error
+    }
+    for (const w of selected.warnings) this.warn(w)
+    const timeoutMs = flags.timeout * 1000
+    const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
+    const targets: ScanTarget[] = selected.targets.map((t) => {
+      let offline = false
+      return {
+        name: t.name,
+        get offline() {
+          return offline
+        },
+        open: async () => {
+          const h = await openHost(t, ssh)
+          offline = h.offline
+          // files is the transport itself, or a RootedTransport whose exec runs on the host.
+          return h.files
+        },
+      }
+    })
+    const progress = createHostProgress(
+      targets.map((t) => t.name),
+      pickProgressMode({json, isTTY: process.stderr.isTTY, ...(process.env.TERM !== undefined ? {term: process.env.TERM} : {})}),
+    )
+    const hosts = await scanFleet(targets, {concurrency: flags.concurrency, timeoutMs, progress, ...(flags.sudo ? {sudo: true} : {})})
+    await progress.finish()
+    const failed = hosts.filter((h) => !h.ok).length
+    const result: ScanResult = {
+      schemaVersion: 1,
+      hosts,
+      summary: {hosts: hosts.length, failedHosts: failed, domains: hosts.reduce((n, h) => n + h.domains.length, 0)},
+    }
+    if (!json) process.stdout.write(renderScan(hosts))
+    if (failed > 0) process.exitCode = failed === hosts.length ? EXIT.failed : EXIT.partialFleet
+    return result
+  }
+}
+

@@ -1,0 +1,156 @@
+import pLimit from 'p-limit'
+import {readConfig} from '../convert/convert.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {Domain, GuestKind} from '../model/domain.js'
+import type {SourceFormat} from '../model/read-result.js'
+import type {Transport} from '../transport/transport.js'
+import type {HostProgress} from '../ui/host-progress.js'
+import {discoverConfigs, type DiscoveredConfig} from './discover.js'
+import {countFindings, type FindingCounts} from './domain-findings.js'
+import {collectFacts, describeXenState, type HostFacts} from './facts.js'
+
+/** One domain as `scan` lists it (the `--json` contract, schemaVersion 1). */
+export interface ScannedDomain {
+  readonly name: string
+  readonly uuid?: string
+  readonly kind: GuestKind
+  /** Current memory, KiB. */
+  readonly memoryKiB: number
+  readonly maxMemoryKiB: number
+  readonly vcpus: number
+  /** `xvda=/dev/vg/web01` per disk. */
+  readonly disks: string[]
+  /** `00:16:3e:…@xenbr0` per NIC (`auto` when no MAC is set). */
+  readonly interfaces: string[]
+  /** Host path of the config it was read from. */
+  readonly source: string
+  readonly format: SourceFormat
+  readonly role: DiscoveredConfig['role']
+  /** Started at boot (xend `on_xend_start start`, /etc/xen/auto). */
+  readonly autostart: boolean
+  /** From `xm list`/`xl list`: `running`, `blocked`, …, `shut off`; absent when unknown (offline root). */
+  readonly state?: string
+  readonly findings: FindingCounts
+  readonly diagnostics: Diagnostic[]
+}
+
+export interface HostScan {
+  /** Inventory name (or `local`, or the --root dir). */
+  readonly host: string
+  readonly ok: boolean
+  /** Why the host could not be scanned (unreachable, auth, timeout). */
+  readonly error?: string
+  readonly facts?: HostFacts
+  readonly domains: ScannedDomain[]
+  readonly skipped: {readonly path: string; readonly reason: string}[]
+  /** Files that could not be read or parsed at all. */
+  readonly errors: {readonly path: string; readonly message: string}[]
+}
+
+export interface ScanTarget {
+  readonly name: string
+  /** Open the transport (connect); its failure marks the host failed, never the fleet. */
+  open(): Promise<Transport>
+  /** A mounted root: read files only. */
+  readonly offline?: boolean
+}
+
+export interface ScanOptions {
+  readonly concurrency?: number
+  /** Per remote command. */
+  readonly timeoutMs?: number
+  readonly progress?: HostProgress
+  readonly sudo?: boolean
+}
+
+/**
+ * Scan a fleet: at most `concurrency` hosts at once (p-limit; default 10), each connect →
+ * facts → discover → read. A host that fails is a result with `ok: false`; the others go on.
+ * Results are sorted by host name (deterministic output).
+ */
+export async function scanFleet(targets: readonly ScanTarget[], opts: ScanOptions = {}): Promise<HostScan[]> {
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 10))
+  const results = await Promise.all(targets.map((target) => limit(() => scanTarget(target, opts))))
+  return results.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+}
+
+async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise<HostScan> {
+  const p = opts.progress
+  p?.start(target.name, 'connecting')
+  let t: Transport | undefined
+  try {
+    t = await target.open()
+    const scan = await scanHost(t, {
+      offline: target.offline ?? false,
+      ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
+      ...(opts.sudo ? {sudo: true} : {}),
+      onStep: (s) => p?.update(target.name, s),
+    })
+    p?.done(target.name, `${scan.domains.length} domain${scan.domains.length === 1 ? '' : 's'}`)
+    return {host: target.name, ...scan}
+  } catch (error) {
+    const message = (error as Error).message ?? String(error)
+    p?.fail(target.name, message)
+    return {host: target.name, ok: false, error: message, domains: [], skipped: [], errors: []}
+  } finally {
+    await t?.close().catch(() => {})
+  }
+}
+
+/** Scan one host through an open transport. Throws only when the host itself fails (connection lost). */
+export async function scanHost(
+  t: Transport,
+  opts: {offline?: boolean; timeoutMs?: number; sudo?: boolean; onStep?: (title: string) => void} = {},
+): Promise<Omit<HostScan, 'host'>> {
+  opts.onStep?.('facts')
+  const facts = await collectFacts(t, {
+    ...(opts.offline ? {offline: true} : {}),
+    ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
+    ...(opts.sudo ? {sudo: true} : {}),
+  })
+  opts.onStep?.('finding configs')
+  const found = await discoverConfigs(t)
+  opts.onStep?.(`reading ${found.configs.length} configs`)
+  const running = new Map(facts.running.map((r) => [r.name, r]))
+  const knowsState = facts.toolstack !== undefined && facts.toolstack.inUse !== 'none'
+  const domains: ScannedDomain[] = []
+  const errors = [...found.errors]
+  for (const cfg of found.configs) {
+    const base = cfg.path.slice(cfg.path.lastIndexOf('/') + 1)
+    const read = readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
+    if ('skip' in read) continue
+    const fileErrors = read.diagnostics.filter((d) => d.severity === 'error')
+    if (read.domains.length === 0 && fileErrors.length > 0) {
+      errors.push({path: cfg.path, message: fileErrors.map((d) => d.message).join('; ')})
+      continue
+    }
+    for (const {domain, diagnostics} of read.domains) {
+      const ds = [...read.diagnostics, ...diagnostics]
+      const r = running.get(domain.name)
+      const state = r ? describeXenState(r.state) : knowsState ? 'shut off' : undefined
+      domains.push(summarise(domain, cfg, ds, state))
+    }
+  }
+  domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))
+  return {ok: true, facts, domains, skipped: found.skipped, errors}
+}
+
+function summarise(d: Domain, cfg: DiscoveredConfig, ds: Diagnostic[], state: string | undefined): ScannedDomain {
+  return {
+    name: d.name,
+    ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
+    kind: d.os.kind,
+    memoryKiB: d.currentMemoryKiB || d.maxMemoryKiB,
+    maxMemoryKiB: d.maxMemoryKiB,
+    vcpus: d.vcpu.max,
+    disks: d.devices.disks.map((k) => `${k.target.dev}=${k.source?.file ?? k.source?.dev ?? k.source?.name ?? '(empty)'}`),
+    interfaces: d.devices.interfaces.map((n) => `${n.mac ?? 'auto'}@${n.source?.bridge ?? n.source?.network ?? n.type}`),
+    source: cfg.path,
+    format: cfg.format,
+    role: cfg.role,
+    autostart: cfg.autostartLinks.length > 0 || d.autostart === true,
+    ...(state !== undefined ? {state} : {}),
+    findings: countFindings(ds),
+    diagnostics: ds,
+  }
+}

@@ -1,0 +1,47 @@
+import {applyLimit} from '../inventory/limit.js'
+import {readInventory} from '../inventory/read-inventory.js'
+import {hostTargetFor, hostTargetFromSpec, type HostTarget} from './open-host.js'
+
+export interface HostSelection {
+  readonly hosts?: readonly string[]
+  readonly inventory?: string
+  readonly limit?: string
+  readonly root?: string
+}
+
+/** A selection the user must fix (bad host text, empty --limit result): a usage error. */
+export class HostSelectionError extends Error {
+  readonly code = 'USAGE'
+}
+
+/**
+ * The hosts a fleet command works on: `--host` values and `--inventory` hosts (filtered by
+ * `--limit`), or, with neither, this machine (below `--root` when given). Duplicates by name
+ * are dropped; order is by name.
+ */
+export async function selectHosts(sel: HostSelection): Promise<{targets: HostTarget[]; warnings: string[]}> {
+  const warnings: string[] = []
+  const targets: HostTarget[] = []
+  for (const h of sel.hosts ?? []) {
+    const t = hostTargetFor(h, sel.root)
+    if (!t) throw new HostSelectionError(`--host ${h}: not a host (expected [user@]host[:port] or "local")`)
+    targets.push(t)
+  }
+  if (sel.inventory !== undefined) {
+    const inv = await readInventory(sel.inventory)
+    let hosts = inv.hosts
+    if (sel.limit !== undefined) {
+      const r = applyLimit(inv, sel.limit)
+      hosts = r.hosts
+      for (const u of r.unmatched) warnings.push(`--limit: "${u}" matched no host in ${sel.inventory}`)
+      if (hosts.length === 0) throw new HostSelectionError(`--limit ${sel.limit} selects no host of ${sel.inventory}`)
+    }
+    for (const h of hosts) targets.push(hostTargetFromSpec(h, sel.root))
+  } else if (sel.limit !== undefined) {
+    throw new HostSelectionError('--limit needs --inventory')
+  }
+  if (targets.length === 0) targets.push({kind: 'local', name: sel.root ?? 'local', ...(sel.root !== undefined ? {root: sel.root} : {})})
+  const seen = new Set<string>()
+  const unique = targets.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)))
+  return {targets: unique.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), warnings}
+}
