@@ -33,6 +33,14 @@ export interface ConfigEntry {
   /** The value's source text, as written. */
   readonly text: string
   readonly loc: Location
+  /**
+   * xm only: Python type of the evaluated value (`str`, `unicode`, `int`, `long`, `float`, `bool`,
+   * `NoneType`, `list`, `tuple`, `dict`). xm kept an option only when it was exactly str, list,
+   * int or float (xm/create.py), so e.g. `acpi = True` never took effect.
+   */
+  readonly pythonType?: 'str' | 'unicode' | 'int' | 'long' | 'float' | 'bool' | 'NoneType' | 'list' | 'tuple' | 'dict'
+  /** `+=` for xl's append (`IDENT += value`) and xm's augmented assignment; absent for `=`. `value` is already the combined result. */
+  readonly op?: '+='
 }
 
 /** A Python construct in an xm config that xenlift does not evaluate (PY-* rules). */

@@ -1,0 +1,176 @@
+import type {ConfigValue} from '../../model/native-config.js'
+
+/**
+ * A statically evaluated Python 2 value. Python 2 because xm (xen/xm/create.py) ran configs
+ * with `execfile` under Python 2: `/` on ints floors, `int` overflows into `long`, and
+ * `u''` makes a `unicode`, which xm then ignores (it keeps only `str`, `list`, `int`, `float`).
+ */
+export type PyValue =
+  | {readonly t: 'str'; readonly v: string; readonly unicode?: boolean}
+  | {readonly t: 'int'; readonly v: bigint; readonly long?: boolean}
+  | {readonly t: 'float'; readonly v: number}
+  | {readonly t: 'bool'; readonly v: boolean}
+  | {readonly t: 'none'}
+  | {readonly t: 'list'; readonly v: readonly PyValue[]}
+  | {readonly t: 'tuple'; readonly v: readonly PyValue[]}
+  | {readonly t: 'dict'; readonly v: readonly (readonly [PyValue, PyValue])[]}
+
+/** The Python type name of a value as xm saw it (`type(v).__name__`). */
+export type PythonType = 'str' | 'unicode' | 'int' | 'long' | 'float' | 'bool' | 'NoneType' | 'list' | 'tuple' | 'dict'
+
+/** sys.maxint on the 64-bit hosts xend ran on: beyond it Python 2 promotes int to long. */
+const MAXINT = 2n ** 63n - 1n
+
+export function pyInt(v: bigint, long = false): PyValue {
+  return long || v > MAXINT || v < -MAXINT - 1n ? {t: 'int', v, long: true} : {t: 'int', v}
+}
+
+export function pythonType(v: PyValue): PythonType {
+  switch (v.t) {
+    case 'str':
+      return v.unicode ? 'unicode' : 'str'
+    case 'int':
+      return v.long ? 'long' : 'int'
+    case 'none':
+      return 'NoneType'
+    default:
+      return v.t
+  }
+}
+
+/** xm keeps a config variable only when its type is exactly str, list, int or float (xm/create.py). */
+export function xmKeepsType(t: PythonType): boolean {
+  return t === 'str' || t === 'list' || t === 'int' || t === 'float'
+}
+
+export function toConfigValue(v: PyValue): ConfigValue {
+  switch (v.t) {
+    case 'str':
+    case 'bool':
+    case 'float':
+      return v.v
+    case 'int':
+      return Number(v.v)
+    case 'none':
+      return null
+    case 'list':
+    case 'tuple':
+      return v.v.map(toConfigValue)
+    case 'dict': {
+      const o: {[key: string]: ConfigValue} = {}
+      for (const [k, val] of v.v) o[k.t === 'str' ? k.v : pyRepr(k)] = toConfigValue(val)
+      return o
+    }
+  }
+}
+
+/** Python 2 truthiness. */
+export function truthy(v: PyValue): boolean {
+  switch (v.t) {
+    case 'str':
+      return v.v.length > 0
+    case 'int':
+      return v.v !== 0n
+    case 'float':
+      return v.v !== 0
+    case 'bool':
+      return v.v
+    case 'none':
+      return false
+    default:
+      return v.v.length > 0
+  }
+}
+
+/** `str(v)` in Python 2. */
+export function pyStr(v: PyValue): string {
+  return v.t === 'str' ? v.v : pyRepr(v)
+}
+
+/** `repr(v)` in Python 2 (floats use the shortest repr, as Python 2.7 does). */
+export function pyRepr(v: PyValue): string {
+  switch (v.t) {
+    case 'str':
+      return (v.unicode ? 'u' : '') + reprString(v.v)
+    case 'int':
+      return v.long ? `${v.v}L` : `${v.v}`
+    case 'float':
+      return reprFloat(v.v)
+    case 'bool':
+      return v.v ? 'True' : 'False'
+    case 'none':
+      return 'None'
+    case 'list':
+      return `[${v.v.map(pyRepr).join(', ')}]`
+    case 'tuple':
+      return v.v.length === 1 ? `(${pyRepr(v.v[0] as PyValue)},)` : `(${v.v.map(pyRepr).join(', ')})`
+    case 'dict':
+      return `{${v.v.map(([k, val]) => `${pyRepr(k)}: ${pyRepr(val)}`).join(', ')}}`
+  }
+}
+
+export function reprFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan'
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`
+  const s = String(x)
+  // JS writes 1e+21 where Python writes 1e+21 too, but 1e-7 as 1e-7 (Python: 1e-07).
+  return s.replace(/e([+-])(\d)$/, 'e$10$2')
+}
+
+/** Python's repr of a str: single quotes unless the text holds a single quote and no double. */
+export function reprString(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'"
+  let out = q
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0
+    if (ch === q || ch === '\\') out += `\\${ch}`
+    else if (ch === '\n') out += '\\n'
+    else if (ch === '\r') out += '\\r'
+    else if (ch === '\t') out += '\\t'
+    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, '0')}`
+    else out += ch
+  }
+  return out + q
+}
+
+/** Value equality as Python's `==` (1 == 1.0 == True). */
+export function pyEquals(a: PyValue, b: PyValue): boolean {
+  const na = numeric(a)
+  const nb = numeric(b)
+  if (na !== undefined && nb !== undefined) return na === nb
+  if (a.t === 'str' && b.t === 'str') return a.v === b.v
+  if (a.t === 'none' || b.t === 'none') return a.t === b.t
+  if ((a.t === 'list' && b.t === 'list') || (a.t === 'tuple' && b.t === 'tuple')) {
+    return a.v.length === b.v.length && a.v.every((x, i) => pyEquals(x, b.v[i] as PyValue))
+  }
+  if (a.t === 'dict' && b.t === 'dict') {
+    return a.v.length === b.v.length && a.v.every(([k, x]) => b.v.some(([k2, y]) => pyEquals(k, k2) && pyEquals(x, y)))
+  }
+  return false
+}
+
+function numeric(v: PyValue): number | undefined {
+  if (v.t === 'int') return Number(v.v)
+  if (v.t === 'float') return v.v
+  if (v.t === 'bool') return v.v ? 1 : 0
+  return undefined
+}
+
+/** Rough size of a value in characters/elements, to refuse results that would explode memory. */
+export function valueSize(v: PyValue): number {
+  switch (v.t) {
+    case 'str':
+      return v.v.length
+    case 'list':
+    case 'tuple': {
+      let n = v.v.length
+      for (const x of v.v) n += x.t === 'str' ? x.v.length : x.t === 'list' || x.t === 'tuple' ? valueSize(x) : 1
+      return n
+    }
+    case 'dict':
+      return v.v.length * 2
+    default:
+      return 1
+  }
+}

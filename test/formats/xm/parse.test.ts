@@ -1,0 +1,102 @@
+import {describe, expect, it} from 'vitest'
+import {lastEntry} from '../../../src/model/native-config.js'
+import {parseXmConfig} from '../../../src/formats/xm/parse.js'
+
+const codes = (text: string): string[] => parseXmConfig(text).diagnostics.map((d) => d.code)
+
+describe('parseXmConfig: literals', () => {
+  it.each([
+    ['memory = 512', 512, 'number', 'int'],
+    ['name = "vm1"', 'vm1', 'string', 'str'],
+    ["name = 'vm1'", 'vm1', 'string', 'str'],
+    ['extra = """a\nb"""', 'a\nb', 'triple-string', 'str'],
+    ["vif = [ '', 'bridge=xenbr0', ]", ['', 'bridge=xenbr0'], 'list', 'list'],
+    ['memory = 0x200', 512, 'hex', 'int'],
+    ['memory = 0755', 493, 'octal', 'int'],
+    ['memory = 2L', 2, 'number', 'long'],
+    ['memory = 1.5', 1.5, 'float', 'float'],
+    ['acpi = True', true, 'bool', 'bool'],
+    ['x = None', null, 'none', 'NoneType'],
+    ['x = (1, "a")', [1, 'a'], 'tuple', 'tuple'],
+    ['x = {"a": 1}', {a: 1}, 'dict', 'dict'],
+    ["x = u'abc'", 'abc', 'prefixed-string', 'unicode'],
+    ["x = r'a\\nb'", 'a\\nb', 'prefixed-string', 'str'],
+    ['rtc_timeoffset = -3600', -3600, 'number', 'int'],
+  ])('%s', (text, value, syntax, pyType) => {
+    const {config} = parseXmConfig(text)
+    const e = config.entries[0]
+    expect(e?.value).toEqual(value)
+    expect(e?.syntax).toBe(syntax)
+    expect(e?.pythonType).toBe(pyType)
+    expect(e?.computed).toBe(false)
+  })
+})
+
+describe('parseXmConfig: computed values', () => {
+  it.each([
+    ['name = "vm%d" % 3', 'vm3'],
+    ['name = "%s-%s" % ("a", "b")', 'a-b'],
+    ['memory = 256 * 4', 1024],
+    ['memory = 7 / 2', 3],
+    ["device_model = '/usr/' + 'lib' + '/xen/bin/qemu-dm'", '/usr/lib/xen/bin/qemu-dm'],
+    ['disk = ["a"] + ["b"]', ['a', 'b']],
+    ["name = 'a' 'b'", 'ab'],
+    ['base = 512\nmemory = base * 2', 1024],
+  ])('%s', (text, value) => {
+    const {config, diagnostics} = parseXmConfig(text)
+    const e = config.entries[config.entries.length - 1]
+    expect(e?.value).toEqual(value)
+    expect(e?.computed).toBe(true)
+    expect(e?.syntax).toBe('expression')
+    const expr = config.python.find((p) => p.rule === 'PY-EXPR')
+    expect(expr?.computedValue).toEqual(value)
+    expect(diagnostics.some((d) => d.code === 'PY-EXPR' && d.severity === 'warning')).toBe(true)
+  })
+})
+
+describe('parseXmConfig: Python constructs', () => {
+  it('import, if block, call: located, block assignments not applied', () => {
+    const text = [
+      'import os, re',
+      'arch = os.uname()[4]',
+      "if re.search('64', arch):",
+      "    arch_libdir = 'lib64'",
+      'else:',
+      "    arch_libdir = 'lib'",
+      "memory = 512",
+      "device_model = '/usr/' + arch_libdir + '/bin/qemu-dm'",
+    ].join('\n')
+    const {config} = parseXmConfig(text, {file: 'hvm.cfg'})
+    const rules = config.python.map((p) => `${p.rule}@${p.loc.line}:${p.loc.column}`)
+    expect(rules).toEqual(['PY-IMPORT@1:1', 'PY-EXPR@2:8', 'PY-CONTROL@3:1', 'PY-EXPR@8:26'])
+    expect(config.python[2]?.message).toMatch(/NOT applied: arch_libdir/)
+    expect(config.entries.map((e) => e.key)).toEqual(['arch', 'memory', 'device_model'])
+    expect(lastEntry(config, 'device_model')?.value).toBeUndefined()
+    expect(lastEntry(config, 'memory')?.value).toBe(512)
+    expect(config.python[0]?.loc.file).toBe('hvm.cfg')
+  })
+
+  it('command-line variables (vmid)', () => {
+    const {config} = parseXmConfig('name = "VM%d" % vmid\nmemory = 64')
+    expect(config.python).toMatchObject([{rule: 'PY-CMDLINE-VAR', loc: {line: 1, column: 17}}])
+    expect(config.entries[0]).toMatchObject({key: 'name', value: undefined, syntax: 'expression', computed: false})
+    expect(config.entries[1]?.value).toBe(64)
+  })
+
+  it('duplicate keys: all kept, last wins, PY-DUPKEY', () => {
+    const {config, diagnostics} = parseXmConfig('memory = 128\nmemory = 256')
+    expect(config.entries).toHaveLength(2)
+    expect(lastEntry(config, 'memory')?.value).toBe(256)
+    expect(diagnostics).toMatchObject([{code: 'PY-DUPKEY', line: 2, column: 1}])
+  })
+
+  it('syntax errors are located and parsing continues', () => {
+    const {config, diagnostics} = parseXmConfig('name = "x\nmemory = 64\n')
+    expect(diagnostics[0]).toMatchObject({code: 'SYNTAX', severity: 'error', line: 1, column: 8})
+    expect(lastEntry(config, 'memory')?.value).toBe(64)
+  })
+
+  it('plain literal files produce no findings', () => {
+    expect(codes('name = "a"\nmemory = 512\nvif = [ "bridge=xenbr0" ]\n')).toEqual([])
+  })
+})
