@@ -2,6 +2,7 @@ import type {Diagnostic} from './diagnostic.js'
 import type {Domain} from './domain.js'
 import type {NativeConfig} from './native-config.js'
 import type {SxpNode} from '../formats/sxp/sxp-node.js'
+import type {LibvirtTarget} from '../formats/libvirt/target.js'
 
 export type SourceFormat = 'sxp' | 'xm' | 'xl' | 'libvirt'
 
@@ -30,4 +31,8 @@ export interface ReadResult {
 export interface ReadOptions {
   /** Shown in diagnostics. */
   readonly file?: string
+  /** xm/xl without `uuid`: seed of the derived UUID (default: file path and domain name). */
+  readonly uuidSeed?: string
+  /** The libvirt aimed at, for reader choices that depend on the host (xl `nestedhvm = 0`: vmx or svm). */
+  readonly target?: LibvirtTarget
 }

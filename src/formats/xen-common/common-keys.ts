@@ -1,0 +1,319 @@
+/**
+ * The part of xm and xl parsing that libvirt shares: `xenParseConfigCommon`
+ * (`src/libxl/xen_common.c`, libvirt 9.0; xen-formats.md §5.1, §6.2-§6.4), in libvirt's
+ * order: general meta (name, uuid, type/builder), memory, lifecycle actions, CPU and features,
+ * time offset, `device_model_override`, vifs, PCI, sound, graphics, char devices.
+ * Readers' own defaults are applied here (memory 128 MiB, on_crash restart, HVM acpi/apic/pae
+ * on, …); libvirt's post-parse defaults are not (formats/libvirt/defaults.ts does those).
+ */
+import type {ChrDevice, Domain, GuestKind, LifecycleAction, Timer} from '../../model/domain.js'
+import {newDomain} from '../../model/domain.js'
+import {parseChrSpec} from './chr-spec.js'
+import {
+  type ConfigReadContext,
+  entryOf,
+  error,
+  getBool,
+  getListStrings,
+  getNumber,
+  getString,
+  getStringQuiet,
+  report,
+  valueOf,
+} from './config-access.js'
+import {normaliseCpuset} from './cpuset.js'
+import {readGraphics} from './graphics.js'
+import {parsePciSpec} from './pci-spec.js'
+import {deterministicUuid, parseUuid} from './uuid.js'
+import {parseVifSpec} from './vif-spec.js'
+
+export interface CommonOptions {
+  readonly format: 'xm' | 'xl'
+  /** Seed for the UUID of a config without one (default: file path and name). */
+  readonly uuidSeed?: string
+}
+
+const LIFECYCLE: readonly LifecycleAction[] = [
+  'destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart',
+]
+
+/** libvirt 9.0's virDomainSoundModel names. */
+const SOUND_MODELS = new Set(['sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich9', 'usb', 'ich7'])
+
+/** Read the common keys into a fresh domain. Errors go to ctx.diagnostics. */
+export function readCommonKeys(ctx: ConfigReadContext, opts: CommonOptions): Domain {
+  const name = readName(ctx)
+  const kind = readKind(ctx)
+  const d = newDomain(name ?? '', kind)
+  readUuid(ctx, d, opts)
+  readMemory(ctx, d)
+  readLifecycle(ctx, d)
+  readCpu(ctx, d)
+  readTimeOffset(ctx, d)
+  const emulator = getString(ctx, 'device_model_override')
+  if (emulator !== undefined) d.devices.emulator = emulator
+  readVifs(ctx, d, opts.format === 'xm' ? 'netfront' : 'vif')
+  readPci(ctx, d)
+  if (kind === 'hvm') readSound(ctx, d)
+  const g = readGraphics(ctx, kind === 'hvm')
+  if (g) d.devices.graphics.push(g)
+  readCharDevices(ctx, d, opts.format)
+  return d
+}
+
+function readName(ctx: ConfigReadContext): string | undefined {
+  const name = getString(ctx, 'name')
+  if (name === undefined) {
+    if (entryOf(ctx, 'name') === undefined) report(ctx, 'MISSING-KEY', 'error', 'config value name was missing', 'name', 'add name = "<domain name>"')
+    return undefined
+  }
+  if (name.includes('/')) error(ctx, `name ${name} cannot contain '/'`, 'name', undefined, 'NAME-CHARS')
+  return name
+}
+
+function readKind(ctx: ConfigReadContext): GuestKind {
+  const type = getStringQuiet(ctx, 'type')
+  if (type !== undefined) {
+    if (type === 'pv') return 'pv'
+    if (type === 'pvh') return 'pvh'
+    if (type === 'hvm') return 'hvm'
+    error(ctx, `type ${type} is not supported`, 'type', undefined, 'UNSUPPORTED')
+    return 'pv'
+  }
+  return getStringQuiet(ctx, 'builder') === 'hvm' ? 'hvm' : 'pv'
+}
+
+function readUuid(ctx: ConfigReadContext, d: Domain, opts: CommonOptions): void {
+  const v = valueOf(ctx, 'uuid')
+  if (v === undefined) {
+    const seed = opts.uuidSeed ?? `${ctx.file ?? ''}\u0000${d.name}`
+    d.uuid = deterministicUuid(seed)
+    report(ctx, 'UUID-MISSING', 'info', `no uuid: xenlift derived ${d.uuid} from the file and name (libvirt would pick a random one on every conversion)`)
+    return
+  }
+  if (typeof v !== 'string') {
+    error(ctx, "expected a string for 'uuid' parameter", 'uuid')
+    return
+  }
+  const uuid = parseUuid(v)
+  if (uuid === undefined) error(ctx, `${v} not parseable as a UUID (need 32 hex digits)`, 'uuid', undefined, 'SYNTAX')
+  else d.uuid = uuid
+}
+
+function readMemory(ctx: ConfigReadContext, d: Domain): void {
+  if (entryOf(ctx, 'memory') === undefined) report(ctx, 'MEM-DEFAULT', 'warning', 'no memory: the default of 128 MiB applies')
+  const memory = getNumber(ctx, 'memory', 128)
+  const maxmem = getNumber(ctx, 'maxmem', memory)
+  for (const [key, v] of [['memory', memory], ['maxmem', maxmem]] as const) {
+    if (v === 0 && entryOf(ctx, key) !== undefined) error(ctx, `${key} = 0: Memory size must be specified via <memory> or in the <numa> configuration`, key)
+  }
+  d.maxMemoryKiB = maxmem * 1024
+  // virDomainDefPostParseMemory clamps the balloon to the maximum.
+  d.currentMemoryKiB = Math.min(memory, maxmem) * 1024
+  if (memory < maxmem) report(ctx, 'MEM-BALLOON', 'info', `memory (${memory} MiB) < maxmem (${maxmem} MiB): ballooning`, 'memory')
+}
+
+function readLifecycle(ctx: ConfigReadContext, d: Domain): void {
+  const keys = [
+    ['on_poweroff', 'destroy', 'onPoweroff'],
+    ['on_reboot', 'restart', 'onReboot'],
+    ['on_crash', 'restart', 'onCrash'],
+  ] as const
+  for (const [key, dflt, field] of keys) {
+    const v = getString(ctx, key) ?? dflt
+    const action = LIFECYCLE.find((a) => a === v)
+    if (action === undefined) {
+      error(ctx, `unexpected value ${v} for ${key}`, key, undefined, 'BAD-VALUE')
+      continue
+    }
+    d.lifecycle[field] = action
+    if (action === 'rename-restart') report(ctx, 'LIFECYCLE-RENAME', 'warning', `${key} = rename-restart is not supported by libxl`, key)
+  }
+}
+
+function readCpu(ctx: ConfigReadContext, d: Domain): void {
+  const vcpus = getNumber(ctx, 'vcpus', 1)
+  d.vcpu = {max: vcpus}
+  if (entryOf(ctx, 'maxvcpus') !== undefined) {
+    const max = getNumber(ctx, 'maxvcpus', 0)
+    d.vcpu = max > vcpus ? {max, current: vcpus} : {max}
+  }
+  readCpus(ctx, d)
+  const tsc = readTsc(ctx)
+  if (tsc) d.clock.timers.push(tsc)
+  if (d.os.kind === 'hvm') {
+    if (getBool(ctx, 'pae', true)) d.features.pae = true
+    if (getBool(ctx, 'acpi', true)) d.features.acpi = true
+    if (getBool(ctx, 'apic', true)) d.features.apic = true
+    if (!getBool(ctx, 'hap', true)) d.features.hap = 'off'
+    if (getBool(ctx, 'viridian', false)) d.features.viridian = true
+    const hpet = getBool(ctx, 'hpet', undefined)
+    if (hpet !== undefined) d.clock.timers.push({name: 'hpet', present: hpet})
+  } else if (getBool(ctx, 'e820_host', false)) {
+    d.features.e820Host = true
+  }
+  readPassthrough(ctx, d)
+}
+
+/** `cpus`: a libvirt bitmap string; xl's per-vCPU list form becomes `<vcpupin>` (libvirt rejects it). */
+function readCpus(ctx: ConfigReadContext, d: Domain): void {
+  const v = valueOf(ctx, 'cpus')
+  if (v === undefined) return
+  if (typeof v === 'string') {
+    const set = normaliseCpuset(v)
+    if (set === undefined) error(ctx, `Failed to parse bitmap '${v}'`, 'cpus')
+    else d.vcpu.cpuset = set
+    return
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+    const pins: {vcpu: number; cpuset: string}[] = []
+    v.forEach((x, vcpu) => {
+      const set = normaliseCpuset(x as string)
+      if (set === undefined) error(ctx, `Failed to parse bitmap '${String(x)}'`, 'cpus', `cpus[${vcpu}]`)
+      else pins.push({vcpu, cpuset: set})
+    })
+    d.cputune = {vcpupin: pins}
+    report(ctx, 'CPU-PIN', 'info', 'per-vCPU cpus list converted to <vcpupin> (libvirt would reject the list)', 'cpus')
+    return
+  }
+  error(ctx, "expected a string for 'cpus' parameter", 'cpus')
+}
+
+/** `tsc_mode` (xen_common.c): a name → `<timer name='tsc'>`; xm's numeric form is translated (TIME-TSC). */
+function readTsc(ctx: ConfigReadContext): Timer | undefined {
+  const v = valueOf(ctx, 'tsc_mode')
+  if (v === undefined) return undefined
+  const modes: Record<string, string> = {always_emulate: 'emulate', native: 'native', native_paravirt: 'paravirt'}
+  if (typeof v === 'string') return {name: 'tsc', present: true, mode: modes[v] ?? 'auto'}
+  const numeric = ['auto', 'emulate', 'native', 'paravirt']
+  if (typeof v === 'number' && numeric[v] !== undefined) {
+    report(ctx, 'TIME-TSC', 'info', `numeric tsc_mode = ${v} read as ${numeric[v]} (libvirt accepts only the names)`, 'tsc_mode')
+    return {name: 'tsc', present: true, mode: numeric[v]}
+  }
+  error(ctx, "expected a string for 'tsc_mode' parameter", 'tsc_mode')
+  return undefined
+}
+
+function readPassthrough(ctx: ConfigReadContext, d: Domain): void {
+  const v = getString(ctx, 'passthrough')
+  if (v === undefined) return
+  if (v === 'disabled') d.features.passthrough = {state: 'off'}
+  else if (v === 'enabled') d.features.passthrough = {state: 'on'}
+  else if (v === 'sync_pt' || v === 'share_pt') d.features.passthrough = {state: 'on', mode: v}
+  else error(ctx, `unknown value '${v}' for passthrough`, 'passthrough')
+}
+
+function readTimeOffset(ctx: ConfigReadContext, d: Domain): void {
+  const localtime = getBool(ctx, 'localtime', false)
+  if (d.os.kind === 'hvm') {
+    const offset = getNumber(ctx, 'rtc_timeoffset', 0, true)
+    d.clock.offset = 'variable'
+    d.clock.adjustment = String(offset)
+    d.clock.basis = localtime ? 'localtime' : 'utc'
+  } else {
+    d.clock.offset = localtime ? 'localtime' : 'utc'
+    d.clock.adjustment = 'reset'
+  }
+}
+
+function readVifs(ctx: ConfigReadContext, d: Domain, typename: 'netfront' | 'vif'): void {
+  const list = getListStrings(ctx, 'vif')
+  const e = entryOf(ctx, 'vif')
+  for (const {value, index} of list ?? []) {
+    const path = `vif[${index}]`
+    const r = parseVifSpec(value, typename)
+    if ('error' in r) {
+      error(ctx, `${path}: ${r.error}`, 'vif', path)
+      continue
+    }
+    if (e) r.iface.loc = {...e.loc, path}
+    d.devices.interfaces.push(r.iface)
+    const ignored = Object.keys(r.ignored)
+    if (ignored.length > 0) {
+      const backend = r.ignored.backend
+      const code = backend !== undefined && backend !== '0' && backend !== '' ? 'DRIVER-DOMAIN' : 'VIF-UNKNOWN-KEY'
+      report(ctx, code, 'warning', `${path}: libvirt ignores ${ignored.map((k) => `${k}=${r.ignored[k]}`).join(', ')}`, 'vif', undefined, path)
+    }
+    if (r.rateInterval !== undefined) report(ctx, 'VIF-RATE', 'info', `${path}: rate interval @${r.rateInterval} dropped`, 'vif', undefined, path)
+  }
+}
+
+function readPci(ctx: ConfigReadContext, d: Domain): void {
+  const list = getListStrings(ctx, 'pci')
+  const e = entryOf(ctx, 'pci')
+  for (const {value, index} of list ?? []) {
+    const path = `pci[${index}]`
+    const r = parsePciSpec(value)
+    if ('error' in r) {
+      error(ctx, `${path}: ${r.error}`, 'pci', path)
+      continue
+    }
+    if (e) r.hostdev.loc = {...e.loc, path}
+    d.devices.hostdevs.push(r.hostdev)
+    if (r.hostdev.droppedOptions) {
+      report(ctx, 'PCI-OPTS', 'warning', `${path}: libvirt drops the PCI options ${r.hostdev.droppedOptions.join(',')}`, 'pci', undefined, path)
+    }
+  }
+  if (d.devices.hostdevs.length > 0) report(ctx, 'PCI-PASSTHROUGH', 'info', 'PCI passthrough converted with managed=no: bind the devices to pciback on the new host', 'pci')
+}
+
+function readSound(ctx: ConfigReadContext, d: Domain): void {
+  const v = getString(ctx, 'soundhw')
+  if (v === undefined) return
+  if (v === 'all') {
+    d.devices.sounds.push({model: 'sb16'}, {model: 'es1370'})
+    report(ctx, 'SOUND', 'info', 'soundhw = "all" becomes sb16 and es1370 only', 'soundhw')
+    return
+  }
+  for (const model of v.split(',')) {
+    if (model === '') continue
+    if (!SOUND_MODELS.has(model)) {
+      error(ctx, `unknown sound model '${model}' (libvirt knows ${[...SOUND_MODELS].join(', ')})`, 'soundhw')
+      return
+    }
+    d.devices.sounds.push({model})
+  }
+}
+
+function readCharDevices(ctx: ConfigReadContext, d: Domain, format: 'xm' | 'xl'): void {
+  if (d.os.kind !== 'hvm') return
+  const parallel = getString(ctx, 'parallel')
+  if (parallel !== undefined && parallel !== 'none') {
+    const c = chr(ctx, parallel, 'parallel', 'parallel', 0)
+    if (c) d.devices.parallels.push(c)
+  }
+  const serial = valueOf(ctx, 'serial')
+  if (Array.isArray(serial)) {
+    if (format === 'xm') {
+      error(ctx, 'Multiple serial devices are not supported by xen-xm (serial must be a string)', 'serial', undefined, 'SERIAL-MULTI')
+      return
+    }
+    serial.forEach((s, port) => {
+      if (typeof s !== 'string') {
+        error(ctx, `serial[${port}] is not a string`, 'serial', `serial[${port}]`)
+        return
+      }
+      if (s === 'none') return
+      const c = chr(ctx, s, 'serial', `serial[${port}]`, port)
+      if (c) d.devices.serials.push(c)
+    })
+    return
+  }
+  const s = getString(ctx, 'serial')
+  if (s !== undefined && s !== 'none') {
+    const c = chr(ctx, s, 'serial', 'serial', 0)
+    if (c) d.devices.serials.push(c)
+  }
+}
+
+function chr(ctx: ConfigReadContext, value: string, key: string, path: string, port: number): ChrDevice | undefined {
+  const r = parseChrSpec(value)
+  if ('error' in r) {
+    error(ctx, `${path}: ${r.error}`, key, path)
+    return undefined
+  }
+  const e = entryOf(ctx, key)
+  const dev: ChrDevice = {...r.device, target: {port}}
+  if (e) dev.loc = {...e.loc, path}
+  return dev
+}

@@ -1,0 +1,159 @@
+/**
+ * xm config (NativeConfig) → Domain, mirroring libvirt 9.0's `xenParseXM`
+ * (`src/libxl/xen_xm.c`): the common keys (`xenParseConfigCommon`), then `xenParseXMOS`,
+ * `xenParseXMDiskList` and `xenParseXMInputDevs` (xen-formats.md §5.2). Where libvirt is
+ * silent about a loss, a diagnostic with the checklist rule id says so; where it fails with
+ * no reason, the diagnostic gives one. Any error means no domain.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {hasErrors} from '../../model/diagnostic.js'
+import type {BootDevice, Domain} from '../../model/domain.js'
+import type {NativeConfig} from '../../model/native-config.js'
+import {readCommonKeys} from '../xen-common/common-keys.js'
+import {
+  type ConfigReadContext,
+  entryOf,
+  error,
+  getString,
+  newContext,
+  report,
+  valueOf,
+} from '../xen-common/config-access.js'
+import {checkDisks} from '../xen-common/disk-checks.js'
+import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
+import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
+
+export interface NativeToDomainOptions {
+  readonly file?: string
+  /** Seed for a config without `uuid` (default: file path and name). */
+  readonly uuidSeed?: string
+}
+
+export interface NativeToDomainResult {
+  /** Absent when an error stopped the conversion. */
+  readonly domain?: Domain
+  readonly diagnostics: Diagnostic[]
+}
+
+export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
+  const ctx = newContext(cfg, opts.file)
+  const d = readCommonKeys(ctx, {format: 'xm', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
+  readXmOs(ctx, d)
+  readXmDisks(ctx, d)
+  readXmInputs(ctx, d)
+  if (valueOf(ctx, 'cmdline') !== undefined) {
+    report(ctx, 'UNSUPPORTED', 'warning', "cmdline is an xl key: libvirt's xm reader ignores it (use root/extra)", 'cmdline')
+  }
+  reportDroppedKeys(ctx, d, 'xm')
+  checkDisks(ctx, d)
+  return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
+}
+
+/** `boot` letters (xen_xm.c/xen_xl.c): a fd, d cdrom, n network, anything else hd; at most 4. */
+export function readBootOrder(ctx: ConfigReadContext, d: Domain): void {
+  const boot = getString(ctx, 'boot') ?? 'c'
+  const map: Record<string, BootDevice> = {a: 'fd', c: 'hd', d: 'cdrom', n: 'network'}
+  const unknown: string[] = []
+  for (const ch of boot.slice(0, 4)) {
+    const dev = map[ch]
+    if (dev === undefined) unknown.push(ch)
+    d.os.boot.push(dev ?? 'hd')
+  }
+  if (unknown.length > 0) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot letters ${unknown.join('')} are read as hd`, 'boot')
+  if (boot.length > 4) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot = "${boot}": only the first 4 devices are kept`, 'boot')
+}
+
+/** PV bootloader, kernel, ramdisk and the root/extra command line (shared by xm and xl). */
+export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | undefined): void {
+  const bootloader = getString(ctx, 'bootloader')
+  if (bootloader !== undefined) {
+    if (bootloader.includes('domUloader')) {
+      report(ctx, 'BOOT-DOMULOADER', 'warning', `bootloader ${bootloader}: SUSE domUloader replaced by pygrub (as xen2libvirt does)`, 'bootloader')
+      d.os.bootloader = '/usr/bin/pygrub'
+    } else {
+      d.os.bootloader = bootloader
+    }
+    const args = getString(ctx, 'bootargs')
+    if (args !== undefined) d.os.bootloaderArgs = args
+  }
+  const kernel = getString(ctx, 'kernel')
+  if (kernel !== undefined) d.os.kernel = kernel
+  const ramdisk = getString(ctx, 'ramdisk')
+  if (ramdisk !== undefined) d.os.initrd = ramdisk
+  if (cmdline !== undefined) d.os.cmdline = cmdline
+  if (bootloader === undefined && (kernel === undefined || kernel === '')) {
+    report(ctx, 'BOOT-PV-NOKERNEL', 'warning', 'PV guest with neither kernel nor bootloader cannot boot')
+  }
+}
+
+/** `root` + `extra` → `root=R E` (xen_xm.c, xenParseCmdline in xen_xl.c). */
+export function rootExtraCmdline(ctx: ConfigReadContext): string | undefined {
+  const extra = getString(ctx, 'extra')
+  const root = getString(ctx, 'root')
+  if (root !== undefined) return extra !== undefined ? `root=${root} ${extra}` : `root=${root}`
+  return extra
+}
+
+function readXmOs(ctx: ConfigReadContext, d: Domain): void {
+  if (d.os.kind !== 'hvm') {
+    readPvOs(ctx, d, rootExtraCmdline(ctx))
+    return
+  }
+  // HVM: `kernel` is the firmware (old xm style); libvirt ignores `loader` entirely.
+  const kernel = getString(ctx, 'kernel')
+  const loader = getString(ctx, 'loader')
+  if (kernel !== undefined) {
+    d.os.loader = {path: kernel}
+    if (!/hvmloader$/.test(kernel)) {
+      report(ctx, 'BOOT-HVM-DIRECT', 'warning', `HVM kernel ${kernel} is used as the firmware (xm style); a direct kernel boot needs an xl config`, 'kernel')
+    }
+  } else if (loader !== undefined) {
+    d.os.loader = {path: loader}
+    report(ctx, 'BOOT-HVM-LOADER', 'warning', `HVM firmware taken from loader = "${loader}" (libvirt's xm reader needs kernel = and would fail)`, 'loader')
+  } else if (entryOf(ctx, 'kernel') === undefined) {
+    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =)', undefined, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
+  }
+  readBootOrder(ctx, d)
+}
+
+function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
+  const v = valueOf(ctx, 'disk')
+  if (v === undefined) return
+  if (!Array.isArray(v)) {
+    error(ctx, "expected a string list for 'disk' parameter", 'disk')
+    return
+  }
+  const e = entryOf(ctx, 'disk')
+  v.forEach((spec, index) => {
+    const path = `disk[${index}]`
+    if (typeof spec !== 'string') {
+      error(ctx, `${path}: expected a string list for 'disk' parameter`, 'disk', path)
+      return
+    }
+    const r = parseXmDiskSpec(spec, d.os.kind === 'hvm')
+    if ('skipped' in r) {
+      report(ctx, 'DISK-SKIPPED', 'warning', `${path}: ${r.skipped}; libvirt drops this disk`, 'disk', undefined, path)
+      return
+    }
+    if (e) r.disk.loc = {...e.loc, path}
+    d.devices.disks.push(r.disk)
+    if (r.extraFields !== undefined) {
+      report(ctx, 'DISK-EXTRA-FIELDS', 'warning', `${path}: mode '${r.extraFields}' has extra fields; libvirt reads it as read-write`, 'disk', undefined, path)
+    }
+    const prefix = r.prefix
+    if (prefix === 'tap' || prefix === 'tap2') report(ctx, 'DISK-BLKTAP1', 'warning', `${path}: blktap backend (${prefix}:): libxl uses qdisk`, 'disk', undefined, path)
+    else if (prefix === undefined && spec.indexOf(',') > 0) report(ctx, 'DISK-NOPREFIX', 'info', `${path}: no driver prefix: read as phy: (block device)`, 'disk', undefined, path)
+    else if (prefix !== undefined && prefix !== 'file' && prefix !== 'phy') {
+      r.disk.script = prefix
+      report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script prefix ${prefix}: is not expressible in libvirt XML`, 'disk', undefined, path)
+    }
+  })
+}
+
+function readXmInputs(ctx: ConfigReadContext, d: Domain): void {
+  if (d.os.kind !== 'hvm') return
+  const v = getString(ctx, 'usbdevice')
+  if (v === undefined) return
+  if (v === 'tablet' || v === 'mouse' || v === 'keyboard') d.devices.inputs.push({type: v, bus: 'usb'})
+  else report(ctx, 'USB-HOST', 'warning', `usbdevice = "${v}" is dropped by libvirt; add a <hostdev type='usb'> by hand`, 'usbdevice')
+}
