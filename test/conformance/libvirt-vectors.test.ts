@@ -20,7 +20,7 @@ import {describe, expect, it} from 'vitest'
 import {formatDiagnostic} from '../../src/model/diagnostic.js'
 import type {ReadOptions, ReadResult} from '../../src/model/read-result.js'
 import {applyLibvirtDefaults} from '../../src/formats/libvirt/defaults.js'
-import {targetFor, type LibvirtTarget} from '../../src/formats/libvirt/target.js'
+import {compareVersion, targetFor, type LibvirtTarget} from '../../src/formats/libvirt/target.js'
 import {writeLibvirtXml} from '../../src/formats/libvirt/write.js'
 import {readSxp} from '../../src/formats/sxp/read.js'
 import {readXl} from '../../src/formats/xl/read.js'
@@ -111,6 +111,22 @@ const hasCorpus = existsSync(join(CORPUS, 'MANIFEST.tsv'))
 if (!hasCorpus) console.warn(`libvirt vectors skipped: ${CORPUS} not found`)
 const hasValidator = existsSync(VIRT_XML_VALIDATE)
 
+/**
+ * The schema virt-xml-validate checks against is the installed libvirt's (9.0 on Debian 12);
+ * output aimed at a newer libvirt (11.3's `<loader format='raw'>`) is not valid for it, so those
+ * sets are only validated where the installed libvirt is at least as new.
+ */
+function installedLibvirt(): readonly [number, number, number] {
+  try {
+    const v = execFileSync('virsh', ['--version'], {encoding: 'utf8'}).trim().split('.').map(Number)
+    return [v[0] ?? 0, v[1] ?? 0, v[2] ?? 0]
+  } catch {
+    return [9, 0, 0]
+  }
+}
+const INSTALLED = hasValidator ? installedLibvirt() : ([0, 0, 0] as const)
+const newerThanInstalled = (t: LibvirtTarget) => compareVersion(t.version, INSTALLED) > 0
+
 describe.skipIf(!hasCorpus)('libvirt conformance vectors', () => {
   const directions = hasCorpus ? readDirections() : new Map<string, string>()
   for (const s of SETS) {
@@ -145,7 +161,7 @@ describe.skipIf(!hasCorpus || !hasValidator)('virt-xml-validate over the writer 
   const tmp = hasCorpus && hasValidator ? mkdtempSync(join(tmpdir(), 'xenlift-validate-')) : ''
   for (const s of SETS) {
     const vectors = hasCorpus ? listVectors(s, directions) : []
-    describe(`${s.set} `, () => {
+    describe.skipIf(newerThanInstalled(s.target))(`${s.set} `, () => {
       for (const v of vectors) {
         it(`validates ${v.name}`, (ctx) => {
           const out = convertVector(s, v)

@@ -5,6 +5,7 @@ import type {
   Devices,
   Disk,
   Domain,
+  Graphics,
   Input,
   OsConfig,
   Video,
@@ -81,7 +82,7 @@ function defaultClock(c: ClockConfig, hvm: boolean): ClockConfig {
 function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
   const hvm = d.os.kind === 'hvm'
   const dev = d.devices
-  const disks = dev.disks.map(withDriveAddress)
+  const disks = dev.disks.map((x) => withDriveAddress(withDiskFormat(x)))
   const consoles = [...dev.consoles]
   if (consoles.length === 0) {
     if (!hvm) {
@@ -101,6 +102,7 @@ function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
     disks,
     controllers: defaultControllers(dev.controllers, disks, target),
     interfaces: dev.interfaces.map((n) => (n.mac === undefined ? {...n, mac: '00:00:00:00:00:00'} : n)),
+    graphics: dev.graphics.map(withListen),
     consoles,
     inputs: defaultInputs(dev.inputs, hvm),
     videos: defaultVideos(dev.videos, d),
@@ -109,6 +111,26 @@ function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
     memballoon: dev.memballoon ?? {model: 'xen'},
   }
   return out
+}
+
+/**
+ * libxlDomainDeviceDefPostParse: a disk with no format is raw ("xl.cfg default format is raw",
+ * xl-disk-configuration(5)), and a network disk with no driver gets `qemu`.
+ */
+function withDiskFormat(disk: Disk): Disk {
+  const driver = {...disk.driver}
+  if (disk.type === 'network') driver.name ??= 'qemu'
+  driver.type ??= 'raw'
+  return {...disk, driver}
+}
+
+/**
+ * A VNC/SPICE display without `<listen>` gets one of type address, carrying the legacy
+ * `listen=` address when there is one (virDomainGraphicsDefParseXML / listen post-parse).
+ */
+function withListen(g: Graphics): Graphics {
+  if (g.type === 'sdl' || g.listens.length > 0) return g
+  return {...g, listens: [g.listen !== undefined ? {type: 'address', address: g.listen} : {type: 'address'}]}
 }
 
 /**

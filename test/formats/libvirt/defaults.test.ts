@@ -124,4 +124,28 @@ describe('applyLibvirtDefaults', () => {
     expect(out.devices.inputs.map((i) => `${i.type}/${i.bus}`)).toEqual(['tablet/usb', 'mouse/ps2', 'keyboard/ps2'])
     expect(out.devices.interfaces[0]?.mac).toBe('00:00:00:00:00:00')
   })
+
+  it('gives format-less disks raw and network disks the qemu driver (libxlDomainDeviceDefPostParse)', () => {
+    const d = newDomain('x', 'pv')
+    d.devices.disks.push(
+      {...disk('xvda', 'xen'), driver: {name: 'file'}},
+      {...disk('xvdb', 'xen'), driver: {name: 'tap', type: 'qcow'}},
+      {type: 'network', device: 'disk', source: {protocol: 'rbd', name: 'pool/img'}, target: {dev: 'xvdc', bus: 'xen'}},
+    )
+    expect(applyLibvirtDefaults(d, v9).devices.disks.map((x) => x.driver)).toEqual([
+      {name: 'file', type: 'raw'},
+      {name: 'tap', type: 'qcow'},
+      {name: 'qemu', type: 'raw'},
+    ])
+  })
+
+  it('gives VNC/SPICE without <listen> one of type address, carrying the legacy listen address', () => {
+    const d = newDomain('x', 'hvm')
+    d.devices.graphics.push({type: 'vnc', autoport: true, listens: [], listen: '0.0.0.0'})
+    expect(applyLibvirtDefaults(d, v9).devices.graphics[0]?.listens).toEqual([{type: 'address', address: '0.0.0.0'}])
+    d.devices.graphics[0] = {type: 'vnc', autoport: true, listens: []}
+    expect(applyLibvirtDefaults(d, v9).devices.graphics[0]?.listens).toEqual([{type: 'address'}])
+    d.devices.graphics[0] = {type: 'sdl', listens: []}
+    expect(applyLibvirtDefaults(d, v9).devices.graphics[0]?.listens).toEqual([])
+  })
 })
