@@ -99,7 +99,8 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
   const userFiles = spec.userKnownHostsFiles ?? opts.knownHostsFiles ?? [join(home, '.ssh/known_hosts'), join(home, '.ssh/known_hosts2')]
   const globalFiles = spec.globalKnownHostsFiles ?? opts.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']
   const entries = await loadKnownHosts([...userFiles, ...globalFiles])
-  const lookupName = knownHostsName(spec.hostKeyAlias ?? hostName, port)
+  // OpenSSH uses a HostKeyAlias as it is, without the [host]:port form (sshconnect.c).
+  const lookupName = spec.hostKeyAlias !== undefined ? spec.hostKeyAlias.toLowerCase() : knownHostsName(hostName, port)
   const names = [lookupName]
 
   const explicitIds = [...(opts.identityFiles ?? []), ...(spec.identityFiles ?? [])]
