@@ -174,6 +174,8 @@ export interface Interface {
   ips: IpAddress[]
   /** `<target dev=…>` (xm `vifname`). */
   targetDev?: string
+  /** True when `targetDev` was generated from a runtime domid (libvirt's SXP `vif<domid>.<n>` rule), not said by the config. */
+  targetDevRuntime?: boolean
   model?: string
   /** `<bandwidth><outbound average=…>` in KB/s. */
   bandwidthOutboundKBps?: number

@@ -4,10 +4,11 @@
  * call stack; nesting beyond {@link MAX_DEPTH} is refused with a located error because every
  * later consumer (printer, mapping) may walk the tree recursively.
  *
- * Error policy, per xend's reader (`sxp.py`): a stray `)`, EOF inside a string and binary junk
- * are `SYNTAX` errors and parsing stops there. EOF with lists still open is also an error for
- * xend, but libvirt's reader closes them silently and one of libvirt's own vectors
- * (`sexpr2xml-net-routed`) relies on that; we close them too and say so with a warning, so a
+ * Error policy, per xend's reader (`sxp.py`): a stray `)` before any complete expression, EOF
+ * inside a string and binary junk are `SYNTAX` errors and parsing stops there. Two slips that
+ * xend rejects but libvirt's reader tolerates — and that libvirt's own vectors contain — are
+ * `SYNTAX` warnings instead: lists left open at EOF are closed (`sexpr2xml-net-routed`), and a
+ * stray `)` after a complete expression is skipped (`sexpr2xml-pv-vfb-new-vncdisplay`). So a
  * truncated file is never converted without a word.
  */
 import {diag, type Diagnostic} from '../../model/diagnostic.js'
@@ -45,6 +46,7 @@ export function parseSxp(text: string, opts: ParseSxpOptions = {}): ParseSxpResu
   const diagnostics: Diagnostic[] = []
   const stack: OpenList[] = []
   let strayAtomReported = false
+  let strayCloseReported = false
 
   const attach = (node: SxpNode): void => {
     const top = stack[stack.length - 1]
@@ -96,8 +98,19 @@ export function parseSxp(text: string, opts: ParseSxpOptions = {}): ParseSxpResu
     if (tok.type === 'close') {
       const done = stack.pop()
       if (!done) {
-        diagnostics.push(diag('SYNTAX', 'error', "unexpected ')' with no list open", at(tok.line, tok.column)))
-        break
+        if (nodes.length === 0) {
+          diagnostics.push(diag('SYNTAX', 'error', "unexpected ')' with no list open", at(tok.line, tok.column)))
+          break
+        }
+        // After a complete expression libvirt reads no further (one of its vectors,
+        // sexpr2xml-pv-vfb-new-vncdisplay, ends with one `)` too many); xend would reject it.
+        if (!strayCloseReported) {
+          strayCloseReported = true
+          diagnostics.push(
+            diag('SYNTAX', 'warning', "unexpected ')' with no list open: ignored (libvirt ignores text after a complete expression; xend would reject this file)", at(tok.line, tok.column)),
+          )
+        }
+        continue
       }
       const list: SxpList = {kind: 'list', items: done.items, loc: done.loc}
       attach(list)

@@ -1,0 +1,32 @@
+/**
+ * What the SXP → domain mapping carries while it walks one `(domain …)`: the root, the guest
+ * kind, the runtime domid and the diagnostics collected so far, with one helper that locates a
+ * diagnostic at the node it is about.
+ */
+import {diag, type Diagnostic, type Severity} from '../../model/diagnostic.js'
+import type {SxpList, SxpNode} from './sxp-node.js'
+
+export interface SxpContext {
+  readonly root: SxpList
+  readonly file?: string
+  readonly hvm: boolean
+  /** `(domid N)` of a runtime dump; undefined for a stored config.sxp. */
+  readonly domid?: number
+  readonly diagnostics: Diagnostic[]
+}
+
+/** Add a diagnostic located at `node` (or the domain root), with the SXP path it is about. */
+export function report(
+  ctx: SxpContext,
+  code: string,
+  severity: Severity,
+  message: string,
+  node: SxpNode | undefined,
+  path: string,
+  hint?: string,
+): void {
+  const loc = (node ?? ctx.root).loc
+  ctx.diagnostics.push(
+    diag(code, severity, message, {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: loc.line, column: loc.column, path}, hint),
+  )
+}

@@ -1,0 +1,411 @@
+/**
+ * One SXP `(domain …)` (or `(vm …)`) → the neutral domain model, exactly as libvirt's
+ * `xenParseSxpr` (`src/xenconfig/xen_sxpr.c`, libvirt 4.5 — the vectors in
+ * `shared/corpus/libvirt/sexpr2xml`) maps it; xen-formats.md §3-§4. libvirt's post-parse
+ * defaults (inputs, video, PV console, memballoon, controllers, disk addresses) are **not**
+ * added here (see `formats/libvirt/defaults.ts`).
+ *
+ * Deliberate differences, each reported as a diagnostic:
+ * - `(vm …)` roots (`xm create -n`) are read like `(domain …)` (SXP-VM-ROOT);
+ * - Domain-0 (name `Domain-0` or domid 0) is skipped instead of half-converted;
+ * - per-vCPU affinity `cpus` → `<vcpu cpuset>` / `<vcpupin>` and `cpu_weight` →
+ *   `<cputune><shares>` (libvirt's SXP reader ignores both; CPU-PIN, CPU-WEIGHT);
+ * - a missing `maxmem` falls back to `memory` instead of a 0 KiB domain;
+ * - a libvirt error on one device drops that device with a located error, not the domain.
+ */
+import type {Diagnostic} from '../../model/diagnostic.js'
+import {type BootDevice, type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
+import {type SxpContext, report} from './sxp-context.js'
+import {collectLosses} from './sxp-losses.js'
+import {childList, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueOf} from './sxp-lookup.js'
+import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
+import {parseDisks, parseNets, parsePci} from './to-devices.js'
+import {parseChars, parseFloppies, parseGraphics, parseSound, parseUsbInputs} from './to-display.js'
+
+export type SxpDomainResult =
+  | {readonly kind: 'domain'; readonly domain: Domain; readonly diagnostics: Diagnostic[]}
+  | {readonly kind: 'skip'; readonly name?: string; readonly reason: string; readonly diagnostics: Diagnostic[]}
+  | {readonly kind: 'error'; readonly diagnostics: Diagnostic[]}
+
+/** Map one top-level SXP list to a domain. Never throws. */
+export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}): SxpDomainResult {
+  const diagnostics: Diagnostic[] = []
+  const base = {root, diagnostics, hvm: false, ...(opts.file !== undefined ? {file: opts.file} : {})}
+  const head = headOf(root)
+  if (head === 'vm') {
+    report(base, 'SXP-VM-ROOT', 'warning', '(vm …) root written by xm create -n/-F: read as (domain …); libvirt cannot read it', root, 'vm')
+  }
+  const domidText = valueOf(root, 'domid')
+  const domid = domidText !== undefined ? strtol(domidText) : undefined
+  const nameAtom = valueAtom(root, 'name') ?? valueAtom(root, 'name_label')
+  if (!nameAtom) {
+    report(base, 'MISSING-KEY', 'error', 'domain information incomplete: missing (name …)', root, 'domain/name')
+    return {kind: 'error', diagnostics}
+  }
+  const name = nameAtom.value
+  if (name === 'Domain-0' || domid === 0) {
+    return {kind: 'skip', name, reason: 'Domain-0 (the host itself) is not a guest to convert', diagnostics}
+  }
+  const uuidAtom = valueAtom(root, 'uuid')
+  if (!uuidAtom) {
+    report(base, 'MISSING-KEY', 'error', `domain '${name}': missing (uuid …)`, root, 'domain/uuid')
+    return {kind: 'error', diagnostics}
+  }
+  const uuid = parseUuid(uuidAtom.value)
+  if (uuid === undefined) {
+    report(base, 'BAD-VALUE', 'error', `domain '${name}': uuid '${uuidAtom.value}' is not 32 hex digits`, uuidAtom, 'domain/uuid')
+    return {kind: 'error', diagnostics}
+  }
+  const hvm = lookupList(root, 'image/hvm') !== undefined
+  const ctx: SxpContext = {...base, hvm, ...(domid !== undefined && domid > 0 ? {domid} : {})}
+  const d = newDomain(name, hvm ? 'hvm' : 'pv')
+  d.uuid = uuid
+  d.loc = {...root.loc, path: head ?? 'domain'}
+  if (domid !== undefined && domid > 0) d.id = domid
+  const description = valueOf(root, 'description')
+  if (description !== undefined) d.description = description
+  readRuntimeNotes(ctx)
+  readBootloader(ctx, d)
+  if (lookupList(root, 'image')) readOs(ctx, d)
+  readMemory(ctx, d)
+  readVcpus(ctx, d)
+  readLifecycle(ctx, d)
+  readFeaturesAndClock(ctx, d)
+  readManagement(ctx, d)
+  const img = hvm ? 'image/hvm' : 'image/linux'
+  const emulator = valueOf(root, `${img}/device_model`)
+  if (emulator !== undefined) d.devices.emulator = emulator
+  d.devices.disks = parseDisks(ctx)
+  d.devices.interfaces = parseNets(ctx)
+  d.devices.hostdevs = parsePci(ctx)
+  d.devices.graphics = parseGraphics(ctx)
+  d.devices.disks.push(...parseFloppies(ctx))
+  d.devices.inputs = parseUsbInputs(ctx)
+  const chars = parseChars(ctx)
+  d.devices.serials = chars.serials
+  d.devices.parallels = chars.parallels
+  d.devices.sounds = parseSound(ctx)
+  collectLosses(ctx, d.extra)
+  reportQuoting(ctx)
+  return {kind: 'domain', domain: d, diagnostics}
+}
+
+/** virUUIDParse: blanks around, `-` or space anywhere between digit pairs, exactly 32 hex digits. */
+export function parseUuid(text: string): string | undefined {
+  const t = text.trim()
+  if (!/^[0-9a-fA-F -]*$/.test(t)) return undefined
+  const hex = t.replace(/[- ]/g, '').toLowerCase()
+  if (hex.length !== 32) return undefined
+  // Digit pairs must not be split by a separator (virUUIDParse reads two digits at a time).
+  if (!pairsIntact(t)) return undefined
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+function pairsIntact(t: string): boolean {
+  let n = 0
+  for (const ch of t) {
+    if (ch === '-' || ch === ' ') {
+      if (n % 2 !== 0) return false
+    } else {
+      n++
+    }
+  }
+  return true
+}
+
+const RUNTIME_KEYS = ['domid', 'state', 'store_mfn', 'console_mfn', 'start_time', 'cpu_time', 'online_vcpus'] as const
+
+function readRuntimeNotes(ctx: SxpContext): void {
+  const found = RUNTIME_KEYS.filter((k) => hasKey(ctx.root, k))
+  if (found.length === 0) return
+  report(ctx, 'SXP-RUNTIME', 'info', `runtime dump (xm list -l): ${found.join(', ')} ignored; converted as an inactive definition`, childList(ctx.root, found[0] as string), found[0] as string)
+}
+
+function readBootloader(ctx: SxpContext, d: Domain): void {
+  if (ctx.hvm) return
+  const atom = valueAtom(ctx.root, 'bootloader')
+  let bootloader = atom?.value
+  // libvirt: `(bootloader)` with no value still means an (empty) bootloader.
+  if (bootloader === undefined && hasKey(ctx.root, 'bootloader')) bootloader = ''
+  if (bootloader === undefined) return
+  let args = valueOf(ctx.root, 'bootloader_args')
+  if (/domUloader/.test(bootloader)) {
+    report(ctx, 'BOOT-DOMULOADER', 'warning', `SUSE bootloader '${bootloader}' replaced by pygrub (as xen2libvirt does); its arguments are dropped`, atom, 'bootloader')
+    bootloader = '/usr/bin/pygrub'
+    args = undefined
+  } else if (/pygrub$/.test(bootloader)) {
+    report(ctx, 'BOOT-PYGRUB', 'info', 'pygrub bootloader: still works on Xen ≤ 4.17; consider grub2-xen or PVH', atom, 'bootloader')
+  }
+  d.os.bootloader = bootloader
+  if (args !== undefined) d.os.bootloaderArgs = args
+}
+
+/** xenParseSxprOS. */
+function readOs(ctx: SxpContext, d: Domain): void {
+  const img = ctx.hvm ? 'image/hvm' : 'image/linux'
+  const get = (k: string) => valueOf(ctx.root, `${img}/${k}`)
+  if (ctx.hvm) {
+    const loader = get('loader') || undefined
+    if (loader === undefined) {
+      const kernel = get('kernel')
+      if (kernel === undefined || kernel === '') {
+        report(ctx, 'MISSING-KEY', 'error', 'HVM domain has neither (loader …) nor (kernel …): missing HVM loader', lookupList(ctx.root, img), img)
+        return
+      }
+      d.os.loader = {path: kernel}
+    } else {
+      d.os.loader = {path: loader}
+      const kernel = get('kernel')
+      // Old xend repeats the loader as the kernel; an empty kernel means none.
+      if (kernel !== undefined && kernel !== '' && kernel !== loader) {
+        d.os.kernel = kernel
+        copyBootArgs(ctx, d, img)
+        report(ctx, 'BOOT-HVM-DIRECT', 'warning', `HVM direct kernel boot of '${kernel}': supported by libxl only in newer versions; verify on the target`, valueAtom(ctx.root, `${img}/kernel`), `${img}/kernel`)
+      }
+    }
+    if (d.os.kernel === undefined) readBootOrder(ctx, d)
+    return
+  }
+  const kernel = get('kernel')
+  if (kernel !== undefined && kernel !== '') d.os.kernel = kernel
+  else if (kernel === '' && d.os.bootloader === undefined) {
+    report(ctx, 'BOOT-PV-NOKERNEL', 'info', "empty (kernel '') treated as no kernel", valueAtom(ctx.root, `${img}/kernel`), `${img}/kernel`)
+  }
+  copyBootArgs(ctx, d, img)
+  if (d.os.kernel === undefined && d.os.bootloader === undefined) {
+    report(ctx, 'BOOT-PV-NOKERNEL', 'error', 'PV domain has neither a kernel nor a bootloader: missing kernel & bootloader', lookupList(ctx.root, img), img, 'add (bootloader pygrub) or a kernel')
+  }
+}
+
+function copyBootArgs(ctx: SxpContext, d: Domain, img: string): void {
+  const ramdisk = valueOf(ctx.root, `${img}/ramdisk`)
+  if (ramdisk !== undefined) d.os.initrd = ramdisk
+  const args = valueOf(ctx.root, `${img}/args`)
+  if (args !== undefined) d.os.cmdline = args
+  const root = valueOf(ctx.root, `${img}/root`)
+  if (root !== undefined) d.os.root = root
+}
+
+const BOOT_LETTERS: Readonly<Record<string, BootDevice>> = {a: 'fd', c: 'hd', d: 'cdrom', n: 'network'}
+
+function readBootOrder(ctx: SxpContext, d: Domain): void {
+  const atom = valueAtom(ctx.root, 'image/hvm/boot')
+  if (!atom) return
+  const unknown: string[] = []
+  for (const ch of atom.value) {
+    if (d.os.boot.length >= 4) break
+    const dev = BOOT_LETTERS[ch]
+    if (dev) d.os.boot.push(dev)
+    else unknown.push(ch)
+  }
+  if (unknown.length > 0) {
+    report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot letters '${unknown.join('')}' in '${atom.value}' are skipped (SXP reader)`, atom, 'image/hvm/boot')
+  }
+}
+
+/** C strtoull of a MiB value, ×1024 → KiB (sexpr_u64). */
+function mibToKiB(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const m = /^\s*\+?(\d+)/.exec(text)
+  return m ? Number(m[1]) * 1024 : 0
+}
+
+function bytesToKiB(text: string | undefined): number | undefined {
+  const m = text === undefined ? null : /^\s*(\d+)/.exec(text)
+  return m ? Math.floor(Number(m[1]) / 1024) : undefined
+}
+
+function readMemory(ctx: SxpContext, d: Domain): void {
+  let max = mibToKiB(valueOf(ctx.root, 'maxmem'))
+  let cur = mibToKiB(valueOf(ctx.root, 'memory'))
+  if (max === undefined) {
+    max = bytesToKiB(valueOf(ctx.root, 'memory_static_max')) ?? cur
+    if (max !== undefined) report(ctx, 'MISSING-KEY', 'info', `no (maxmem …): maximum memory taken from ${valueOf(ctx.root, 'memory_static_max') !== undefined ? 'memory_static_max' : 'memory'} (libvirt would use 0)`, ctx.root, 'maxmem')
+  }
+  if (cur === undefined) cur = bytesToKiB(valueOf(ctx.root, 'memory_dynamic_max')) ?? max
+  if (max === undefined || cur === undefined) {
+    report(ctx, 'MISSING-KEY', 'error', 'domain has no memory size: neither (memory …) nor (maxmem …)', ctx.root, 'memory')
+    return
+  }
+  // xenParseSxpr clamps the balloon target to the maximum; post-parse turns 0 into the maximum.
+  if (cur > max) cur = max
+  if (cur === 0) cur = max
+  d.maxMemoryKiB = max
+  d.currentMemoryKiB = cur
+  if (cur < max) {
+    report(ctx, 'MEM-BALLOON', 'info', `memory ${cur / 1024} MiB < maxmem ${max / 1024} MiB: kept as current/maximum; HVM needs PV drivers to balloon`, childList(ctx.root, 'memory'), 'memory')
+  }
+}
+
+function popcount(text: string): number {
+  let v: bigint
+  try {
+    v = BigInt(/^\s*(0[xX][0-9a-fA-F]+|\d+)/.exec(text)?.[1] ?? '0')
+  } catch {
+    return 0
+  }
+  let n = 0
+  while (v > 0n) {
+    n += Number(v & 1n)
+    v >>= 1n
+  }
+  return n
+}
+
+function readVcpus(ctx: SxpContext, d: Domain): void {
+  let max = intOf(ctx.root, 'vcpus')
+  if (max <= 0) {
+    const alt = strtol(valueOf(ctx.root, 'VCPUs_max'))
+    max = alt > 0 ? alt : 1
+    report(ctx, 'MISSING-KEY', 'warning', `no usable (vcpus …): using ${max}`, childList(ctx.root, 'vcpus') ?? ctx.root, 'vcpus')
+  }
+  d.vcpu = {max}
+  const avail = valueOf(ctx.root, 'vcpu_avail')
+  if (avail !== undefined) {
+    const n = popcount(avail)
+    if (n > 0 && n < max) d.vcpu.current = n
+  }
+  readAffinity(ctx, d)
+  readScheduler(ctx, d)
+}
+
+/** Compress sorted CPU numbers into libvirt's bitmap text (`0-3,6`). */
+function cpuList(nums: number[]): string {
+  const s = [...new Set(nums)].sort((a, b) => a - b)
+  const parts: string[] = []
+  for (let i = 0; i < s.length; ) {
+    let j = i
+    while (j + 1 < s.length && (s[j + 1] as number) === (s[j] as number) + 1) j++
+    parts.push(i === j ? `${s[i]}` : `${s[i]}-${s[j]}`)
+    i = j + 1
+  }
+  return parts.join(',')
+}
+
+/** xenlift improvement: `(cpus ((0 1) (0 1)))` per-vCPU affinity → cpuset or vcpupin. */
+function readAffinity(ctx: SxpContext, d: Domain): void {
+  const list = childList(ctx.root, 'cpus')
+  const v = list?.items[1]
+  if (!list || !v) return
+  if (v.kind === 'atom') {
+    if (v.value === '') return
+    d.vcpu.cpuset = v.value
+    report(ctx, 'CPU-PIN', 'warning', `vCPU affinity '${v.value}' converted to <vcpu cpuset> (libvirt's SXP reader ignores it)`, v, 'cpus')
+    return
+  }
+  const per: string[] = []
+  for (const entry of v.items) {
+    const nums = entry.kind === 'list' ? entry.items.filter((x): x is SxpAtom => x.kind === 'atom').map((x) => strtol(x.value)) : [strtol(entry.value)]
+    per.push(cpuList(nums))
+  }
+  if (per.every((p) => p === '')) return
+  if (per.every((p) => p === per[0]) && per.length >= d.vcpu.max) {
+    d.vcpu.cpuset = per[0] as string
+  } else {
+    d.cputune = {...(d.cputune ?? {}), vcpupin: per.flatMap((cpuset, vcpu) => (cpuset === '' ? [] : [{vcpu, cpuset}]))}
+  }
+  report(ctx, 'CPU-PIN', 'warning', 'per-vCPU affinity (cpus) converted to ' + (d.vcpu.cpuset !== undefined ? `<vcpu cpuset='${d.vcpu.cpuset}'>` : '<cputune><vcpupin>') + " (libvirt's SXP reader ignores it)", list, 'cpus')
+}
+
+/** xenlift improvement: credit weight → `<cputune><shares>`; cap has no libvirt element. */
+function readScheduler(ctx: SxpContext, d: Domain): void {
+  const weight = valueOf(ctx.root, 'cpu_weight') ?? valueOf(ctx.root, 'vcpus_params/weight')
+  const cap = valueOf(ctx.root, 'cpu_cap') ?? valueOf(ctx.root, 'vcpus_params/cap')
+  const path = hasKey(ctx.root, 'cpu_weight') ? 'cpu_weight' : 'vcpus_params'
+  if (weight !== undefined && strtol(weight) > 0 && strtol(weight) !== 256) {
+    d.cputune = {vcpupin: [], ...(d.cputune ?? {}), shares: strtol(weight)}
+    report(ctx, 'CPU-WEIGHT', 'warning', `credit scheduler weight ${strtol(weight)} converted to <cputune><shares> (libvirt's SXP reader ignores it)`, lookupList(ctx.root, path), path)
+  }
+  if (cap !== undefined && strtol(cap) !== 0) {
+    d.extra.cpu_cap = strtol(cap)
+    report(ctx, 'CPU-WEIGHT', 'warning', `credit scheduler cap ${strtol(cap)}% has no libvirt element and is not converted`, lookupList(ctx.root, hasKey(ctx.root, 'cpu_cap') ? 'cpu_cap' : 'vcpus_params'), 'cpu_cap', 'set it after start with xl sched-credit -c')
+  }
+}
+
+const ACTIONS = new Set<string>(['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'])
+
+function readLifecycle(ctx: SxpContext, d: Domain): void {
+  // SXP defaults (xenParseSxpr): destroy / restart / destroy. on_crash differs from xm/xl
+  // (restart), so it is always written out explicitly.
+  const defaults = {on_poweroff: 'destroy', on_reboot: 'restart', on_crash: 'destroy'} as const
+  const out: Record<string, LifecycleAction> = {}
+  for (const key of ['on_poweroff', 'on_reboot', 'on_crash'] as const) {
+    const atom = valueAtom(ctx.root, key)
+    let v: string = defaults[key]
+    if (atom !== undefined) {
+      if (!ACTIONS.has(atom.value)) {
+        report(ctx, 'BAD-VALUE', 'error', `unknown lifecycle action '${atom.value}' for ${key}`, atom, key)
+      } else {
+        v = atom.value
+      }
+      if (atom.value === 'rename-restart') report(ctx, 'LIFECYCLE-RENAME', 'warning', `${key} rename-restart is not supported by libxl; use restart`, atom, key)
+    } else if (key === 'on_crash') {
+      report(ctx, 'LIFECYCLE', 'info', 'no on_crash: the SXP default destroy is written explicitly (xm/xl would restart)', ctx.root, key)
+    }
+    out[key] = v as LifecycleAction
+  }
+  d.lifecycle = {onPoweroff: out.on_poweroff, onReboot: out.on_reboot, onCrash: out.on_crash}
+}
+
+function readFeaturesAndClock(ctx: SxpContext, d: Domain): void {
+  const img = ctx.hvm ? 'image/hvm' : 'image/linux'
+  if (ctx.hvm) {
+    const on = (k: string) => intOf(ctx.root, `${img}/${k}`) !== 0
+    if (on('acpi')) d.features.acpi = true
+    if (on('apic')) d.features.apic = true
+    if (on('pae')) d.features.pae = true
+    if (on('hap')) d.features.hap = 'on'
+    if (on('viridian')) d.features.viridian = true
+    if (hasKey(ctx.root, `${img}/hpet`)) d.clock.timers.push({name: 'hpet', present: on('hpet')})
+  }
+  // Image-level localtime (old xend) wins over the domain-level key (xend ≥ 3.0.3).
+  const localtime = hasKey(ctx.root, `${img}/localtime`) ? intOf(ctx.root, `${img}/localtime`) !== 0 : intOf(ctx.root, 'localtime') !== 0
+  if (ctx.hvm) {
+    d.clock.offset = 'variable'
+    d.clock.adjustment = String(intOf(ctx.root, `${img}/rtc_timeoffset`))
+    d.clock.basis = localtime ? 'localtime' : 'utc'
+  } else {
+    d.clock.offset = localtime ? 'localtime' : 'utc'
+    d.clock.adjustment = 'reset'
+  }
+}
+
+/** xend's management keys: autostart/auto-stop behaviour that becomes virsh/libvirt-guests settings. */
+function readManagement(ctx: SxpContext, d: Domain): void {
+  const start = valueAtom(ctx.root, 'on_xend_start')
+  const power = valueAtom(ctx.root, 'auto_power_on')
+  if (start?.value === 'start' || power?.value === 'True' || power?.value === '1') {
+    d.autostart = true
+    report(ctx, 'MGD-AUTOSTART', 'warning', 'xend started this domain with the host: run virsh autostart after defining it', start?.value === 'start' ? start : power, start?.value === 'start' ? 'on_xend_start' : 'auto_power_on')
+  }
+  const stop = valueAtom(ctx.root, 'on_xend_stop')
+  if (stop && (stop.value === 'shutdown' || stop.value === 'suspend')) {
+    d.extra.on_xend_stop = stop.value
+    report(ctx, 'MGD-AUTOSTOP', 'info', `xend would ${stop.value} this domain on host shutdown: configure libvirt-guests ON_SHUTDOWN=${stop.value}`, stop, 'on_xend_stop')
+  }
+}
+
+/** SXP-QUOTING: values libvirt's own SXP reader would mis-read (double quotes, escapes). */
+function reportQuoting(ctx: SxpContext): void {
+  let count = 0
+  let first: SxpAtom | undefined
+  const stack: SxpNode[] = [ctx.root]
+  while (stack.length > 0) {
+    const n = stack.pop() as SxpNode
+    if (n.kind === 'list') {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i] as SxpNode)
+    } else if (n.quote === 'double' || n.escaped) {
+      count++
+      if (!first || n.loc.line < first.loc.line || (n.loc.line === first.loc.line && n.loc.column < first.loc.column)) first = n
+    }
+  }
+  if (!first) return
+  report(
+    ctx,
+    'SXP-QUOTING',
+    'info',
+    `${count} value(s) double-quoted or escaped (first: ${JSON.stringify(first.value.slice(0, 40))}): read with xend's rules; virsh domxml-from-native xen-sxpr would read them differently`,
+    first,
+    'domain',
+  )
+}
