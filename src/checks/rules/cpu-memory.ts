@@ -1,0 +1,202 @@
+import {asStrings, isHvm, setting} from '../config-view.js'
+import type {DomainRule, RuleHit} from '../rule.js'
+import {sxpChild, sxpImage, sxpText, sxpValue} from '../sxp-query.js'
+import {settingRule} from './setting-rule.js'
+
+/** CPU, memory, time and lifecycle rows of checklist §E. */
+
+export const cpuWeight = settingRule(
+  {
+    id: 'CPU-WEIGHT',
+    title: 'Credit scheduler parameters',
+    severity: 'warning',
+    blocker: false,
+    detects: '`cpu_weight`, `cpu_cap`, SXP `vcpus_params`',
+    remediation: 'Weight becomes `<cputune><shares>` in xenlift output; the cap has no XML: re-apply with `xl sched-credit` after start.',
+  },
+  ['cpu_weight', 'cpu_cap', 'vcpus_params'],
+  {
+    when: (s) => s.key !== 'vcpus_params' || /\((weight|cap)\s+[1-9]/.test(s.text),
+    message: (s) => `scheduler setting ${s.key} is ${s.key === 'cpu_weight' ? 'kept only as <shares>' : 'dropped by libvirt'}`,
+  },
+)
+
+export const cpuPin: DomainRule = {
+  id: 'CPU-PIN',
+  title: 'vCPU affinity',
+  severity: 'warning',
+  blocker: false,
+  scope: 'domain',
+  detects: '`cpus` (string, list, or SXP per-vCPU lists), xm `cpu`',
+  remediation: "libvirt's SXP reader ignores affinity; a string is kept as `cpuset`, per-vCPU lists become `<vcpupin>`: check the result.",
+  check(ctx) {
+    const hits: RuleHit[] = []
+    for (const key of ['cpus', 'cpu']) {
+      const s = setting(ctx, key)
+      if (s === undefined) continue
+      // xend writes `(cpus (() ()))`: one empty affinity list per vCPU = no pinning.
+      if (ctx.sxp && !/\d/.test(s.text.replace(/^\(cpus/, ''))) continue
+      if (asStrings(s).every((v) => v === '' || v === '()')) continue
+      hits.push({message: `vCPU affinity ${key} is set; check it survives conversion`, evidence: s.text, ...(s.loc ? {loc: s.loc} : {})})
+    }
+    return hits
+  },
+}
+
+export const cpuPool = settingRule(
+  {
+    id: 'CPU-POOL',
+    title: 'CPU pools',
+    severity: 'warning',
+    blocker: false,
+    detects: '`pool`, SXP `pool_name` other than Pool-0',
+    remediation: 'Not in libvirt XML: create the pool with `xl cpupool-create` and move the domain after start.',
+  },
+  ['pool', 'pool_name'],
+  {when: (s) => asStrings(s).some((v) => v !== '' && v !== 'Pool-0'), message: (s) => `CPU pool ${asStrings(s).join('')} is not expressible in libvirt`},
+)
+
+export const cpuCpuid = settingRule(
+  {
+    id: 'CPU-CPUID',
+    title: 'xend cpuid syntax',
+    severity: 'blocker',
+    blocker: true,
+    detects: "`cpuid = ['1:ecx=…']` (xend form) or `cpuid_check`",
+    remediation: 'libvirt accepts only the libxl `host,feature=…` form: rewrite the masks, or drop them.',
+  },
+  ['cpuid', 'cpuid_check'],
+  {
+    when: (s) => s.key === 'cpuid_check' || !/^host(,|$)/.test(asStrings(s).join(',')),
+    message: (s) => `${s.key} uses xend's cpuid syntax, which libxl/libvirt do not read`,
+  },
+)
+
+export const memShadow = settingRule(
+  {
+    id: 'MEM-SHADOW',
+    title: 'Shadow memory',
+    severity: 'info',
+    blocker: false,
+    detects: '`shadow_memory`',
+    remediation: 'libxl computes shadow memory itself; the value is dropped.',
+  },
+  ['shadow_memory'],
+  {message: (s) => `shadow_memory ${asStrings(s).join('')} is dropped`},
+)
+
+export const memBalloon: DomainRule = {
+  id: 'MEM-BALLOON',
+  title: 'memory < maxmem',
+  severity: 'info',
+  blocker: false,
+  scope: 'domain',
+  detects: '`memory` < `maxmem`',
+  remediation: 'Kept as current/maximum memory; HVM populate-on-demand needs PV drivers in the guest.',
+  check(ctx) {
+    const d = ctx.domain
+    if (d.currentMemoryKiB <= 0 || d.maxMemoryKiB <= d.currentMemoryKiB) return []
+    const s = setting(ctx, 'maxmem')
+    return [{message: `memory ${d.currentMemoryKiB / 1024} MiB is below maxmem ${d.maxMemoryKiB / 1024} MiB (ballooning)`, ...(s ? {evidence: s.text, ...(s.loc ? {loc: s.loc} : {})} : {})}]
+  },
+}
+
+export const memDefault: DomainRule = {
+  id: 'MEM-DEFAULT',
+  title: 'memory missing',
+  severity: 'warning',
+  blocker: false,
+  scope: 'domain',
+  detects: 'xm/xl config without `memory`',
+  remediation: 'Set `memory` explicitly: libvirt defaults to 128 MiB, xm did too, a guest may need more.',
+  check(ctx) {
+    if (!ctx.native || setting(ctx, 'memory') !== undefined) return []
+    return [{message: 'no memory setting: the domain gets the 128 MiB default', loc: {line: 1, column: 1}}]
+  },
+}
+
+export const timeTsc = settingRule(
+  {
+    id: 'TIME-TSC',
+    title: 'tsc_mode numeric',
+    severity: 'info',
+    blocker: false,
+    detects: '`tsc_mode = 0..3`',
+    remediation: 'Mapped 1→always_emulate, 2→native, 3→native_paravirt; 0 is the default.',
+  },
+  ['tsc_mode'],
+  {when: (s) => /^\d$/.test(asStrings(s).join('')), message: (s) => `tsc_mode ${asStrings(s).join('')} is numeric`},
+)
+
+export const timeLocaltime = settingRule(
+  {
+    id: 'TIME-LOCALTIME',
+    title: 'localtime/rtc offset',
+    severity: 'info',
+    blocker: false,
+    detects: '`localtime`, `rtc_timeoffset`',
+    remediation: 'Kept; a negative `rtc_timeoffset` is not valid xl syntax as a bare number.',
+  },
+  ['localtime', 'rtc_timeoffset'],
+  {message: (s) => `${s.key} = ${asStrings(s).join('')}`},
+)
+
+export const hvmFeatureDefaults: DomainRule = {
+  id: 'HVM-FEATURE-DEFAULTS',
+  title: 'Feature default differs by reader',
+  severity: 'info',
+  blocker: false,
+  scope: 'domain',
+  detects: 'HVM SXP without `acpi`/`apic`/`pae` (off for the SXP reader, on for xm/xl)',
+  remediation: 'Check the effective value in the converted XML matches what the guest ran with.',
+  check(ctx) {
+    if (ctx.sxp === undefined || !isHvm(ctx)) return []
+    const image = sxpImage(ctx.sxp)
+    const platform = sxpChild(ctx.sxp, 'platform')
+    const missing = ['acpi', 'apic', 'pae'].filter((k) => (image === undefined || sxpValue(image, k) === undefined) && (platform === undefined || sxpValue(platform, k) === undefined))
+    if (missing.length === 0) return []
+    return [{message: `HVM SXP does not say ${missing.join(', ')}: the SXP reader turns them off, xm/xl on`, ...(image ? {evidence: sxpText(image).slice(0, 80), loc: {...image.loc, path: 'domain/image/hvm'}} : {})}]
+  },
+}
+
+export const lifecycle: DomainRule = {
+  id: 'LIFECYCLE',
+  title: 'on_crash default',
+  severity: 'info',
+  blocker: false,
+  scope: 'domain',
+  detects: '`on_crash` absent',
+  remediation: 'The SXP reader defaults to destroy, xm/xl to restart: xenlift writes it explicitly; check it is what you want.',
+  check(ctx) {
+    if (setting(ctx, 'on_crash') !== undefined) return []
+    return [{message: `on_crash is not set (${ctx.sxp ? 'SXP reader: destroy' : 'xm/xl: restart'})`, loc: {line: 1, column: 1}}]
+  },
+}
+
+export const lifecycleRename = settingRule(
+  {
+    id: 'LIFECYCLE-RENAME',
+    title: 'rename-restart',
+    severity: 'warning',
+    blocker: false,
+    detects: '`on_*` = `rename-restart`',
+    remediation: 'Not supported by libxl: use restart.',
+  },
+  ['on_poweroff', 'on_reboot', 'on_crash'],
+  {when: (s) => asStrings(s).join('') === 'rename-restart', message: (s) => `${s.key} rename-restart is not supported by libxl`},
+)
+
+export const cpuMemoryRules: readonly DomainRule[] = [
+  cpuWeight,
+  cpuPin,
+  cpuPool,
+  cpuCpuid,
+  memShadow,
+  memBalloon,
+  memDefault,
+  timeTsc,
+  timeLocaltime,
+  hvmFeatureDefaults,
+  lifecycle,
+  lifecycleRename,
+]

@@ -1,0 +1,242 @@
+import {readConfig} from '../convert/convert.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import {lastEntry} from '../model/native-config.js'
+import type {SxpList} from '../formats/sxp/sxp-node.js'
+import {countSeverities, type CheckReport, type DomainSummary, type HostSummary} from './check-report.js'
+import {SEVERITY_RANK, type Finding, type FindingSeverity} from './finding.js'
+import type {HostInventory, InventoryFile} from './host-inventory.js'
+import {waiverFor, type Policy} from './policy.js'
+import {redactSecrets} from './redact.js'
+import {allRules, ruleCatalog} from './registry.js'
+import type {CheckTarget, DomainContext, FileContext, HostContext, ReadFile, Rule, RuleHit} from './rule.js'
+
+export interface CheckOptions {
+  /** Replaces the rule set (default: built-in + registered rules). */
+  readonly rules?: readonly Rule[]
+  /** Added to the rule set (plugins that do not use `registerRule`). */
+  readonly extraRules?: readonly Rule[]
+  /** Rule ids waived with `--ignore`. */
+  readonly ignore?: readonly string[]
+  readonly policy?: Policy
+  readonly target?: CheckTarget
+}
+
+/**
+ * Check every host: read each config (pure `readConfig`), run file, domain and host rules, turn
+ * the readers' diagnostics into findings (conversion losses never vanish), apply waivers, sort.
+ * Pure: the inventories carry the file contents.
+ */
+export function runChecks(inventories: readonly HostInventory[], opts: CheckOptions = {}): CheckReport {
+  const rules = [...(opts.rules ?? allRules()), ...(opts.extraRules ?? [])]
+  const target = opts.target ?? 'libvirt'
+  const hosts: HostSummary[] = []
+  const findings: Finding[] = []
+  for (const inv of [...inventories].sort((a, b) => a.host.localeCompare(b.host))) {
+    const r = checkHost(inv, rules, target)
+    const waived = r.findings.map((f) => {
+      const w = waiverFor(f, opts.ignore ?? [], opts.policy)
+      return w ? {...f, waived: w} : f
+    })
+    findings.push(...waived)
+    hosts.push(summariseHost(inv.host, r.ctx, waived))
+  }
+  findings.sort(compareFindings)
+  const c = countSeverities(findings)
+  return {
+    schemaVersion: 1,
+    target,
+    summary: {
+      hosts: hosts.length,
+      files: hosts.reduce((n, h) => n + h.files.length, 0),
+      domains: hosts.reduce((n, h) => n + h.domains.length, 0),
+      ...c,
+      blockedDomains: hosts.reduce((n, h) => n + h.domains.filter((d) => d.blocker > 0).length, 0),
+    },
+    hosts,
+    findings,
+  }
+}
+
+function readFile(file: InventoryFile): ReadFile {
+  if (file.role === 'xend-config') return {file, skip: 'xend daemon configuration'}
+  const baseName = file.path.split('/').pop() ?? file.path
+  try {
+    const r = readConfig(file.text, {file: file.path, ...(file.explicit ? {} : {baseName})})
+    return 'skip' in r ? {file, skip: r.skip} : {file, read: r}
+  } catch (error) {
+    // A reader bug must not stop the other files: the file becomes one INTERNAL finding.
+    return {
+      file,
+      read: {format: 'xm', file: file.path, domains: [], skipped: [], diagnostics: [{code: 'INTERNAL', severity: 'error', message: `reader crashed: ${(error as Error).message}`, file: file.path}]},
+    }
+  }
+}
+
+function fileDomainName(rf: ReadFile): string {
+  const domains = rf.read?.domains ?? []
+  if (domains.length === 1 && domains[0]) return domains[0].domain.name
+  const name = rf.read?.native ? lastEntry(rf.read.native, 'name')?.value : undefined
+  if (typeof name === 'string' && name !== '') return name
+  return (rf.file.path.split('/').pop() ?? rf.file.path).replace(/\.(cfg|sxp|xml)$/, '')
+}
+
+interface HostRun {
+  readonly ctx: HostContext
+  readonly findings: Finding[]
+}
+
+function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarget): HostRun {
+  const files = inv.files.map(readFile)
+  const domains: DomainContext[] = []
+  for (const rf of files) {
+    for (const entry of rf.read?.domains ?? []) {
+      const sxp = entry.sxp?.kind === 'list' ? (entry.sxp as SxpList) : undefined
+      domains.push({
+        host: inv.host,
+        target,
+        file: rf.file,
+        read: rf.read as NonNullable<typeof rf.read>,
+        entry,
+        domain: entry.domain,
+        ...(rf.read?.native ? {native: rf.read.native} : {}),
+        ...(sxp ? {sxp} : {}),
+      })
+    }
+  }
+  const ctx: HostContext = {inventory: inv, files, domains}
+  const catalog = ruleCatalog(rules)
+  const out: Finding[] = []
+  const make = (rule: Rule, h: RuleHit, domain: string | undefined, file: string | undefined): Finding =>
+    toFinding({rule: rule.id, severity: h.severity ?? rule.severity, remediation: rule.remediation, origin: 'rule'}, inv.host, h, domain, file)
+  const guard = (rule: Rule, domain: string | undefined, file: string | undefined, run: () => readonly RuleHit[]): void => {
+    try {
+      for (const h of run()) out.push(make(rule, h, h.domain ?? domain, h.file ?? file))
+    } catch (error) {
+      out.push(toFinding({rule: 'INTERNAL', severity: 'blocker', remediation: 'Report this xenlift bug; check this domain by hand.', origin: 'rule'}, inv.host, {message: `rule ${rule.id} failed: ${(error as Error).message}`}, domain, file))
+    }
+  }
+  for (const rule of rules) {
+    if (rule.scope === 'file') {
+      for (const rf of files) {
+        if (rf.read === undefined) continue
+        const fctx: FileContext = {host: inv.host, target, file: rf.file, read: rf.read, domainName: fileDomainName(rf)}
+        guard(rule, fctx.domainName, rf.file.path, () => rule.check(fctx))
+      }
+    } else if (rule.scope === 'domain') {
+      for (const d of domains) guard(rule, d.domain.name, d.file.path, () => rule.check(d))
+    } else {
+      guard(rule, undefined, undefined, () => rule.check(ctx))
+    }
+  }
+  // Reader diagnostics: conversion losses (checklist ids) and parse problems are findings too.
+  for (const rf of files) {
+    if (rf.read === undefined) continue
+    const name = fileDomainName(rf)
+    for (const d of rf.read.diagnostics) out.push(readerFinding(d, inv.host, name, rf.file.path, catalog))
+    for (const entry of rf.read.domains) for (const d of entry.diagnostics) out.push(readerFinding(d, inv.host, entry.domain.name, rf.file.path, catalog))
+  }
+  for (const e of inv.readErrors ?? []) {
+    if (/dangling/.test(e.message)) continue // MGD-AUTOSTART reports dangling /etc/xen/auto links
+    out.push(toFinding({rule: 'IO', severity: 'warning', remediation: READER_REMEDIATION.IO ?? '', origin: 'reader'}, inv.host, {message: `could not read: ${e.message}`}, undefined, e.path))
+  }
+  return {ctx, findings: dedupe(out)}
+}
+
+const READER_SEVERITY: Readonly<Record<Diagnostic['severity'], FindingSeverity>> = {error: 'blocker', warning: 'warning', info: 'info'}
+
+const READER_REMEDIATION: Readonly<Record<string, string>> = {
+  SYNTAX: 'Fix the syntax at this line (or rewrite the file as plain `key = value` lines); nothing in this file can be converted until then.',
+  'MISSING-KEY': 'Add the missing setting to the config.',
+  'BAD-VALUE': 'Correct the value; the converter could not map it.',
+  UNSUPPORTED: 'This input is not supported yet: convert this setting by hand.',
+  IO: 'Make the file readable and run the check again.',
+  'NOT-A-CONFIG': 'Nothing to do if this is not a domain config.',
+  INTERNAL: 'Report this xenlift bug; check this domain by hand.',
+}
+
+function readerFinding(d: Diagnostic, host: string, domain: string, file: string, catalog: Map<string, Rule>): Finding {
+  const rule = catalog.get(d.code)
+  const remediation = [rule?.remediation ?? READER_REMEDIATION[d.code] ?? 'Check this setting by hand after conversion: the converter could not map it.', d.hint].filter((x) => x !== undefined).join(' ')
+  return toFinding(
+    {rule: d.code, severity: READER_SEVERITY[d.severity], remediation, origin: 'reader'},
+    host,
+    {message: d.message, loc: {...(d.line !== undefined ? {line: d.line} : {}), ...(d.column !== undefined ? {column: d.column} : {}), ...(d.path !== undefined ? {path: d.path} : {})}},
+    domain,
+    d.file ?? file,
+  )
+}
+
+function toFinding(
+  base: {rule: string; severity: FindingSeverity; remediation: string; origin: Finding['origin']},
+  host: string,
+  h: RuleHit,
+  domain: string | undefined,
+  file: string | undefined,
+): Finding {
+  const loc = h.loc ?? {}
+  return {
+    rule: base.rule,
+    severity: base.severity,
+    host,
+    ...(domain !== undefined ? {domain} : {}),
+    ...(file !== undefined ? {file} : {}),
+    ...(loc.line !== undefined ? {line: loc.line} : {}),
+    ...(loc.line !== undefined && loc.column !== undefined ? {column: loc.column} : {}),
+    ...(loc.path !== undefined && loc.path !== '' ? {path: loc.path} : {}),
+    message: redactSecrets(h.message),
+    remediation: base.remediation,
+    ...(h.evidence !== undefined && h.evidence !== '' ? {evidence: redactSecrets(oneLine(h.evidence))} : {}),
+    origin: base.origin,
+  }
+}
+
+function oneLine(s: string): string {
+  const t = s.replace(/\s*\n\s*/g, ' ').trim()
+  return t.length > 200 ? `${t.slice(0, 197)}...` : t
+}
+
+/** One finding per rule, domain, file and line: a rule and the reader often see the same thing. */
+function dedupe(fs: Finding[]): Finding[] {
+  const key = (f: Finding): string => [f.rule, f.domain ?? '', f.file ?? '', f.line ?? ''].join('\u0000')
+  const ruleSeen = new Set(fs.filter((f) => f.origin === 'rule').map((f) => [f.rule, f.domain ?? '', f.file ?? ''].join('\u0000')))
+  const seen = new Set<string>()
+  const out: Finding[] = []
+  for (const f of fs) {
+    const k = key(f)
+    if (seen.has(k)) continue
+    if (f.origin === 'reader' && f.line === undefined && ruleSeen.has([f.rule, f.domain ?? '', f.file ?? ''].join('\u0000'))) continue
+    seen.add(k)
+    out.push(f)
+  }
+  return out
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.host.localeCompare(b.host) ||
+    (a.domain === undefined ? 1 : 0) - (b.domain === undefined ? 1 : 0) ||
+    (a.domain ?? '').localeCompare(b.domain ?? '') ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    (a.file ?? '').localeCompare(b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  )
+}
+
+function summariseHost(host: string, ctx: HostContext, findings: readonly Finding[]): HostSummary {
+  const domains: DomainSummary[] = ctx.domains.map((d) => {
+    const mine = findings.filter((f) => f.domain === d.domain.name && (f.file === d.file.path || f.file === undefined || !ctx.domains.some((o) => o !== d && o.domain.name === d.domain.name)))
+    const c = countSeverities(mine)
+    const worst: FindingSeverity | undefined = c.blocker > 0 ? 'blocker' : c.warning > 0 ? 'warning' : c.info > 0 ? 'info' : undefined
+    return {name: d.domain.name, ...(d.domain.uuid !== undefined ? {uuid: d.domain.uuid} : {}), file: d.file.path, format: d.read.format, ...c, ...(worst ? {worst} : {})}
+  })
+  domains.sort((a, b) => SEVERITY_RANK[a.worst ?? 'info'] + (a.worst ? 0 : 1) - (SEVERITY_RANK[b.worst ?? 'info'] + (b.worst ? 0 : 1)) || a.name.localeCompare(b.name) || a.file.localeCompare(b.file))
+  return {
+    name: host,
+    files: ctx.files.map((f) => ({path: f.file.path, ...(f.read ? {format: f.read.format} : {}), ...(f.skip ? {skipped: f.skip} : {}), domains: f.read?.domains.length ?? 0})),
+    domains,
+    ...countSeverities(findings),
+  }
+}

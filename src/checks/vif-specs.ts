@@ -1,0 +1,66 @@
+import type {Location} from '../model/domain.js'
+import {asStrings, locateIn, setting} from './config-view.js'
+import type {DomainContext} from './rule.js'
+import {sxpDevices, sxpText} from './sxp-query.js'
+
+/** One vif as written: its `key=value` items (xm/xl string or SXP `(device (vif …))`). */
+export interface VifSpec {
+  readonly keys: Readonly<Record<string, string>>
+  readonly text: string
+  readonly loc?: Partial<Location>
+}
+
+export function vifSpecs(ctx: DomainContext): VifSpec[] {
+  if (ctx.sxp) {
+    return sxpDevices(ctx.sxp, 'vif').map((v) => {
+      const keys: Record<string, string> = {}
+      for (const it of v.items.slice(1)) {
+        if (it.kind !== 'list') continue
+        const [k, val] = it.items
+        if (k?.kind === 'atom' && val?.kind === 'atom') keys[k.value] = val.value
+      }
+      return {keys, text: sxpText(v), loc: {...v.loc, path: 'domain/device/vif'}}
+    })
+  }
+  const s = setting(ctx, 'vif')
+  if (s === undefined) return []
+  return asStrings(s).map((text) => {
+    const loc = locateIn(s, text)
+    return {keys: parseVifString(text), text, ...(loc !== undefined ? {loc} : {})}
+  })
+}
+
+/** `mac=00:16:3e:..,bridge=br0` → {mac, bridge}; the last of a repeated key wins (libvirt `xenParseVif`). */
+export function parseVifString(text: string): Record<string, string> {
+  const keys: Record<string, string> = {}
+  for (const part of text.split(',')) {
+    const p = part.trim()
+    if (p === '') continue
+    const i = p.indexOf('=')
+    if (i < 0) keys[p] = ''
+    else keys[p.slice(0, i).trim()] = p.slice(i + 1).trim()
+  }
+  return keys
+}
+
+/** MAC addresses of a domain, normalised to lower-case two-digit octets, from the raw vifs or the model. */
+export function domainMacs(ctx: DomainContext): {mac: string; loc?: Partial<Location>; text: string}[] {
+  const out: {mac: string; loc?: Partial<Location>; text: string}[] = []
+  for (const v of vifSpecs(ctx)) {
+    const mac = v.keys.mac !== undefined ? normaliseMac(v.keys.mac) : undefined
+    if (mac !== undefined) out.push({mac, text: v.text, ...(v.loc !== undefined ? {loc: v.loc} : {})})
+  }
+  if (out.length === 0) {
+    for (const i of ctx.domain.devices.interfaces) {
+      const mac = i.mac !== undefined ? normaliseMac(i.mac) : undefined
+      if (mac !== undefined && mac !== '00:00:00:00:00:00') out.push({mac, text: `mac=${i.mac}`, ...(i.loc !== undefined ? {loc: i.loc} : {})})
+    }
+  }
+  return out
+}
+
+export function normaliseMac(mac: string): string | undefined {
+  const parts = mac.trim().split(':')
+  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) return undefined
+  return parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':')
+}
