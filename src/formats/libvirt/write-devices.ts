@@ -21,7 +21,7 @@ export function devicesElement(dev: Devices, target: LibvirtTarget): XmlElement 
         ['maxEventChannels', c.maxEventChannels],
       ]),
     ),
-    ...dev.interfaces.map(interfaceElement),
+    ...dev.interfaces.map((n) => interfaceElement(n, target)),
     ...dev.serials.map((c) => chrElement('serial', c)),
     ...dev.parallels.map((c) => chrElement('parallel', c)),
     ...dev.consoles.map((c) => chrElement('console', c)),
@@ -81,7 +81,10 @@ function diskElement(d: Disk): XmlElement {
  * backenddomain, target, model (checked against the sexpr2xml/xl vectors: `vif-rate`,
  * `ovswitch-trunked`, `net-routed`).
  */
-function interfaceElement(n: Interface): XmlElement {
+function interfaceElement(n: Interface, target: LibvirtTarget): XmlElement {
+  // A `vif<domid>.<n>` name libvirt derived from a running domain's id is runtime state: only
+  // printed where the runtime id is (the 4.5 sexpr2xml harness), never in an inactive definition.
+  const targetDev = n.targetDevRuntime && !target.runtimeId ? undefined : n.targetDev
   return el('interface', [['type', n.type]], [
     n.mac !== undefined && el('mac', [['address', n.mac]]),
     n.source !== undefined &&
@@ -94,7 +97,7 @@ function interfaceElement(n: Interface): XmlElement {
     ...n.ips.map((ip) => el('ip', [['address', ip.address], ['family', ip.family], ['prefix', ip.prefix]])),
     n.script !== undefined && el('script', [['path', n.script]]),
     n.backendDomain !== undefined && el('backenddomain', [['name', n.backendDomain]]),
-    n.targetDev !== undefined && el('target', [['dev', n.targetDev]]),
+    targetDev !== undefined && el('target', [['dev', targetDev]]),
     n.model !== undefined && el('model', [['type', n.model]]),
   ])
 }

@@ -72,4 +72,14 @@ describe('writeLibvirtXml', () => {
     d.vcpu = {max: 4, current: 4}
     expect(writeLibvirtXml(d, targetFor('9.0.0'))).toContain("<vcpu placement='static'>4</vcpu>")
   })
+
+  it('prints a runtime-derived vif name only with target.runtimeId', () => {
+    const d = newDomain('p', 'pv')
+    d.devices.interfaces.push({type: 'bridge', ips: [], targetDev: 'vif3.0', targetDevRuntime: true})
+    d.devices.interfaces.push({type: 'bridge', ips: [], targetDev: 'myvif'})
+    const inactive = writeLibvirtXml(d, targetFor('9.0.0'))
+    expect(inactive).not.toContain('vif3.0')
+    expect(inactive).toContain("<target dev='myvif'/>")
+    expect(writeLibvirtXml(d, targetFor('4.5.0', {runtimeId: true}))).toContain("<target dev='vif3.0'/>")
+  })
 })
