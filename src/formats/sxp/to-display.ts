@@ -17,6 +17,10 @@ const GRAPHICS_TYPES = new Set(['sdl', 'vnc', 'rdp', 'desktop', 'spice', 'egl-he
 
 /** New-style `(device (vfb …))` first; old-style image keys only when there is no vfb. One device at most. */
 export function parseGraphics(ctx: SxpContext): Graphics[] {
+  const spice = valueAtom(ctx.root, 'image/hvm/spice')
+  if (ctx.hvm && spice?.value.startsWith('1')) {
+    report(ctx, 'UNSUPPORTED', 'warning', "SPICE graphics are not read by libvirt's SXP reader and are not converted; add <graphics type='spice'> by hand", spice, 'image/hvm/spice')
+  }
   const vfbs = deviceBlocks(ctx.root).filter((b) => b.kind === 'vfb')
   const first = vfbs[0]
   if (first) {
@@ -90,9 +94,6 @@ function parseOldGraphics(ctx: SxpContext): Graphics[] {
   const imgPath = ctx.hvm ? 'image/hvm' : 'image/linux'
   const img = lookupList(ctx.root, imgPath)
   if (!img) return []
-  if (valueOf(img, 'spice')?.startsWith('1')) {
-    report(ctx, 'UNSUPPORTED', 'warning', 'SPICE graphics in the SXP are not read by libvirt\'s SXP reader and are not converted; add <graphics type=\'spice\'> by hand', valueAtom(img, 'spice'), `${imgPath}/spice`)
-  }
   if (valueOf(img, 'vnc')?.startsWith('1')) {
     // vncdisplay is not read for old-style graphics: libvirt leaves the port to autoport.
     const autoport = true
