@@ -11,7 +11,7 @@ import type {
   Video,
 } from '../../model/domain.js'
 import {diskNameToIndex} from './disk-address.js'
-import type {LibvirtTarget} from './target.js'
+import {compareVersion, type LibvirtTarget} from './target.js'
 
 /**
  * What libvirt's post-parse adds to a Xen domain before it is formatted (virDomainDefPostParse
@@ -44,6 +44,11 @@ const MACHINE = {hvm: 'xenfv', pv: 'xenpv', pvh: 'xenpvh'} as const
 
 function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
   const out: OsConfig = {...os, boot: [...os.boot]}
+  // Xen's acpi_firmware is one raw set of tables; each libvirt release has one name for it.
+  if (os.acpiTables !== undefined) {
+    const name = target.acpiTableRawset ? 'rawset' : 'slic'
+    out.acpiTables = os.acpiTables.map((t) => (t.type === 'slic' || t.type === 'rawset' ? {...t, type: name} : {...t}))
+  }
   if (target.typeAttributes) {
     out.arch ??= target.arch
     out.machine ??= MACHINE[os.kind]
@@ -58,6 +63,11 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
         : {...os.loader, path: target.hvmLoader, ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
   } else if (os.loader.type === undefined && target.loaderTypeRom) {
     out.loader = {...os.loader, type: 'rom'}
+  }
+  // xl `acpi_firmware` is a raw set of ACPI tables: libvirt ≥ 11.2 says `rawset`, older
+  // releases only know (and print) `slic` for it.
+  if (os.acpiTables?.some((t) => t.type === 'rawset') && compareVersion(target.version, [11, 2, 0]) < 0) {
+    out.acpiTables = os.acpiTables.map((t) => (t.type === 'rawset' ? {...t, type: 'slic'} : t))
   }
   // virDomainDefParseBootOptions: an HVM domain that names no boot device boots from disk.
   if (out.boot.length === 0) out.boot.push('hd')

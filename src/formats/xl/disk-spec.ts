@@ -1,0 +1,322 @@
+/**
+ * xl disk specs, as libxlu's scanner reads them (`tools/libs/util/libxlu_disk_l.l`, Xen
+ * 4.17; docs/misc/xl-disk-configuration.txt) followed by libvirt 9.0's `xenParseXLDisk`
+ * (`src/libxl/xen_xl.c`; xen-formats.md §6.1, xl column).
+ *
+ * The scanner is flex: at each position the longest-matching rule wins, ties go to the
+ * earlier rule, and trailing context (`phy:/.*`) counts towards the length, which is why a
+ * deprecated prefix beats the positional rule. Rules, in order: whitespace; `format=`,
+ * `cdrom`, `devtype=`, `access=`, `backend=`, `backendtype=`, `vdev=`, `script=`, flags
+ * (`discard`, `direct-io-safe`, colo options, `trusted`); `target=` eats the rest; other
+ * `key=` is an error; deprecated prefixes (`raw: qcow: qcow2: vhd:` set the format,
+ * `iscsi: nbd: enbd: drbd:` a block script, `tapdisk: tap: tap2: aio: ioemu: file: phy:` are
+ * dropped); any other `xxx:` prefix is an error; then positional `target,format,vdev,access`
+ * (after a deprecated prefix the format slot is skipped). libvirt reports every failure here as
+ * "An error occurred, but the cause is unknown"; we say which rule failed.
+ */
+import type {Disk} from '../../model/domain.js'
+
+export interface XlDiskSpec {
+  target?: string
+  format: 'unknown' | 'raw' | 'qcow' | 'qcow2' | 'vhd' | 'qed' | 'empty'
+  vdev?: string
+  readwrite: boolean
+  isCdrom: boolean
+  backend: 'unknown' | 'phy' | 'tap' | 'qdisk'
+  script?: string
+  backendDomain?: string
+  /** A deprecated `xxx:` prefix was seen (then the positional format slot is skipped). */
+  deprecatedPrefix?: string
+  /** The positional access slot was used. */
+  accessSet?: boolean
+}
+
+export type XlDiskParse = {readonly spec: XlDiskSpec} | {readonly error: string}
+
+type Action = (text: string, dpc: XlDiskSpec) => string | undefined
+
+interface Rule {
+  /** Length of the match at `pos` (trailing context included) and the consumed length. */
+  readonly match: (s: string, pos: number) => {len: number; consumed: number} | undefined
+  readonly action: Action
+}
+
+const FORMATS = new Set(['raw', 'qcow', 'qcow2', 'vhd', 'qed', 'empty'])
+
+function setFormat(v: string, dpc: XlDiskSpec): string | undefined {
+  // libxlu: an empty format means raw.
+  if (v === '') dpc.format = 'raw'
+  else if (FORMATS.has(v)) dpc.format = v as XlDiskSpec['format']
+  else return `unknown value for format: '${v}' (raw, qcow, qcow2, vhd, qed or empty)`
+  return undefined
+}
+
+function setAccess(v: string, dpc: XlDiskSpec): string | undefined {
+  if (v === '' || v === 'rw' || v === 'w') dpc.readwrite = true
+  else if (v === 'r' || v === 'ro') dpc.readwrite = false
+  else if (v === 'w!' || v === '!') return `access '${v}': shared writable disks are not supported by xl (checklist DISK-SHARED)`
+  else return `unknown value for access: '${v}' (r, ro, w, rw)`
+  return undefined
+}
+
+function saveString(what: 'target' | 'vdev' | 'script' | 'backendDomain', v: string, dpc: XlDiskSpec): string | undefined {
+  const old = dpc[what]
+  if (old !== undefined && old !== '') return `${what === 'backendDomain' ? 'backend' : what} respecified ('${old}', then '${v}')`
+  dpc[what] = v
+  return undefined
+}
+
+const stripComma = (t: string) => (t.endsWith(',') ? t.slice(0, -1) : t)
+const fromEquals = (t: string) => stripComma(t).slice(t.indexOf('=') + 1)
+
+/** A rule matching a regex at pos (sticky), with no trailing context. */
+function re(pattern: RegExp, action: Action): Rule {
+  const y = new RegExp(pattern.source, 'y')
+  return {
+    match: (s, pos) => {
+      y.lastIndex = pos
+      const m = y.exec(s)
+      return m ? {len: m[0].length, consumed: m[0].length} : undefined
+    },
+    action,
+  }
+}
+
+/** A `prefix:/.*` rule: matches the prefix, but its length is the whole rest of the line. */
+function prefixed(pattern: RegExp, action: Action, lookahead?: RegExp): Rule {
+  const y = new RegExp(pattern.source, 'y')
+  const la = lookahead ? new RegExp(lookahead.source, 'y') : undefined
+  return {
+    match: (s, pos) => {
+      y.lastIndex = pos
+      const m = y.exec(s)
+      if (!m) return undefined
+      if (la) {
+        la.lastIndex = pos + m[0].length
+        if (!la.test(s)) return undefined
+      }
+      const eol = s.indexOf('\n', pos)
+      return {len: (eol < 0 ? s.length : eol) - pos, consumed: m[0].length}
+    },
+    action,
+  }
+}
+
+const ignore: Action = () => undefined
+const deprecated: Action = (t, dpc) => {
+  dpc.deprecatedPrefix ??= t.slice(0, -1)
+  return undefined
+}
+
+const RULES: readonly Rule[] = [
+  {
+    // whitespace before parameters (its trailing context makes it win over positional)
+    match: (s, pos) => {
+      const m = /[ \t\n]+/y
+      m.lastIndex = pos
+      const r = m.exec(s)
+      if (!r) return undefined
+      const after = pos + r[0].length
+      const eol = s.indexOf('\n', after)
+      const tail = after < s.length && !/[ \t\n]/.test(s[after] ?? '') ? (eol < 0 ? s.length : eol) - after : 0
+      return {len: r[0].length + tail, consumed: r[0].length}
+    },
+    action: ignore,
+  },
+  re(/format=[^,]*,?/, (t, dpc) => setFormat(fromEquals(t), dpc)),
+  re(/cdrom,?/, (_t, dpc) => {
+    dpc.isCdrom = true
+    return undefined
+  }),
+  re(/devtype=cdrom,?/, (_t, dpc) => {
+    dpc.isCdrom = true
+    return undefined
+  }),
+  re(/devtype=disk,?/, (_t, dpc) => {
+    dpc.isCdrom = false
+    return undefined
+  }),
+  re(/devtype=[^,]*,?/, (t) => `unknown value for devtype: '${fromEquals(t)}' (disk or cdrom)`),
+  re(/access=[^,]*,?/, (t, dpc) => setAccess(fromEquals(t), dpc)),
+  re(/backend=[^,]*,?/, (t, dpc) => saveString('backendDomain', fromEquals(t), dpc)),
+  re(/backendtype=[^,]*,?/, (t, dpc) => {
+    const v = fromEquals(t)
+    if (v === 'phy' || v === 'tap' || v === 'qdisk') dpc.backend = v
+    else return `unknown value for backendtype: '${v}' (phy, tap or qdisk)`
+    return undefined
+  }),
+  re(/vdev=[^,]*,?/, (t, dpc) => saveString('vdev', fromEquals(t), dpc)),
+  re(/script=[^,]*,?/, (t, dpc) => saveString('script', fromEquals(t), dpc)),
+  re(/direct-io-safe,?/, ignore),
+  re(/discard,?/, ignore),
+  re(/no-discard,?/, ignore),
+  re(/colo,?/, ignore),
+  re(/no-colo,?/, ignore),
+  re(/colo-host=[^,]*,?/, ignore),
+  re(/colo-port=[^,]*,?/, ignore),
+  re(/colo-export=[^,]*,?/, ignore),
+  re(/active-disk=[^,]*,?/, ignore),
+  re(/hidden-disk=[^,]*,?/, ignore),
+  re(/trusted,?/, ignore),
+  re(/untrusted,?/, ignore),
+  re(/target=.*/, (t, dpc) => saveString('target', fromEquals(t), dpc)),
+  re(/[a-z][-a-z0-9]*=[^,]*,?/, (t) => `unknown parameter '${stripComma(t)}'`),
+  prefixed(/(raw|qcow2?|vhd):/, (t, dpc) => {
+    dpc.deprecatedPrefix ??= t.slice(0, -1)
+    return setFormat(t.slice(0, -1), dpc)
+  }),
+  prefixed(/(iscsi|e?nbd|drbd):/, (t, dpc) => {
+    dpc.deprecatedPrefix ??= t.slice(0, -1)
+    return saveString('script', `block-${t.slice(0, -1)}`, dpc)
+  }),
+  prefixed(/tapdisk:/, deprecated),
+  prefixed(/tap2?:/, deprecated),
+  prefixed(/aio:/, deprecated),
+  prefixed(/ioemu:/, deprecated),
+  prefixed(/file:/, deprecated),
+  prefixed(/phy:/, deprecated),
+  prefixed(
+    /[a-z][a-z0-9]*:/,
+    (t) => `unknown deprecated disk prefix '${t}' (use script=block-${t.slice(0, -1)} and target=)`,
+    /[^a-z0-9]|[a-z0-9]*:/,
+  ),
+  {
+    // positional: [^=,]*,|[^=,]+,?
+    match: (s, pos) => {
+      const m = /[^=,]*/y
+      m.lastIndex = pos
+      const n = m.exec(s)?.[0].length ?? 0
+      if (s[pos + n] === ',') return {len: n + 1, consumed: n + 1}
+      return n > 0 ? {len: n, consumed: n} : undefined
+    },
+    action: positional,
+  },
+]
+
+function positional(t: string, dpc: XlDiskSpec): string | undefined {
+  const v = stripComma(t)
+  if (dpc.target === undefined) {
+    if (/^rbd:/.test(v)) return `unknown deprecated disk prefix 'rbd:' (write target=rbd:… as the last item)`
+    return saveString('target', v, dpc)
+  }
+  if (dpc.deprecatedPrefix === undefined && dpc.format === 'unknown') {
+    // An empty target followed by `vdev:type` (`,hdc:cdrom,r`) is an empty drive.
+    if (dpc.target === '') {
+      const r = vdevAndDevtype(v, dpc)
+      if (r !== 'no') {
+        dpc.format = 'empty'
+        return r === 'ok' ? undefined : r
+      }
+    }
+    return setFormat(v, dpc)
+  }
+  if (dpc.vdev === undefined) {
+    const r = vdevAndDevtype(v, dpc)
+    if (r === 'no') return saveString('vdev', v, dpc)
+    return r === 'ok' ? undefined : r
+  }
+  if (!dpc.accessSet) {
+    dpc.accessSet = true
+    return setAccess(v, dpc)
+  }
+  return `too many positional parameters ('${v}')`
+}
+
+/** `vdev:devtype` (deprecated): 'no' when there is no colon. */
+function vdevAndDevtype(v: string, dpc: XlDiskSpec): 'no' | 'ok' | string {
+  const colon = v.lastIndexOf(':')
+  if (colon < 0) return 'no'
+  const err = saveString('vdev', v.slice(0, colon), dpc)
+  if (err) return err
+  const type = v.slice(colon + 1)
+  if (type === 'cdrom') dpc.isCdrom = true
+  else if (type === 'disk') dpc.isCdrom = false
+  else return `unknown deprecated type '${type}' in '${v}' (cdrom or disk)`
+  return 'ok'
+}
+
+/** libxlu's `xlu_disk_parse` over one spec string. */
+export function parseXlDiskSpec(text: string): XlDiskParse {
+  const dpc: XlDiskSpec = {format: 'unknown', readwrite: true, isCdrom: false, backend: 'unknown'}
+  let pos = 0
+  while (pos < text.length) {
+    let best: {len: number; consumed: number; rule: Rule} | undefined
+    for (const rule of RULES) {
+      const m = rule.match(text, pos)
+      if (m && (best === undefined || m.len > best.len)) best = {...m, rule}
+    }
+    if (!best || best.consumed === 0) return {error: `bad disk syntax at '${text.slice(pos)}'`}
+    const err = best.rule.action(text.slice(pos, pos + best.consumed), dpc)
+    if (err !== undefined) return {error: err}
+    pos += best.consumed
+  }
+  if (dpc.format === 'unknown') dpc.format = 'raw'
+  if (dpc.isCdrom) {
+    dpc.readwrite = false
+    if (dpc.target === undefined || dpc.target === '') dpc.format = 'empty'
+  }
+  if (dpc.vdev === undefined) return {error: 'no vdev specified'}
+  if (dpc.target === undefined && !dpc.isCdrom) return {error: 'no target specified'}
+  return {spec: dpc}
+}
+
+/** libvirt's `xenParseXLDisk` over a parsed spec. */
+export function xlDiskToDisk(spec: XlDiskSpec, hvm: boolean): Disk {
+  const vdev = spec.vdev ?? ''
+  const bus = vdev.startsWith('xvd') || !hvm ? 'xen' : vdev.startsWith('sd') ? 'scsi' : 'ide'
+  const disk: Disk = {device: 'disk', target: {dev: vdev, bus}}
+  const src = spec.target
+  let network = false
+  if (src !== undefined && src.startsWith('rbd:')) {
+    network = true
+    disk.type = 'network'
+    disk.source = parseRbd(src.replaceAll('\\\\', '\\'))
+  }
+  if (spec.isCdrom) {
+    disk.device = 'cdrom'
+    disk.type = 'file'
+    // An empty drive has no format; libxl's post-parse makes it raw like every other disk.
+    disk.driver = {name: 'qemu', type: 'raw'}
+  } else {
+    const format = spec.format === 'empty' ? 'raw' : spec.format === 'unknown' ? 'raw' : spec.format
+    if (spec.backend === 'phy') {
+      disk.driver = {name: 'phy', type: format}
+      disk.type = 'block'
+    } else if (spec.backend === 'tap') {
+      disk.driver = {name: 'tap', type: format}
+      disk.type = 'file'
+    } else {
+      disk.driver = {name: 'qemu', type: format}
+      if (!network) disk.type = 'file'
+    }
+  }
+  if (src !== undefined && !network) disk.source = disk.type === 'block' ? {dev: src} : {file: src}
+  if (!spec.readwrite) disk.readonly = true
+  if (spec.script !== undefined) disk.script = spec.script.replace(/^block-/, '')
+  return disk
+}
+
+/** virStorageSourceParseRBDColonString: `rbd:pool/image[@snap][:opt=val…]`, `\:` escapes a colon. */
+function parseRbd(text: string): NonNullable<Disk['source']> {
+  const body = text.slice(4)
+  const parts: string[] = []
+  let cur = ''
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]
+    if (c === '\\' && body[i + 1] === ':') {
+      cur += ':'
+      i++
+    } else if (c === ':') {
+      parts.push(cur)
+      cur = ''
+    } else cur += c
+  }
+  parts.push(cur)
+  const name = (parts[0] ?? '').split('@')[0] ?? ''
+  const source: NonNullable<Disk['source']> = {protocol: 'rbd', name}
+  for (const opt of parts.slice(1)) {
+    const eq = opt.indexOf('=')
+    if (eq > 0 && opt.slice(0, eq) === 'id') source.auth = {username: opt.slice(eq + 1), secretType: 'ceph'}
+  }
+  return source
+}
