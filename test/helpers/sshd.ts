@@ -19,7 +19,8 @@
  * which is cheap.
  *
  * Each host's "filesystem" is a plain directory: sshd's `SetEnv` exports
- * `XENLIFT_SIM_ROOT=<root>` and `XENLIFT_SIM_HOST=<name>` into every session, and
+ * `XENLIFT_SIM_ROOT=<root>` and `XENLIFT_SIM_HOST=<name>` into every session, `HOME` is a
+ * per-host empty dir (so the real ~/.bashrc is not sourced per command: ~1 s each here), and
  * `pathPrepend` dirs go in front of `PATH`, so stand-in commands (`xm`, `virsh`, `systemctl`,
  * `zypper`, …) put in such a dir read and write files under `$XENLIFT_SIM_ROOT`. No chroot, no
  * ForceCommand: the session is a normal login as the current user (root in CI), running the
@@ -62,6 +63,12 @@ export interface SimHostSpec {
   readonly env?: Readonly<Record<string, string>>
   /** Directories put in front of PATH (stand-in commands). */
   readonly pathPrepend?: readonly string[]
+  /**
+   * The session's HOME. Default: an empty per-host dir in the lab, so the real user's
+   * ~/.bashrc (Debian's bash sources it for every ssh command; pyenv & co. cost ~1 s each) is
+   * not read, and each host has its own home like a real dom0.
+   */
+  readonly home?: string
   /** Overrides the lab-wide MaxSessions for this host. */
   readonly maxSessions?: number
   /** Extra raw sshd_config lines. */
@@ -183,7 +190,9 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
       for (const [i, spec] of options.hosts.entries()) {
         const key = keys[i]!
         const configFile = join(dir, `sshd_config-${spec.address}`)
-        await writeFile(configFile, sshdConfig(spec, {port, hostKeyFile: key.hostKeyFile, authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
+        const home = spec.home ?? join(dir, `home-${spec.address}`)
+        mkdirSync(home, {recursive: true})
+        await writeFile(configFile, sshdConfig(spec, {home, port, hostKeyFile: key.hostKeyFile, authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
         const log: string[] = []
         const child = spawn(SSHD, ['-D', '-e', '-f', configFile], {stdio: ['ignore', 'ignore', 'pipe']})
         live.add(child)
@@ -263,9 +272,9 @@ function mustGet<V>(map: Map<string, V>, address: string): V {
 
 function sshdConfig(
   spec: SimHostSpec,
-  o: {port: number; hostKeyFile: string; authorizedKeys: string; maxSessions: number},
+  o: {home: string; port: number; hostKeyFile: string; authorizedKeys: string; maxSessions: number},
 ): string {
-  const env: Record<string, string> = {XENLIFT_SIM_HOST: spec.name ?? spec.address, ...spec.env}
+  const env: Record<string, string> = {HOME: o.home, XENLIFT_SIM_HOST: spec.name ?? spec.address, ...spec.env}
   if (spec.root !== undefined) env['XENLIFT_SIM_ROOT'] = spec.root
   if (spec.pathPrepend?.length) env['PATH'] = [...spec.pathPrepend, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':')
   const setEnv = Object.entries(env).map(([k, v]) => {
