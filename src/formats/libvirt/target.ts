@@ -25,6 +25,11 @@ export interface LibvirtTarget {
   readonly loaderFormatRaw: boolean
   /** `type='rom'` on the default HVM `<loader>` (already in the 4.5 sexpr2xml vectors). */
   readonly loaderTypeRom: boolean
+  /**
+   * `<os><acpi><table type='rawset'>` for xl `acpi_firmware` (libvirt ≥ 11.2, where the Xen driver
+   * names the raw table set it always loaded); older releases call the same thing `slic`.
+   */
+  readonly acpiTableRawset: boolean
   /** Include secrets (VNC/SPICE `passwd=`) as libvirt's test harness does; a real `virsh domxml-from-native` omits them. */
   readonly secrets: boolean
   /** Print the runtime `id=` of a running domain (SXP dumps) as libvirt's 4.5 sexpr2xml harness did; inactive output omits it. */
@@ -64,6 +69,7 @@ export function targetFor(version: string | readonly [number, number, number], o
     pciDriverXen: !atLeast(10, 0),
     loaderFormatRaw: atLeast(10, 0),
     loaderTypeRom: atLeast(1, 2),
+    acpiTableRawset: atLeast(11, 2),
     secrets: false,
     runtimeId: false,
     ...overrides,

@@ -148,4 +148,11 @@ describe('applyLibvirtDefaults', () => {
     d.devices.graphics[0] = {type: 'sdl', listens: []}
     expect(applyLibvirtDefaults(d, v9).devices.graphics[0]?.listens).toEqual([])
   })
+
+  it('names the acpi_firmware table set as each libvirt does: slic before 11.2, rawset after', () => {
+    const d = newDomain('x', 'hvm')
+    d.os.acpiTables = [{type: 'rawset', path: '/t/SLIC'}]
+    expect(applyLibvirtDefaults(d, v9).os.acpiTables).toEqual([{type: 'slic', path: '/t/SLIC'}])
+    expect(applyLibvirtDefaults(d, targetFor('11.3.0')).os.acpiTables).toEqual([{type: 'rawset', path: '/t/SLIC'}])
+  })
 })
