@@ -195,7 +195,12 @@ function oneLine(s: string): string {
   return t.length > 200 ? `${t.slice(0, 197)}...` : t
 }
 
-/** One finding per rule, domain, file and line: a rule and the reader often see the same thing. */
+/**
+ * One finding per rule, domain, file and line. Where a check rule fired for a domain, it speaks
+ * for its id: the reader's diagnostics with the same id on that domain say the same thing from
+ * another angle (the SXP list instead of its `uname` atom) and are merged into it. Reader
+ * diagnostics with ids no rule fired for are kept, so a conversion loss never vanishes.
+ */
 function dedupe(fs: Finding[]): Finding[] {
   const key = (f: Finding): string => [f.rule, f.domain ?? '', f.file ?? '', f.line ?? ''].join('\u0000')
   const ruleSeen = new Set(fs.filter((f) => f.origin === 'rule').map((f) => [f.rule, f.domain ?? '', f.file ?? ''].join('\u0000')))
@@ -204,7 +209,7 @@ function dedupe(fs: Finding[]): Finding[] {
   for (const f of fs) {
     const k = key(f)
     if (seen.has(k)) continue
-    if (f.origin === 'reader' && f.line === undefined && ruleSeen.has([f.rule, f.domain ?? '', f.file ?? ''].join('\u0000'))) continue
+    if (f.origin === 'reader' && ruleSeen.has([f.rule, f.domain ?? '', f.file ?? ''].join('\u0000'))) continue
     seen.add(k)
     out.push(f)
   }

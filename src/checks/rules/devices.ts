@@ -132,7 +132,9 @@ export const pciPassthrough: DomainRule = {
   remediation: "Converted with `managed='no'`: bind the device to pciback on the target host (SUSE: /etc/sysconfig/pciback).",
   check(ctx) {
     const pci = setting(ctx, 'pci')
-    if (pci !== undefined && asStrings(pci).length > 0) return [{message: `PCI passthrough of ${asStrings(pci).map((p) => p.split(',')[0]).join(', ')}`, evidence: pci.text, ...locOf(pci)}]
+    // xend writes an empty `(pci ())` into image/hvm when there is no passthrough.
+    const specs = asStrings(pci).filter((p) => p !== '' && p !== '()')
+    if (pci !== undefined && specs.length > 0 && !ctx.sxp) return [{message: `PCI passthrough of ${specs.map((p) => p.split(',')[0]).join(', ')}`, evidence: pci.text, ...locOf(pci)}]
     if (ctx.sxp) return sxpDeviceHits(ctx, 'pci', 'PCI passthrough device(s)').slice(0, 1)
     const n = ctx.domain.devices.hostdevs.filter((h) => h.type === 'pci').length
     return !ctx.native && n > 0 ? [{message: `${n} PCI passthrough device(s)`}] : []
