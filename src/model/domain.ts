@@ -138,6 +138,8 @@ export interface Disk {
     dev?: string
     protocol?: string
     name?: string
+    /** Network disk servers (`<source protocol='rbd'><host name port/>`, xl `rbd:…:mon_host=…`). */
+    hosts?: {name: string; port?: number}[]
     auth?: {username: string; secretType: string; secretUsage?: string; secretUuid?: string}
   }
   target: {dev: string; bus?: string}

@@ -92,6 +92,13 @@ function readDisk(ctx: ReadContext, node: XmlNode, path: string): Disk {
       const s: NonNullable<Disk['source']> = {}
       for (const k of ['file', 'dev', 'protocol', 'name'] as const) if (c.attrs[k] !== undefined) s[k] = c.attrs[k]
       eachChild(ctx, c, p, {
+        host: (h, hp) => {
+          const host: NonNullable<NonNullable<Disk['source']>['hosts']>[number] = {name: h.attrs['name'] ?? ''}
+          const port = intAttr(ctx, h, 'port', hp)
+          if (port !== undefined) host.port = port
+          s.hosts ??= []
+          s.hosts.push(host)
+        },
         auth: (a, ap) =>
           eachChild(ctx, a, ap, {
             secret: (sec) => {

@@ -55,6 +55,7 @@ function diskElement(d: Disk): XmlElement {
         'source',
         [['protocol', s.protocol], ['name', s.name], ['file', s.file], ['dev', s.dev]],
         [
+          ...(s.hosts ?? []).map((h) => el('host', [['name', h.name], ['port', h.port]])),
           auth !== undefined &&
             el('auth', [['username', auth.username]], [
               el('secret', [['type', auth.secretType], ['usage', auth.secretUsage], ['uuid', auth.secretUuid]]),

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {readLibvirtXml} from '../../../src/formats/libvirt/read.js'
+import {targetFor} from '../../../src/formats/libvirt/target.js'
+import {writeLibvirtXml} from '../../../src/formats/libvirt/write.js'
 
 const PV = `<domain type='xen'>
   <name>pv&amp;1</name>
@@ -77,5 +79,41 @@ describe('readLibvirtXml', () => {
     const r = readLibvirtXml("<domain type='kvm'><name>x</name><os><type>hvm</type></os></domain>")
     expect(r.domains[0]!.domain.os.kind).toBe('hvm')
     expect(r.domains[0]!.diagnostics[0]).toMatchObject({code: 'UNSUPPORTED', path: 'domain/@type'})
+  })
+})
+
+describe('readLibvirtXml network disks', () => {
+  it('reads rbd hosts and auth, and writes them back in the same place', () => {
+    const xml = `<domain type='xen'>
+  <name>n</name>
+  <os><type>hvm</type></os>
+  <devices>
+    <disk type='network' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source protocol='rbd' name='pool/image'>
+        <host name='mon1.example.org' port='6321'/>
+        <host name='mon2.example.org'/>
+        <auth username='admin'>
+          <secret type='ceph' usage='ceph-admin'/>
+        </auth>
+      </source>
+      <target dev='xvdb' bus='xen'/>
+    </disk>
+  </devices>
+</domain>
+`
+    const r = readLibvirtXml(xml)
+    const disk = r.domains[0]!.domain.devices.disks[0]!
+    expect(r.domains[0]!.diagnostics).toEqual([])
+    expect(disk.source).toEqual({
+      protocol: 'rbd',
+      name: 'pool/image',
+      hosts: [{name: 'mon1.example.org', port: 6321}, {name: 'mon2.example.org'}],
+      auth: {username: 'admin', secretType: 'ceph', secretUsage: 'ceph-admin'},
+    })
+    const out = writeLibvirtXml(r.domains[0]!.domain, targetFor('9.0.0'))
+    expect(out).toContain(
+      "      <source protocol='rbd' name='pool/image'>\n        <host name='mon1.example.org' port='6321'/>\n        <host name='mon2.example.org'/>\n        <auth username='admin'>\n",
+    )
   })
 })

@@ -48,7 +48,7 @@ function richHvm(): Domain {
     {
       type: 'network',
       device: 'disk',
-      source: {protocol: 'rbd', name: 'pool/image', auth: {username: 'admin', secretType: 'ceph', secretUsage: 'ceph-admin'}},
+      source: {protocol: 'rbd', name: 'pool/image', hosts: [{name: 'mon1.example.org', port: 6321}, {name: 'mon2.example.org'}], auth: {username: 'admin', secretType: 'ceph', secretUsage: 'ceph-admin'}},
       target: {dev: 'xvdb', bus: 'xen'},
     },
   )
