@@ -75,6 +75,30 @@ export function intOf(root: SxpList, path: string): number {
   return strtol(valueOf(root, path))
 }
 
+/**
+ * The `(k v)` pairs of a XenAPI dict value: xend writes `(vcpus_params ((weight 256) (cap 0)))`
+ * (one list of pairs); hand-written files may have `(opts (a 1) (b 2))`. Both are accepted.
+ */
+export function dictEntries(list: SxpList | undefined): SxpList[] {
+  if (!list) return []
+  const rest = list.items.slice(1)
+  const only = rest[0]
+  if (rest.length === 1 && only?.kind === 'list' && only.items.every((i) => i.kind === 'list')) {
+    return only.items as SxpList[]
+  }
+  return rest.filter((i): i is SxpList => i.kind === 'list')
+}
+
+/** Value of key `k` in a XenAPI dict `(name ((k v) …))`. */
+export function dictValue(list: SxpList | undefined, key: string): string | undefined {
+  for (const e of dictEntries(list)) {
+    const k = e.items[0]
+    const v = e.items[1]
+    if (k?.kind === 'atom' && k.value === key && v?.kind === 'atom') return v.value
+  }
+  return undefined
+}
+
 /** Where a node stands, with the SXP path the message is about. */
 export function locOf(node: SxpNode | undefined, path: string, fallback?: Location): Location {
   const l = node?.loc ?? fallback

@@ -8,7 +8,7 @@
 import type {Disk, Hostdev, Interface, IpAddress} from '../../model/domain.js'
 import {parseVifRate} from '../xen-common/vif-rate.js'
 import {type SxpContext, report} from './sxp-context.js'
-import {childList, headOf, toExtra, valueAtom, valueOf} from './sxp-lookup.js'
+import {childList, dictEntries, headOf, toExtra, valueAtom, valueOf} from './sxp-lookup.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
 
 /** The `(device (KIND …))` blocks of the domain, in order, with their inner `(KIND …)` list. */
@@ -288,7 +288,7 @@ export function parsePci(ctx: SxpContext): Hostdev[] {
       const hd: Hostdev = {mode: 'subsystem', type: 'pci', managed: false, pci: {domain, bus, slot, function: fn}, loc: {...dev.loc, path}}
       const dropped: string[] = []
       const opts = childList(dev, 'opts')
-      if (opts) for (const o of opts.items.slice(1)) dropped.push(formatOpt(o))
+      for (const o of dictEntries(opts)) dropped.push(formatOpt(o))
       const vdevfn = valueOf(dev, 'vdevfn')
       if (vdevfn !== undefined && parseCInt(vdevfn) !== 0x100) dropped.push(`vdevfn=${vdevfn}`)
       if (dropped.length > 0) {

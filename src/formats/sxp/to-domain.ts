@@ -17,7 +17,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {type BootDevice, type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {collectLosses} from './sxp-losses.js'
-import {childList, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueOf} from './sxp-lookup.js'
+import {childList, dictValue, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueOf} from './sxp-lookup.js'
 import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
 import {parseDisks, parseNets, parsePci} from './to-devices.js'
 import {parseChars, parseFloppies, parseGraphics, parseSound, parseUsbInputs} from './to-display.js'
@@ -309,8 +309,9 @@ function readAffinity(ctx: SxpContext, d: Domain): void {
 
 /** xenlift improvement: credit weight → `<cputune><shares>`; cap has no libvirt element. */
 function readScheduler(ctx: SxpContext, d: Domain): void {
-  const weight = valueOf(ctx.root, 'cpu_weight') ?? valueOf(ctx.root, 'vcpus_params/weight')
-  const cap = valueOf(ctx.root, 'cpu_cap') ?? valueOf(ctx.root, 'vcpus_params/cap')
+  const params = childList(ctx.root, 'vcpus_params')
+  const weight = valueOf(ctx.root, 'cpu_weight') ?? dictValue(params, 'weight')
+  const cap = valueOf(ctx.root, 'cpu_cap') ?? dictValue(params, 'cap')
   const path = hasKey(ctx.root, 'cpu_weight') ? 'cpu_weight' : 'vcpus_params'
   if (weight !== undefined && strtol(weight) > 0 && strtol(weight) !== 256) {
     d.cputune = {vcpupin: [], ...(d.cputune ?? {}), shares: strtol(weight)}
