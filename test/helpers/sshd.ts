@@ -34,8 +34,9 @@
  * limiter), `Subsystem sftp internal-sftp`, TCP forwarding on (for ProxyJump).
  *
  * Faults: `killSessions(addr)` SIGKILLs that host's per-connection sshd children (the
- * connection drops mid-command, the listener stays up); `stopHost(addr)` stops the listener
- * too. Everything is killed on `stop()` and, as a last resort, on process exit.
+ * connection drops mid-command, the listener stays up); `signalSessions(addr, 'SIGSTOP')`
+ * freezes them (a peer that silently vanished: only keepalive notices); `stopHost(addr)` stops
+ * the listener too. Everything is killed on `stop()` and, as a last resort, on process exit.
  *
  * Needs: root (or the same user as the session), `/usr/sbin/sshd`, `ssh-keygen`, loopback
  * addresses 127.0.0.0/8 (Linux routes all of them to `lo`). `sshdAvailable()` tells tests to
@@ -69,6 +70,8 @@ export interface SimHostSpec {
    * not read, and each host has its own home like a real dom0.
    */
   readonly home?: string
+  /** More host keys besides ed25519 (e.g. `['rsa']`), to test host key algorithm ordering. */
+  readonly extraHostKeyTypes?: readonly ('rsa' | 'ecdsa')[]
   /** Overrides the lab-wide MaxSessions for this host. */
   readonly maxSessions?: number
   /** Extra raw sshd_config lines. */
@@ -91,6 +94,8 @@ export interface SimHost {
   readonly fingerprint: string
   /** `ssh-ed25519 AAAA…` */
   readonly publicKey: string
+  /** Every host public key, by type (`ssh-ed25519`, `ssh-rsa`, `ecdsa-sha2-nistp256`). */
+  readonly publicKeys: Readonly<Record<string, string>>
   readonly hostKeyFile: string
   readonly configFile: string
   /** The listener's pid. */
@@ -114,6 +119,8 @@ export interface SshdLab {
   knownHostsLine(address: string): string
   /** SIGKILL the per-connection sshd children of one host (drops live connections). */
   killSessions(address: string): number
+  /** Send a signal to every process of that host's sessions (SIGSTOP = a silently dead peer). */
+  signalSessions(address: string, signal: NodeJS.Signals): number
   /** Stop one host's listener and sessions. */
   stopHost(address: string): Promise<void>
   /** Last lines sshd wrote to stderr for a host (debugging failed tests). */
@@ -178,7 +185,17 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
   const keys = await Promise.all(
     options.hosts.map(async (h) => {
       const hostKeyFile = join(dir, `ssh_host_ed25519_key-${h.address}`)
-      return {hostKeyFile, publicKey: await generateKey(hostKeyFile, `host-${h.address}`)}
+      const publicKey = await generateKey(hostKeyFile, `host-${h.address}`)
+      const extraFiles: string[] = []
+      const publicKeys: Record<string, string> = {'ssh-ed25519': publicKey.split(/\s+/).slice(0, 2).join(' ')}
+      for (const type of h.extraHostKeyTypes ?? []) {
+        const file = join(dir, `ssh_host_${type}_key-${h.address}`)
+        execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `host-${h.address}`, '-f', file], {stdio: 'ignore'})
+        const pub = (await readFile(`${file}.pub`, 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ')
+        publicKeys[pub.split(' ')[0]!] = pub
+        extraFiles.push(file)
+      }
+      return {hostKeyFile, publicKey, extraFiles, publicKeys}
     }),
   )
 
@@ -192,7 +209,7 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
         const configFile = join(dir, `sshd_config-${spec.address}`)
         const home = spec.home ?? join(dir, `home-${spec.address}`)
         mkdirSync(home, {recursive: true})
-        await writeFile(configFile, sshdConfig(spec, {home, port, hostKeyFile: key.hostKeyFile, authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
+        await writeFile(configFile, sshdConfig(spec, {home, port, hostKeyFiles: [key.hostKeyFile, ...key.extraFiles], authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
         const log: string[] = []
         const child = spawn(SSHD, ['-D', '-e', '-f', configFile], {stdio: ['ignore', 'ignore', 'pipe']})
         live.add(child)
@@ -223,6 +240,7 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
     root: r.spec.root,
     fingerprint: sha256Fingerprint(keys[i]!.publicKey),
     publicKey: keys[i]!.publicKey.split(/\s+/).slice(0, 2).join(' '),
+    publicKeys: keys[i]!.publicKeys,
     hostKeyFile: keys[i]!.hostKeyFile,
     configFile: join(dir, `sshd_config-${r.spec.address}`),
     pid: r.child.pid ?? -1,
@@ -235,7 +253,8 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
 
   const stopOne = async (r: {child: ChildProcess}): Promise<void> => {
     if (r.child.exitCode !== null || r.child.signalCode !== null) return
-    killChildren(r.child.pid)
+    // All descendants, not just direct children: a SIGSTOPped session's shell must die too.
+    signalDescendants(r.child.pid, 'SIGKILL')
     const exited = new Promise<void>((resolve) => r.child.once('exit', () => resolve()))
     r.child.kill('SIGTERM')
     const timer = setTimeout(() => r.child.kill('SIGKILL'), 2000)
@@ -255,6 +274,7 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
     host: (address) => mustGet(byAddress, address),
     knownHostsLine,
     killSessions: (address) => killChildren(mustGet(childByAddress, address).child.pid),
+    signalSessions: (address, signal) => signalDescendants(mustGet(childByAddress, address).child.pid, signal),
     stopHost: async (address) => stopOne(mustGet(childByAddress, address)),
     logs: (address) => mustGet(childByAddress, address).log.join(''),
     stop: async () => {
@@ -272,7 +292,7 @@ function mustGet<V>(map: Map<string, V>, address: string): V {
 
 function sshdConfig(
   spec: SimHostSpec,
-  o: {home: string; port: number; hostKeyFile: string; authorizedKeys: string; maxSessions: number},
+  o: {home: string; port: number; hostKeyFiles: readonly string[]; authorizedKeys: string; maxSessions: number},
 ): string {
   const env: Record<string, string> = {HOME: o.home, XENLIFT_SIM_HOST: spec.name ?? spec.address, ...spec.env}
   if (spec.root !== undefined) env['XENLIFT_SIM_ROOT'] = spec.root
@@ -285,7 +305,7 @@ function sshdConfig(
   return [
     `Port ${o.port}`,
     `ListenAddress ${spec.address}`,
-    `HostKey ${o.hostKeyFile}`,
+    ...o.hostKeyFiles.map((f) => `HostKey ${f}`),
     'PidFile none',
     `AuthorizedKeysFile ${o.authorizedKeys}`,
     'StrictModes no',
@@ -360,6 +380,37 @@ function bannerOk(address: string, port: number): Promise<boolean> {
 function killChildren(pid: number | undefined): number {
   if (pid === undefined) return 0
   let n = 0
+  for (const child of childPids(pid)) {
+    try {
+      process.kill(child, 'SIGKILL')
+      n++
+    } catch {
+      // already gone
+    }
+  }
+  return n
+}
+
+/** Signal every descendant of `pid` (not `pid` itself); returns the count. */
+function signalDescendants(pid: number | undefined, signal: NodeJS.Signals): number {
+  if (pid === undefined) return 0
+  let n = 0
+  const queue = childPids(pid)
+  while (queue.length > 0) {
+    const p = queue.shift()!
+    queue.push(...childPids(p))
+    try {
+      process.kill(p, signal)
+      n++
+    } catch {
+      // already gone
+    }
+  }
+  return n
+}
+
+function childPids(pid: number): number[] {
+  const out: number[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     let stat: string
@@ -370,14 +421,7 @@ function killChildren(pid: number | undefined): number {
     }
     // Field 4 (ppid) comes after the `(comm)` field, which may itself contain spaces.
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (ppid === pid) {
-      try {
-        process.kill(Number(entry), 'SIGKILL')
-        n++
-      } catch {
-        // already gone
-      }
-    }
+    if (ppid === pid) out.push(Number(entry))
   }
-  return n
+  return out
 }

@@ -171,6 +171,8 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
   return new Promise<Ssh2Client>((resolve, reject) => {
     const onError = (err: Error & {level?: string}): void => {
       client.removeListener('ready', onReady)
+      // Tearing down emits more errors ("Connection lost before handshake"): absorb them.
+      client.on('error', () => {})
       client.end()
       reject(connectFailure(err))
     }
@@ -178,6 +180,13 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
       if (refusal) return refusal
       if (err.level === 'client-timeout') {
         return new TimeoutError(spec.host, timeoutMs, `host ${spec.host}: no SSH handshake with ${hostName}:${port} within ${timeoutMs} ms; check the host is up and the port is right (ConnectTimeout)`, {cause: err})
+      }
+      if (/too many authentication failures/i.test(err.message)) {
+        return new ConnectError(
+          spec.host,
+          `host ${spec.host}: sshd closed the connection after too many authentication failures for ${username}@${hostName} (tried ${auth.tried.join(', ')}); put the right key first (IdentityFile, IdentitiesOnly yes) or remove keys from the agent`,
+          {cause: err, code: 'AUTH_FAILED'},
+        )
       }
       if (err.level === 'client-authentication') {
         return new ConnectError(
