@@ -25,8 +25,12 @@ import {compareVersion, type LibvirtTarget} from './target.js'
 export function applyLibvirtDefaults(domain: Domain, target: LibvirtTarget): Domain {
   const kind = domain.os.kind
   const devices = defaultDevices(domain, target)
+  // virDomainDefPostParseMemory: the balloon target never exceeds the maximum, and 0 means "all".
+  const max = domain.maxMemoryKiB
+  const cur = domain.currentMemoryKiB
   return {
     ...domain,
+    currentMemoryKiB: max > 0 && (cur === 0 || cur > max) ? max : cur,
     os: defaultOs(domain.os, target),
     clock: defaultClock(domain.clock, kind === 'hvm'),
     lifecycle: {

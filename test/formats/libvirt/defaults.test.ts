@@ -155,4 +155,15 @@ describe('applyLibvirtDefaults', () => {
     expect(applyLibvirtDefaults(d, v9).os.acpiTables).toEqual([{type: 'slic', path: '/t/SLIC'}])
     expect(applyLibvirtDefaults(d, targetFor('11.3.0')).os.acpiTables).toEqual([{type: 'rawset', path: '/t/SLIC'}])
   })
+
+  it('clamps currentMemory to memory and treats 0 as all of it (virDomainDefPostParseMemory)', () => {
+    const d = newDomain('x', 'pv')
+    d.maxMemoryKiB = 1024
+    d.currentMemoryKiB = 2048
+    expect(applyLibvirtDefaults(d, v9).currentMemoryKiB).toBe(1024)
+    d.currentMemoryKiB = 0
+    expect(applyLibvirtDefaults(d, v9).currentMemoryKiB).toBe(1024)
+    d.currentMemoryKiB = 512
+    expect(applyLibvirtDefaults(d, v9).currentMemoryKiB).toBe(512)
+  })
 })
