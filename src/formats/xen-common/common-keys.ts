@@ -64,7 +64,13 @@ export function readCommonKeys(ctx: ConfigReadContext, opts: CommonOptions): Dom
 function readName(ctx: ConfigReadContext): string | undefined {
   const name = getString(ctx, 'name')
   if (name === undefined) {
-    if (entryOf(ctx, 'name') === undefined) report(ctx, 'MISSING-KEY', 'error', 'config value name was missing', 'name', 'add name = "<domain name>"')
+    if (entryOf(ctx, 'name') !== undefined) return undefined
+    const computed = [...ctx.cfg.entries].reverse().find((e) => e.key === 'name')
+    if (computed) {
+      report(ctx, 'MISSING-KEY', 'error', `name = ${computed.text} is computed when xm runs the file; xenlift cannot evaluate it`, 'name', 'write the domain name as a literal string')
+    } else {
+      report(ctx, 'MISSING-KEY', 'error', 'config value name was missing', 'name', 'add name = "<domain name>"')
+    }
     return undefined
   }
   if (name.includes('/')) error(ctx, `name ${name} cannot contain '/'`, 'name', undefined, 'NAME-CHARS')

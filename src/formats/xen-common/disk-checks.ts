@@ -11,6 +11,7 @@ import {type ConfigReadContext, error, report} from './config-access.js'
 export function checkDisks(ctx: ConfigReadContext, d: Domain): void {
   for (const disk of d.devices.disks) {
     const path = disk.loc?.path ?? 'disk'
+    checkSource(ctx, disk, path)
     if (diskNameToIndex(disk.target.dev) === undefined) {
       error(ctx, `${path}: Unknown disk name '${disk.target.dev}' and no address specified`, 'disk', path)
     }
@@ -21,6 +22,33 @@ export function checkDisks(ctx: ConfigReadContext, d: Domain): void {
     if (disk.device === 'cdrom' && disk.source === undefined) report(ctx, 'DISK-CDROM-EMPTY', 'info', `${path}: empty CD-ROM drive`, 'disk', undefined, path)
     if (disk.driver?.type === 'qcow') report(ctx, 'DISK-FORMAT-QCOW1', 'warning', `${path}: qcow (v1) image: convert it to qcow2`, 'disk', undefined, path)
   }
+}
+
+/**
+ * libvirt's schema wants an absolute path in `<source file|dev>`; libvirt's xm/xl readers copy
+ * whatever the config says (an `nbd:host port` or `iscsi:iqn…` target, a relative path, an
+ * empty string), which gives XML that `virsh define --validate` rejects. An empty CD-ROM
+ * source means "no media" and is dropped; anything else is a located error.
+ */
+function checkSource(ctx: ConfigReadContext, disk: Disk, path: string): void {
+  const src = disk.source
+  if (src === undefined || disk.type === 'network') return
+  const p = src.file ?? src.dev
+  if (p === undefined) return
+  if (p === '') {
+    if (disk.device === 'cdrom') delete disk.source
+    else error(ctx, `${path}: the disk has an empty source path`, 'disk', path)
+    return
+  }
+  if (p.startsWith('/')) return
+  if (disk.type === 'block' && src.dev !== undefined && disk.script === undefined) {
+    // Xen's block hotplug script (expand_dev) reads a bare name as a /dev entry.
+    src.dev = `/dev/${p}`
+    report(ctx, 'DISK-PATH', 'info', `${path}: phy:${p} is the device /dev/${p} (as Xen's block script reads it)`, 'disk', undefined, path)
+    return
+  }
+  const hint = disk.script !== undefined ? `: ${disk.script}: targets need their block script; resolve it to a /dev path (phy:) first` : ''
+  error(ctx, `${path}: source '${p}' is not an absolute path${hint}`, 'disk', path)
 }
 
 /** A source path of a disk for messages. */

@@ -57,7 +57,10 @@ export function parseVifSpec(spec: string, typename: 'netfront' | 'vif'): VifSpe
   if (vals.ip !== undefined) {
     for (const address of vals.ip.split(' ')) {
       const family = ipFamily(address)
-      if (family === undefined) return {error: `Cannot parse socket address '${address}': Name or service not known`}
+      if (family === undefined) {
+        const why = address === '' ? ` (ip='${vals.ip}' has a double, leading or trailing space)` : ''
+        return {error: `Cannot parse socket address '${address}': Name or service not known${why}`}
+      }
       const ip: IpAddress = {address, family}
       iface.ips.push(ip)
     }

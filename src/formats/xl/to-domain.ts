@@ -8,7 +8,6 @@
 import {hasErrors} from '../../model/diagnostic.js'
 import type {ChrDevice, Domain, Graphics} from '../../model/domain.js'
 import type {NativeConfig} from '../../model/native-config.js'
-import type {LibvirtTarget} from '../libvirt/target.js'
 import {readCommonKeys} from '../xen-common/common-keys.js'
 import {
   type ConfigReadContext,
@@ -26,18 +25,13 @@ import {parseXlCpuid} from '../xen-common/cpuid.js'
 import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
 import {parseVnuma} from '../xen-common/vnuma.js'
-import {type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xm/to-domain.js'
+import {DEFAULT_BOOT_DIR, type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xm/to-domain.js'
 import {parseXlDiskSpec, xlDiskToDisk} from './disk-spec.js'
 
-export interface XlToDomainOptions extends NativeToDomainOptions {
-  /** Host facts: `nestedhvm = 0` disables vmx (Intel) or svm (AMD). Default Intel. */
-  readonly target?: LibvirtTarget
-}
-
-export function xlToDomain(cfg: NativeConfig, opts: XlToDomainOptions = {}): NativeToDomainResult {
+export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
   const d = readCommonKeys(ctx, {format: 'xl', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
-  readXlOs(ctx, d, opts.target?.hostCpuVendor ?? 'intel')
+  readXlOs(ctx, d, opts.target?.hostCpuVendor ?? 'intel', opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR)
   readVnuma(ctx, d)
   readXenbusLimits(ctx, d)
   readCpuid(ctx, d)
@@ -66,9 +60,9 @@ function readCmdline(ctx: ConfigReadContext): string | undefined {
   return extra
 }
 
-function readXlOs(ctx: ConfigReadContext, d: Domain, vendor: 'intel' | 'amd'): void {
+function readXlOs(ctx: ConfigReadContext, d: Domain, vendor: 'intel' | 'amd', bootDir: string): void {
   if (d.os.kind !== 'hvm') {
-    readPvOs(ctx, d, readCmdline(ctx))
+    readPvOs(ctx, d, readCmdline(ctx), bootDir)
     return
   }
   const bios = getString(ctx, 'bios')

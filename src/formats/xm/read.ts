@@ -15,6 +15,7 @@ export function readXm(text: string, opts: ReadOptions = {}): ReadResult {
   const mapped = xmToDomain(parsed.config, {
     ...(opts.file !== undefined ? {file: opts.file} : {}),
     ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {}),
+    ...(opts.target !== undefined ? {target: opts.target} : {}),
   })
   if (!mapped.domain) return {...base, domains: [], diagnostics: [...parsed.diagnostics, ...mapped.diagnostics]}
   return {...base, domains: [{domain: mapped.domain, diagnostics: mapped.diagnostics}], diagnostics: parsed.diagnostics}

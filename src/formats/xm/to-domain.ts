@@ -9,6 +9,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {hasErrors} from '../../model/diagnostic.js'
 import type {BootDevice, Domain} from '../../model/domain.js'
 import type {NativeConfig} from '../../model/native-config.js'
+import type {LibvirtTarget} from '../libvirt/target.js'
 import {readCommonKeys} from '../xen-common/common-keys.js'
 import {
   type ConfigReadContext,
@@ -27,6 +28,8 @@ export interface NativeToDomainOptions {
   readonly file?: string
   /** Seed for a config without `uuid` (default: file path and name). */
   readonly uuidSeed?: string
+  /** Target facts: firmware directory for bare kernel names, host CPU vendor (xl nestedhvm). */
+  readonly target?: LibvirtTarget
 }
 
 export interface NativeToDomainResult {
@@ -38,7 +41,7 @@ export interface NativeToDomainResult {
 export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
   const d = readCommonKeys(ctx, {format: 'xm', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
-  readXmOs(ctx, d)
+  readXmOs(ctx, d, opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR)
   readXmDisks(ctx, d)
   readXmInputs(ctx, d)
   if (valueOf(ctx, 'cmdline') !== undefined) {
@@ -63,8 +66,11 @@ export function readBootOrder(ctx: ConfigReadContext, d: Domain): void {
   if (boot.length > 4) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot = "${boot}": only the first 4 devices are kept`, 'boot')
 }
 
+/** Where Xen keeps firmware and PV-GRUB images (LIBXL_FIRMWARE_DIR on Debian 12). */
+export const DEFAULT_BOOT_DIR = '/usr/lib/xen/boot'
+
 /** PV bootloader, kernel, ramdisk and the root/extra command line (shared by xm and xl). */
-export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | undefined): void {
+export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | undefined, bootDir: string): void {
   const bootloader = getString(ctx, 'bootloader')
   if (bootloader !== undefined) {
     if (bootloader.includes('domUloader')) {
@@ -77,13 +83,24 @@ export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | un
     if (args !== undefined) d.os.bootloaderArgs = args
   }
   const kernel = getString(ctx, 'kernel')
-  if (kernel !== undefined) d.os.kernel = kernel
+  if (kernel !== undefined) d.os.kernel = bootPath(ctx, 'kernel', kernel, bootDir)
   const ramdisk = getString(ctx, 'ramdisk')
-  if (ramdisk !== undefined) d.os.initrd = ramdisk
+  if (ramdisk !== undefined) d.os.initrd = bootPath(ctx, 'ramdisk', ramdisk, bootDir)
   if (cmdline !== undefined) d.os.cmdline = cmdline
   if (bootloader === undefined && (kernel === undefined || kernel === '')) {
     report(ctx, 'BOOT-PV-NOKERNEL', 'warning', 'PV guest with neither kernel nor bootloader cannot boot')
   }
+}
+
+/**
+ * A bare file name (`kernel = "pv-grub.gz"`) is looked up by xend in Xen's boot directory;
+ * libvirt needs an absolute path.
+ */
+function bootPath(ctx: ConfigReadContext, key: string, value: string, bootDir: string): string {
+  if (value === '' || value.startsWith('/')) return value
+  const path = `${bootDir}/${value}`
+  report(ctx, 'BOOT-PATH', 'info', `${key} = "${value}" is read as ${path} (Xen's boot directory)`, key)
+  return path
 }
 
 /** `root` + `extra` → `root=R E` (xen_xm.c, xenParseCmdline in xen_xl.c). */
@@ -94,15 +111,18 @@ export function rootExtraCmdline(ctx: ConfigReadContext): string | undefined {
   return extra
 }
 
-function readXmOs(ctx: ConfigReadContext, d: Domain): void {
+function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string): void {
   if (d.os.kind !== 'hvm') {
-    readPvOs(ctx, d, rootExtraCmdline(ctx))
+    readPvOs(ctx, d, rootExtraCmdline(ctx), bootDir)
     return
   }
   // HVM: `kernel` is the firmware (old xm style); libvirt ignores `loader` entirely.
   const kernel = getString(ctx, 'kernel')
   const loader = getString(ctx, 'loader')
-  if (kernel !== undefined) {
+  if (kernel !== undefined && !kernel.startsWith('/')) {
+    // xend looked a bare name up in its firmware directory; libvirt needs an absolute path.
+    report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM kernel = "${kernel}" is not a path: the target's default firmware is used`, 'kernel')
+  } else if (kernel !== undefined) {
     d.os.loader = {path: kernel}
     if (!/hvmloader$/.test(kernel)) {
       report(ctx, 'BOOT-HVM-DIRECT', 'warning', `HVM kernel ${kernel} is used as the firmware (xm style); a direct kernel boot needs an xl config`, 'kernel')
@@ -111,7 +131,9 @@ function readXmOs(ctx: ConfigReadContext, d: Domain): void {
     d.os.loader = {path: loader}
     report(ctx, 'BOOT-HVM-LOADER', 'warning', `HVM firmware taken from loader = "${loader}" (libvirt's xm reader needs kernel = and would fail)`, 'loader')
   } else if (entryOf(ctx, 'kernel') === undefined) {
-    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =)', undefined, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
+    // Located at what made the guest HVM, which is what needs the firmware.
+    const at = entryOf(ctx, 'type') !== undefined ? 'type' : 'builder'
+    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =; libvirt ignores loader =)', at, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
   }
   readBootOrder(ctx, d)
 }
@@ -128,6 +150,10 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
     const path = `disk[${index}]`
     if (typeof spec !== 'string') {
       error(ctx, `${path}: expected a string list for 'disk' parameter`, 'disk', path)
+      return
+    }
+    if (/(^|,)\s*(vdev|target|format|access|devtype|backendtype)=/.test(spec) || /^[^,]*,(raw|qcow2?|vhd|qed),/.test(spec)) {
+      error(ctx, `${path}: '${spec}' is an xl disk spec, not xm (SOURCE,VDEV,MODE): read this file as xl`, 'disk', path)
       return
     }
     const r = parseXmDiskSpec(spec, d.os.kind === 'hvm')
