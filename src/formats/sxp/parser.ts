@@ -7,7 +7,8 @@
  * Error policy, per xend's reader (`sxp.py`): a stray `)` before any complete expression, EOF
  * inside a string and binary junk are `SYNTAX` errors and parsing stops there. Two slips that
  * xend rejects but libvirt's reader tolerates — and that libvirt's own vectors contain — are
- * `SYNTAX` warnings instead: lists left open at EOF are closed (`sexpr2xml-net-routed`), and a
+ * `SYNTAX` warnings instead: lists left open at EOF are closed when only the outermost one is open (`sexpr2xml-net-routed`; more open lists are
+ * an error: the text stops inside a device), and a
  * stray `)` after a complete expression is skipped (`sexpr2xml-pv-vfb-new-vncdisplay`). So a
  * truncated file is never converted without a word.
  */
@@ -67,14 +68,24 @@ export function parseSxp(text: string, opts: ParseSxpOptions = {}): ParseSxpResu
     if (tok.type === 'eof') {
       if (stack.length > 0) {
         const outer = stack[0] as OpenList
+        const inner = stack[stack.length - 1] as OpenList
+        // Only the outermost list left open (a missing final `)`) is what libvirt's vector has;
+        // more open lists mean the text stops inside a device: a truncated file, an error.
         diagnostics.push(
-          diag(
-            'SYNTAX',
-            'warning',
-            `unexpected end of input: ${stack.length} list(s) left open (outermost opened at line ${outer.loc.line}, column ${outer.loc.column}); closed as libvirt does, but xend would reject this file`,
-            at(tok.line, tok.column),
-            'the file may be truncated: check that nothing is missing at its end',
-          ),
+          stack.length === 1
+            ? diag(
+                'SYNTAX',
+                'warning',
+                `unexpected end of input: the list opened at line ${outer.loc.line}, column ${outer.loc.column} is not closed; closed as libvirt does, but xend would reject this file`,
+                at(tok.line, tok.column),
+                'the file may be truncated: check that nothing is missing at its end',
+              )
+            : diag(
+                'SYNTAX',
+                'error',
+                `unexpected end of input: ${stack.length} lists left open (innermost opened at line ${inner.loc.line}, column ${inner.loc.column}); the file looks truncated`,
+                at(tok.line, tok.column),
+              ),
         )
         while (stack.length > 0) {
           const done = stack.pop() as OpenList

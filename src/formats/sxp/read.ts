@@ -7,6 +7,7 @@ import {diag, type Diagnostic} from '../../model/diagnostic.js'
 import type {ReadDomain, ReadOptions, ReadResult} from '../../model/read-result.js'
 import {parseSxp} from './parser.js'
 import {headOf} from './sxp-lookup.js'
+import {oneLine} from './sxp-context.js'
 import {sxpToDomain} from './to-domain.js'
 
 /** Read every domain of an SXP text. */
@@ -35,9 +36,9 @@ export function readSxp(text: string, opts: ReadOptions = {}): ReadResult {
     if (otherHeads > 0) {
       // xend-config.sxp and friends: daemon settings, not a domain.
       const first = parsed.nodes.find((n) => n.kind === 'list')
-      const what = headOf(first)
-      skipped.push({reason: `not a domain config: top-level (${what ?? '…'} …) lists, no (domain …)`})
-      diagnostics.push(diag('NOT-A-CONFIG', 'info', `no (domain …) in this SXP file (first list is (${what ?? '…'} …)); skipped`, first?.loc))
+      const what = oneLine(headOf(first) ?? '…', 60)
+      skipped.push({reason: `not a domain config: top-level (${what} …) lists, no (domain …)`})
+      diagnostics.push(diag('NOT-A-CONFIG', 'info', `no (domain …) in this SXP file (first list is (${what} …)); skipped`, first?.loc))
     } else {
       diagnostics.push(diag('SYNTAX', 'error', 'no (domain …) expression found', {...(file !== undefined ? {file} : {}), line: 1, column: 1}))
     }

@@ -27,6 +27,16 @@ export function report(
 ): void {
   const loc = (node ?? ctx.root).loc
   ctx.diagnostics.push(
-    diag(code, severity, message, {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: loc.line, column: loc.column, path}, hint),
+    diag(code, severity, oneLine(message), {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: loc.line, column: loc.column, path}, hint),
   )
+}
+
+/**
+ * Diagnostics are one line: values quoted into a message may hold newlines or control
+ * characters (hostile names), which are shown escaped, and very long values are cut.
+ */
+export function oneLine(text: string, max = 400): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }

@@ -198,13 +198,12 @@ export function parseSound(ctx: SxpContext): Sound[] {
     return [{model: 'sb16'}, {model: 'es1370'}]
   }
   const out: Sound[] = []
+  const unknown = new Set<string>()
   for (const model of atom.value.split(',')) {
-    if (!SOUND_MODELS.has(model)) {
-      report(ctx, 'SOUND', 'error', `unknown sound model '${model}' in '${atom.value}'`, atom, path)
-      continue
-    }
-    out.push({model})
+    if (SOUND_MODELS.has(model)) out.push({model})
+    else unknown.add(model)
   }
+  for (const model of unknown) report(ctx, 'SOUND', 'error', `unknown sound model '${model}' in '${atom.value}'`, atom, path)
   return out
 }
 

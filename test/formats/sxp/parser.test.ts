@@ -94,7 +94,13 @@ describe('parseSxp: errors are located diagnostics, never exceptions', () => {
     const r = parseSxp('(domain (name a)\n(memory 5)')
     expect(r.nodes).toHaveLength(1)
     expect(r.diagnostics).toEqual([expect.objectContaining({code: 'SYNTAX', severity: 'warning', line: 2, column: 11})])
-    expect(r.diagnostics[0]?.message).toMatch(/1 list\(s\) left open/)
+    expect(r.diagnostics[0]?.message).toMatch(/line 1, column 1 is not closed/)
+  })
+
+  it('EOF with more than the outermost list open is a truncated file: an error', () => {
+    const r = parseSxp('(domain (name a)\n(device (vbd (dev xvda')
+    expect(r.diagnostics).toEqual([expect.objectContaining({code: 'SYNTAX', severity: 'error', line: 2, column: 23})])
+    expect(r.diagnostics[0]?.message).toMatch(/4 lists left open \(innermost opened at line 2, column 14\)/)
   })
 
   it('a stray ) before any expression is an error; after one it is a warning', () => {
