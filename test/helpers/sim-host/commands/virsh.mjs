@@ -45,7 +45,7 @@ main('virsh', (argv) => {
     err(`error: failed to connect to the hypervisor\nerror: no connection driver available for ${effective}\n`)
     return 1
   }
-  const commands = {uri: () => (out(`${effective}\n\n`), 0), list, define, dumpxml, start, destroy, undefine, domstate, autostart}
+  const commands = {uri: () => (out(`${effective}\n\n`), 0), list, define, dumpxml, start, destroy, undefine, domstate, domname, autostart}
   const fn = commands[cmd]
   if (!fn) {
     err(`error: unknown command: '${cmd}'\n`)
@@ -53,6 +53,12 @@ main('virsh', (argv) => {
   }
   return fn(rest)
 })
+
+function unescapeXml(s) {
+  return s.replace(/&(apos|quot|lt|gt|amp|#(\d+)|#x([0-9a-fA-F]+));/g, (_, e, d, x) =>
+    d ? String.fromCodePoint(Number(d)) : x ? String.fromCodePoint(parseInt(x, 16)) : {apos: "'", quot: '"', lt: '<', gt: '>', amp: '&'}[e],
+  )
+}
 
 function domains() {
   return readJson('libvirt/domains.json', {})
@@ -126,9 +132,14 @@ function define(args) {
       return 1
     }
   }
-  const name = /<name>([^<]*)<\/name>/.exec(xml)?.[1]
+  const rawName = /<name>([^<]*)<\/name>/.exec(xml)?.[1]
+  const name = rawName === undefined ? undefined : unescapeXml(rawName).trim()
   if (!name) {
     err(`error: Failed to define domain from ${file}\nerror: XML error: missing domain name information\n`)
+    return 1
+  }
+  if (name.includes('/')) {
+    err(`error: Failed to define domain from ${file}\nerror: XML error: name ${name} cannot contain '/'\n`)
     return 1
   }
   let uuid = /<uuid>([^<]*)<\/uuid>/.exec(xml)?.[1]?.toLowerCase()
@@ -217,6 +228,14 @@ function domstate(args) {
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   out(`${active()[d.name] !== undefined ? 'running' : 'shut off'}\n\n`)
+  return 0
+}
+
+function domname(args) {
+  const ref = args.find((a) => !a.startsWith('-'))
+  const d = ref && findDomain(ref)
+  if (!d) return noDomain(ref ?? '')
+  out(`${d.name}\n\n`)
   return 0
 }
 

@@ -1,0 +1,229 @@
+import {randomBytes} from 'node:crypto'
+import {createTwoFilesPatch} from 'diff'
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {ExecResult, Transport} from '../transport/transport.js'
+import {isBlocker} from './domain-findings.js'
+
+/** The libvirt URI of the libxl driver (what xen2libvirt and virsh on a Xen host use). */
+export const LIBXL_URI = 'xen:///system'
+
+/** One converted domain to define on a host. */
+export interface ImportItem {
+  readonly name: string
+  readonly uuid?: string
+  /** The libvirt XML; absent when conversion failed. */
+  readonly xml?: string
+  /** Where it came from (host path or local file). */
+  readonly source: string
+  readonly diagnostics: readonly Diagnostic[]
+  /** Not imported, with why (e.g. a duplicate of a config.sxp). */
+  readonly skip?: string
+}
+
+/** `ok` = already defined identically; `changed` = defined or redefined (or would be, with --dry-run). */
+export type ImportStatus = 'ok' | 'changed' | 'skipped' | 'failed'
+
+/** One domain's result (the `--json` contract of `import`). */
+export interface ImportOutcome {
+  readonly name: string
+  readonly uuid?: string
+  readonly source: string
+  readonly status: ImportStatus
+  /** What happened or would happen: `define`, `redefine`, `unchanged`, `blocked`, `differs`, `name-clash`, `uuid-clash`, `duplicate`, `error`. */
+  readonly action: string
+  readonly message: string
+  /** Unified diff of `virsh dumpxml --inactive` against the new XML (dry run, or when it differs). */
+  readonly diff?: string
+  /** Blocker findings that stopped the domain (or were overridden by --force). */
+  readonly blockers: Diagnostic[]
+  readonly forced?: boolean
+  readonly started?: boolean
+  readonly dryRun: boolean
+}
+
+export interface ImportOptions {
+  readonly dryRun?: boolean
+  /** Redefine a domain whose definition differs (same name and uuid). */
+  readonly update?: boolean
+  /** Define despite blocker findings. */
+  readonly force?: boolean
+  /** `virsh start` after defining (domains already running are left alone). */
+  readonly start?: boolean
+  readonly timeoutMs?: number
+  readonly sudo?: boolean
+  /** Directory on the host for the XML handed to `virsh define`. */
+  readonly tmpDir?: string
+}
+
+/**
+ * Define converted domains in a host's libvirt (libxl driver), idempotently:
+ * - same XML already defined → `ok` (unchanged); differs with the same name and uuid →
+ *   redefined only with `update`; a name held by another uuid, or our uuid held by another name,
+ *   is refused (libvirt would refuse too, less clearly);
+ * - blocker findings stop the domain unless `force`;
+ * - the XML goes to a temp file on the host (written atomically) and `virsh define` reads it;
+ * - `dryRun` changes nothing and reports what would happen with a unified diff.
+ * One domain failing never stops the others.
+ */
+export async function importDomains(t: Transport, items: readonly ImportItem[], opts: ImportOptions = {}): Promise<ImportOutcome[]> {
+  const out: ImportOutcome[] = []
+  for (const item of items) {
+    try {
+      out.push(await importOne(t, item, opts))
+    } catch (error) {
+      // A lost connection ends the host (the caller sees it); anything else fails this domain only.
+      if ((error as {code?: unknown}).code === 'CONNECTION_LOST') throw error
+      out.push({
+        name: item.name,
+        ...(item.uuid !== undefined ? {uuid: item.uuid} : {}),
+        source: item.source,
+        status: 'failed',
+        action: 'error',
+        message: (error as Error).message,
+        blockers: item.diagnostics.filter(isBlocker),
+        dryRun: opts.dryRun ?? false,
+      })
+    }
+  }
+  return out
+}
+
+async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): Promise<ImportOutcome> {
+  const dryRun = opts.dryRun ?? false
+  const base = {name: item.name, ...(item.uuid !== undefined ? {uuid: item.uuid} : {}), source: item.source, dryRun}
+  const blockers = item.diagnostics.filter(isBlocker)
+  if (item.skip !== undefined) return {...base, status: 'skipped', action: 'duplicate', message: item.skip, blockers: []}
+  if (item.xml === undefined) {
+    const why = item.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)
+    return {...base, status: 'failed', action: 'error', message: `not converted: ${why.join('; ') || 'no XML produced'}`, blockers}
+  }
+  if (blockers.length > 0 && !opts.force) {
+    return {
+      ...base,
+      status: 'skipped',
+      action: 'blocked',
+      message: `not defined: ${blockers.length} blocker${blockers.length > 1 ? 's' : ''} (${[...new Set(blockers.map((b) => b.code))].join(', ')}); fix them or use --force`,
+      blockers,
+    }
+  }
+  const forced = blockers.length > 0 ? {forced: true} : {}
+  const virsh = (args: string[]) => t.exec(['virsh', '-c', LIBXL_URI, ...args], execOpts(opts))
+  const byName = await virsh(['dumpxml', '--inactive', item.name])
+  const existing = byName.exitCode === 0 ? stripVirshTrailer(byName.stdout) : undefined
+  if (existing === undefined && !/failed to get domain|Domain not found/i.test(byName.stderr)) {
+    return {...base, status: 'failed', action: 'error', message: `virsh dumpxml ${item.name}: ${lastLine(byName)}`, blockers, ...forced}
+  }
+  const existingUuid = existing !== undefined ? uuidOf(existing) : undefined
+  if (existing !== undefined && item.uuid !== undefined && existingUuid !== undefined && existingUuid !== item.uuid) {
+    return {
+      ...base,
+      status: 'failed',
+      action: 'name-clash',
+      message: `refused: libvirt already has a domain named '${item.name}' with uuid ${existingUuid} (this config has ${item.uuid}); rename one of them or undefine the other first`,
+      blockers,
+      ...forced,
+    }
+  }
+  if (existing === undefined && item.uuid !== undefined) {
+    const byUuid = await virsh(['domname', item.uuid])
+    const other = byUuid.exitCode === 0 ? byUuid.stdout.trim() : ''
+    if (other !== '' && other !== item.name) {
+      return {
+        ...base,
+        status: 'failed',
+        action: 'uuid-clash',
+        message: `refused: uuid ${item.uuid} already belongs to libvirt domain '${other}'; rename this config to '${other}' or give it a new uuid`,
+        blockers,
+        ...forced,
+      }
+    }
+  }
+  const diff = createTwoFilesPatch(
+    existing !== undefined ? `${item.name} (defined)` : '/dev/null',
+    `${item.name} (from ${item.source})`,
+    existing ?? '',
+    item.xml,
+    undefined,
+    undefined,
+    {context: 3},
+  )
+  if (existing !== undefined && sameDefinition(existing, item.xml)) {
+    return {...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced, ...(await maybeStart(t, item, opts))}
+  }
+  if (existing !== undefined && !opts.update) {
+    return {
+      ...base,
+      status: 'skipped',
+      action: 'differs',
+      message: 'defined in libvirt with a different XML; use --update to redefine it',
+      diff,
+      blockers,
+      ...forced,
+    }
+  }
+  const action = existing !== undefined ? 'redefine' : 'define'
+  if (dryRun) {
+    return {...base, status: 'changed', action, message: `would ${action} from ${item.source}${opts.start ? ' and start it' : ''}`, diff, blockers, ...forced}
+  }
+  const tmp = `${opts.tmpDir ?? '/tmp'}/xenlift-${item.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}.xml`
+  try {
+    await t.writeFileAtomic(tmp, item.xml, {mode: 0o600})
+    const def = await virsh(['define', tmp])
+    if (def.exitCode !== 0) return {...base, status: 'failed', action, message: `virsh define failed: ${lastLine(def)}`, diff, blockers, ...forced}
+  } finally {
+    await t.exec(['rm', '-f', '--', tmp], execOpts(opts)).catch(() => undefined)
+  }
+  return {
+    ...base,
+    status: 'changed',
+    action,
+    message: `${action === 'define' ? 'defined' : 'redefined'} from ${item.source}`,
+    diff,
+    blockers,
+    ...forced,
+    ...(await maybeStart(t, item, opts)),
+  }
+}
+
+async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean}> {
+  if (!opts.start || opts.dryRun) return {}
+  const state = await t.exec(['virsh', '-c', LIBXL_URI, 'domstate', item.name], execOpts(opts))
+  if (state.exitCode === 0 && state.stdout.trim() === 'running') return {started: false}
+  const r = await t.exec(['virsh', '-c', LIBXL_URI, 'start', item.name], execOpts(opts))
+  if (r.exitCode !== 0) throw new Error(`virsh start ${item.name}: ${lastLine(r)}`)
+  return {started: true}
+}
+
+/**
+ * Compare definitions the way a person would: ignoring indentation, blank lines and the runtime
+ * `id=` of a running domain. (Real libvirt adds defaults on define, e.g. MAC addresses; those
+ * show as a difference and need --update once, after which dumpxml is what we compare.)
+ */
+export function sameDefinition(a: string, b: string): boolean {
+  const norm = (x: string) =>
+    x
+      .replace(/^<domain([^>]*?) id='\d+'/, '<domain$1')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('\n')
+  return norm(a) === norm(b)
+}
+
+/** virsh prints an empty line after a command's output. */
+function stripVirshTrailer(s: string): string {
+  return s.replace(/\n\n$/, '\n')
+}
+
+function uuidOf(xml: string): string | undefined {
+  return /<uuid>\s*([^<\s]+)\s*<\/uuid>/.exec(xml)?.[1]?.toLowerCase()
+}
+
+function lastLine(r: ExecResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean)
+  return lines.at(-1)?.replace(/^error:\s*/, '') ?? `exit ${r.exitCode}`
+}
+
+function execOpts(opts: ImportOptions) {
+  return {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+}

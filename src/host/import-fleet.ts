@@ -1,0 +1,79 @@
+import pLimit from 'p-limit'
+import {DEFAULT_LIBVIRT_VERSION, parseVersion, targetFor} from '../formats/libvirt/target.js'
+import type {Diagnostic} from '../model/diagnostic.js'
+import type {HostProgress} from '../ui/host-progress.js'
+import {discoverConfigs} from './discover.js'
+import {importDomains, LIBXL_URI, type ImportOptions, type ImportOutcome} from './import-domains.js'
+import {importItemsFrom, type ImportSource} from './import-sources.js'
+import type {OpenedHost} from './open-host.js'
+
+export interface HostImport {
+  readonly host: string
+  readonly ok: boolean
+  readonly error?: string
+  /** The libvirt version the XML was written for. */
+  readonly libvirtVersion?: string
+  readonly domains: ImportOutcome[]
+  /** Configs that could not be read at all. */
+  readonly fileErrors: {readonly path: string; readonly diagnostics: Diagnostic[]}[]
+}
+
+export interface ImportFleetOptions extends ImportOptions {
+  /** Configs given on the command line (read on this machine); absent = discover on each host. */
+  readonly sources?: readonly ImportSource[]
+  /** Aim the XML at this libvirt; default: the host's `virsh --version`. */
+  readonly libvirtVersion?: string
+  readonly concurrency?: number
+  readonly progress?: HostProgress
+}
+
+/** Import on every host (bounded concurrency); a host that fails is a result, not an exception. */
+export async function importFleet(
+  targets: readonly {readonly name: string; open(): Promise<OpenedHost>}[],
+  opts: ImportFleetOptions,
+): Promise<HostImport[]> {
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 10))
+  const results = await Promise.all(targets.map((t) => limit(() => importHost(t, opts))))
+  return results.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0))
+}
+
+async function importHost(target: {readonly name: string; open(): Promise<OpenedHost>}, opts: ImportFleetOptions): Promise<HostImport> {
+  const p = opts.progress
+  p?.start(target.name, 'connecting')
+  let host: OpenedHost | undefined
+  try {
+    host = await target.open()
+    if (host.offline) throw new Error('a mounted root cannot be imported into; run import on the host itself')
+    const t = host.transport
+    const execOpts = {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+    p?.update(target.name, 'checking libvirt')
+    const uri = await t.exec(['virsh', '-c', LIBXL_URI, 'uri'], execOpts)
+    if (uri.exitCode !== 0) {
+      const why = `${uri.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.replace(/^error:\s*/, '') ?? `exit ${uri.exitCode}`
+      throw new Error(`libvirt's libxl driver (${LIBXL_URI}) does not answer: ${why}`)
+    }
+    let version = opts.libvirtVersion
+    if (version === undefined) {
+      const v = await t.exec(['virsh', '--version'], execOpts)
+      version = v.exitCode === 0 && parseVersion(v.stdout.trim()) ? v.stdout.trim() : DEFAULT_LIBVIRT_VERSION
+    }
+    let sources = opts.sources
+    if (sources === undefined) {
+      p?.update(target.name, 'finding configs')
+      const found = await discoverConfigs(host.files)
+      sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.checkpoint !== undefined ? {checkpoint: c.checkpoint} : {})}))
+    }
+    const {items, fileErrors} = importItemsFrom(sources, targetFor(version))
+    p?.update(target.name, `${opts.dryRun ? 'planning' : 'defining'} ${items.length} domains`)
+    const domains = await importDomains(t, items, opts)
+    const count = (s: string) => domains.filter((d) => d.status === s).length
+    p?.done(target.name, `${count('changed')} changed, ${count('ok')} ok, ${count('skipped')} skipped, ${count('failed')} failed`)
+    return {host: target.name, ok: true, libvirtVersion: version, domains, fileErrors}
+  } catch (error) {
+    const message = (error as Error).message ?? String(error)
+    p?.fail(target.name, message)
+    return {host: target.name, ok: false, error: message, domains: [], fileErrors: []}
+  } finally {
+    await host?.transport.close().catch(() => {})
+  }
+}
