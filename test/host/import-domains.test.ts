@@ -1,0 +1,155 @@
+import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeEach, describe, expect, it} from 'vitest'
+import {importDomains, sameDefinition, type ImportItem} from '../../src/host/import-domains.js'
+import {importItemsFrom} from '../../src/host/import-sources.js'
+import {targetFor} from '../../src/formats/libvirt/target.js'
+import {diag} from '../../src/model/diagnostic.js'
+import {LocalTransport} from '../../src/transport/local.js'
+import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
+
+const UUID = '11111111-2222-4333-8444-555555555555'
+const xml = (name: string, uuid: string, mem = 524288) => `<domain type='xen'>
+  <name>${name}</name>
+  <uuid>${uuid}</uuid>
+  <memory unit='KiB'>${mem}</memory>
+  <currentMemory unit='KiB'>${mem}</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <bootloader>/usr/bin/pygrub</bootloader>
+  <os>
+    <type arch='x86_64' machine='xenpv'>linux</type>
+  </os>
+  <devices>
+    <disk type='block' device='disk'>
+      <source dev='/dev/vg/${name}'/>
+      <target dev='xvda' bus='xen'/>
+    </disk>
+  </devices>
+</domain>
+`
+const item = (over: Partial<ImportItem> = {}): ImportItem => ({name: 'vm1', uuid: UUID, xml: xml('vm1', UUID), source: '/etc/xen/vm1', diagnostics: [], ...over})
+
+let dir: string
+let host: SimHost
+let t: LocalTransport
+let tmp: string
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'xenlift-import-'))
+  host = await createSimHost({dir, name: 'bookworm', profile: 'debian12-libvirt'})
+  t = new LocalTransport({env: host.env})
+  tmp = path.join(dir, 'tmp')
+  await import('node:fs/promises').then((fs) => fs.mkdir(tmp))
+})
+afterAll(async () => {
+  if (dir) await rm(dir, {recursive: true, force: true})
+})
+
+describe('importDomains (local transport, simulated libvirt with the real virt-xml-validate)', () => {
+  it('defines, then reports unchanged on the second run, and cleans its temp files', async () => {
+    const [first] = await importDomains(t, [item()], {tmpDir: tmp})
+    expect(first).toMatchObject({status: 'changed', action: 'define'})
+    expect(await host.libvirtDomains()).toEqual({vm1: UUID})
+    expect(await host.libvirtXml('vm1')).toBe(xml('vm1', UUID))
+    const [second] = await importDomains(t, [item()], {tmpDir: tmp})
+    expect(second).toMatchObject({status: 'ok', action: 'unchanged'})
+    expect(await readdir(tmp)).toEqual([])
+  })
+
+  it('dry run changes nothing and shows a unified diff against dumpxml', async () => {
+    const [plan] = await importDomains(t, [item()], {dryRun: true, tmpDir: tmp})
+    expect(plan).toMatchObject({status: 'changed', action: 'define', dryRun: true})
+    expect(plan?.diff).toContain('--- /dev/null')
+    expect(plan?.diff).toContain("+  <name>vm1</name>")
+    expect(await host.libvirtDomains()).toEqual({})
+    await importDomains(t, [item()], {tmpDir: tmp})
+    const [again] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {dryRun: true, update: true, tmpDir: tmp})
+    expect(again).toMatchObject({status: 'changed', action: 'redefine'})
+    expect(again?.diff).toMatch(/^-  <memory unit='KiB'>524288<\/memory>$/m)
+    expect(again?.diff).toMatch(/^\+  <memory unit='KiB'>1048576<\/memory>$/m)
+    expect(await host.libvirtXml('vm1')).toContain('524288')
+  })
+
+  it('a different definition is redefined only with --update', async () => {
+    await importDomains(t, [item()], {tmpDir: tmp})
+    const bigger = item({xml: xml('vm1', UUID, 1048576)})
+    const [skipped] = await importDomains(t, [bigger], {tmpDir: tmp})
+    expect(skipped).toMatchObject({status: 'skipped', action: 'differs'})
+    expect(skipped?.message).toMatch(/--update/)
+    expect(await host.libvirtXml('vm1')).toContain('524288')
+    const [updated] = await importDomains(t, [bigger], {update: true, tmpDir: tmp})
+    expect(updated).toMatchObject({status: 'changed', action: 'redefine'})
+    expect(await host.libvirtXml('vm1')).toContain('1048576')
+  })
+
+  it('refuses a name held by another uuid, and a uuid held by another name', async () => {
+    await importDomains(t, [item()], {tmpDir: tmp})
+    const other = '99999999-2222-4333-8444-555555555555'
+    const [clash] = await importDomains(t, [item({uuid: other, xml: xml('vm1', other)})], {update: true, tmpDir: tmp})
+    expect(clash).toMatchObject({status: 'failed', action: 'name-clash'})
+    expect(clash?.message).toContain(`already has a domain named 'vm1' with uuid ${UUID}`)
+    const [uuidClash] = await importDomains(t, [item({name: 'vm2', xml: xml('vm2', UUID)})], {tmpDir: tmp})
+    expect(uuidClash).toMatchObject({status: 'failed', action: 'uuid-clash'})
+    expect(uuidClash?.message).toContain("already belongs to libvirt domain 'vm1'")
+    expect(await host.libvirtDomains()).toEqual({vm1: UUID})
+  })
+
+  it('blockers stop a domain unless --force, and the outcome says so', async () => {
+    const blocked = item({diagnostics: [diag('PVSCSI', 'warning', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})]})
+    const [stopped] = await importDomains(t, [blocked], {tmpDir: tmp})
+    expect(stopped).toMatchObject({status: 'skipped', action: 'blocked'})
+    expect(stopped?.message).toMatch(/1 blocker \(PVSCSI\).*--force/)
+    expect(await host.libvirtDomains()).toEqual({})
+    const [forced] = await importDomains(t, [blocked], {force: true, tmpDir: tmp})
+    expect(forced).toMatchObject({status: 'changed', forced: true})
+    expect(forced?.blockers.map((b) => b.code)).toEqual(['PVSCSI'])
+  })
+
+  it('XML that libvirt schema rejects fails that domain only', async () => {
+    const bad = item({name: 'bad', uuid: '22222222-2222-4333-8444-555555555555', xml: "<domain type='xen'><name>bad</name><bogus/></domain>\n"})
+    const out = await importDomains(t, [bad, item()], {tmpDir: tmp})
+    expect(out.map((o) => o.status)).toEqual(['failed', 'changed'])
+    expect(out[0]?.message).toMatch(/virsh define failed: .*/)
+  })
+
+  it('--start starts once; a running domain is left alone', async () => {
+    const [a] = await importDomains(t, [item()], {start: true, tmpDir: tmp})
+    expect(a).toMatchObject({status: 'changed', started: true})
+    const [b] = await importDomains(t, [item()], {start: true, tmpDir: tmp})
+    expect(b).toMatchObject({status: 'ok', started: false})
+    expect((await t.exec(['virsh', 'domstate', 'vm1'])).stdout.trim()).toBe('running')
+  })
+
+  it('fails the host when libvirtd is down (a connection error is not "domain missing")', async () => {
+    await t.exec(['systemctl', 'stop', 'libvirtd'])
+    const [r] = await importDomains(t, [item()], {tmpDir: tmp})
+    expect(r).toMatchObject({status: 'failed', action: 'error'})
+    expect(r?.message).toMatch(/Failed to connect socket/)
+  })
+})
+
+describe('importItemsFrom', () => {
+  it("prefers xend's config.sxp over an /etc/xen copy with the same uuid", () => {
+    const sxp = `(domain (name web01) (uuid ${UUID}) (memory 256) (bootloader /usr/bin/pygrub) (image (linux (kernel ''))))\n`
+    const xm = `name = "web01"\nuuid = "${UUID}"\nmemory = 256\nbootloader = "/usr/bin/pygrub"\n`
+    const {items} = importItemsFrom(
+      [
+        {path: '/etc/xen/old-web01', text: xm, role: 'etc-xen'},
+        {path: `/var/lib/xend/domains/${UUID}/config.sxp`, text: sxp, role: 'managed-sxp', checkpoint: `/var/lib/xend/domains/${UUID}/checkpoint.chk`},
+      ],
+      targetFor('9.0.0'),
+    )
+    expect(items.map((i) => [i.source, i.skip === undefined ? 'imported' : 'skipped'])).toEqual([
+      ['/etc/xen/old-web01', 'skipped'],
+      [`/var/lib/xend/domains/${UUID}/config.sxp`, 'imported'],
+    ])
+    const managed = items.find((i) => i.skip === undefined)
+    expect(managed?.diagnostics.map((d) => d.code)).toContain('XL-STATE-001')
+    expect(items.find((i) => i.skip !== undefined)?.skip).toMatch(/duplicate of \/var\/lib\/xend/)
+  })
+
+  it('compares definitions ignoring indentation and the runtime id', () => {
+    expect(sameDefinition("<domain type='xen' id='3'>\n  <name>a</name>\n</domain>\n", "<domain type='xen'>\n<name>a</name>\n\n</domain>")).toBe(true)
+    expect(sameDefinition('<domain><name>a</name></domain>', '<domain><name>b</name></domain>')).toBe(false)
+  })
+})
