@@ -145,14 +145,71 @@ export function sshdAvailable(): boolean {
   return sshdUnavailableReason() === undefined
 }
 
-const live = new Set<ChildProcess>()
+interface RunningSshd {
+  readonly spec: SimHostSpec
+  /** The watchdog shell (see WATCHDOG). */
+  readonly child: ChildProcess
+  readonly sshdPid: number
+  readonly log: string[]
+}
+
+const live = new Set<RunningSshd>()
 let exitHookInstalled = false
 function installExitHook(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
   process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL')
+    for (const r of live) {
+      signalDescendants(r.sshdPid, 'SIGKILL')
+      try {
+        process.kill(r.sshdPid, 'SIGKILL')
+      } catch {
+        // gone
+      }
+    }
   })
+}
+
+/**
+ * sshd runs under a tiny watchdog shell that holds a pipe from us on stdin: if this process
+ * dies in any way (even SIGKILL, when no exit hook runs), the pipe closes, `read` returns and
+ * the shell stops sshd. So a crashed test run never leaves listeners behind.
+ */
+const WATCHDOG = '"$0" -D -e -f "$1" </dev/null & echo $!; read _; kill $! 2>/dev/null; wait'
+
+async function spawnSshd(spec: SimHostSpec, configFile: string): Promise<RunningSshd> {
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, SSHD, configFile], {stdio: ['pipe', 'pipe', 'pipe']})
+  const log: string[] = []
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (chunk: string) => {
+    log.push(chunk)
+    if (log.length > 200) log.splice(0, log.length - 200)
+  })
+  const sshdPid = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
+      out += chunk
+      const line = out.split('\n')[0]
+      if (out.includes('\n') && line) resolve(Number(line))
+    })
+    child.once('error', reject)
+    child.once('exit', () => reject(new Error(`sshd watchdog for ${spec.address} exited: ${log.join('')}`)))
+  })
+  const r: RunningSshd = {spec, child, sshdPid, log}
+  live.add(r)
+  child.once('exit', () => live.delete(r))
+  return r
+}
+
+/** Running, i.e. neither gone nor a zombie waiting for the watchdog to reap it. */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return false
+  }
 }
 
 /** OpenSSH's fingerprint: base64(sha256(key blob)) without padding. */
@@ -199,7 +256,7 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
     }),
   )
 
-  const running: {spec: SimHostSpec; child: ChildProcess; log: string[]}[] = []
+  const running: RunningSshd[] = []
   let port = options.port ?? 0
   for (let attempt = 0; ; attempt++) {
     if (options.port === undefined) port = await pickFreePort(options.hosts.map((h) => h.address))
@@ -210,21 +267,12 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
         const home = spec.home ?? join(dir, `home-${spec.address}`)
         mkdirSync(home, {recursive: true})
         await writeFile(configFile, sshdConfig(spec, {home, port, hostKeyFiles: [key.hostKeyFile, ...key.extraFiles], authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
-        const log: string[] = []
-        const child = spawn(SSHD, ['-D', '-e', '-f', configFile], {stdio: ['ignore', 'ignore', 'pipe']})
-        live.add(child)
-        child.stderr?.setEncoding('utf8')
-        child.stderr?.on('data', (chunk: string) => {
-          log.push(chunk)
-          if (log.length > 200) log.splice(0, log.length - 200)
-        })
-        child.on('exit', () => live.delete(child))
-        running.push({spec, child, log})
+        running.push(await spawnSshd(spec, configFile))
       }
-      await Promise.all(running.map((r) => waitForBanner(r.spec.address, port, r.child, r.log)))
+      await Promise.all(running.map((r) => waitForBanner(r.spec.address, port, r.sshdPid, r.log)))
       break
     } catch (err) {
-      for (const r of running) r.child.kill('SIGKILL')
+      await Promise.all(running.map((r) => stopOne(r)))
       running.length = 0
       // Another process may have taken the port between the probe and sshd's bind: retry.
       if (options.port !== undefined || attempt >= 4) {
@@ -243,24 +291,13 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
     publicKeys: keys[i]!.publicKeys,
     hostKeyFile: keys[i]!.hostKeyFile,
     configFile: join(dir, `sshd_config-${r.spec.address}`),
-    pid: r.child.pid ?? -1,
+    pid: r.sshdPid,
   }))
   const byAddress = new Map(hosts.map((h) => [h.address, h]))
   const childByAddress = new Map(running.map((r) => [r.spec.address, r]))
   const knownHostsFile = join(dir, 'known_hosts')
   const knownHostsLine = (address: string): string => `[${address}]:${port} ${mustGet(byAddress, address).publicKey}`
   await writeFile(knownHostsFile, hosts.map((h) => `${knownHostsLine(h.address)}\n`).join(''))
-
-  const stopOne = async (r: {child: ChildProcess}): Promise<void> => {
-    if (r.child.exitCode !== null || r.child.signalCode !== null) return
-    // All descendants, not just direct children: a SIGSTOPped session's shell must die too.
-    signalDescendants(r.child.pid, 'SIGKILL')
-    const exited = new Promise<void>((resolve) => r.child.once('exit', () => resolve()))
-    r.child.kill('SIGTERM')
-    const timer = setTimeout(() => r.child.kill('SIGKILL'), 2000)
-    await exited
-    clearTimeout(timer)
-  }
 
   return {
     port,
@@ -273,8 +310,8 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
     hosts,
     host: (address) => mustGet(byAddress, address),
     knownHostsLine,
-    killSessions: (address) => killChildren(mustGet(childByAddress, address).child.pid),
-    signalSessions: (address, signal) => signalDescendants(mustGet(childByAddress, address).child.pid, signal),
+    killSessions: (address) => killChildren(mustGet(childByAddress, address).sshdPid),
+    signalSessions: (address, signal) => signalDescendants(mustGet(childByAddress, address).sshdPid, signal),
     stopHost: async (address) => stopOne(mustGet(childByAddress, address)),
     logs: (address) => mustGet(childByAddress, address).log.join(''),
     stop: async () => {
@@ -282,6 +319,24 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
       await rm(dir, {recursive: true, force: true})
     },
   }
+}
+
+/** Kill the host's sessions, then let the watchdog stop sshd (closing its stdin pipe). */
+async function stopOne(r: RunningSshd): Promise<void> {
+  signalDescendants(r.sshdPid, 'SIGKILL')
+  if (r.child.exitCode !== null || r.child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => r.child.once('exit', () => resolve()))
+  r.child.stdin?.end()
+  const timer = setTimeout(() => {
+    try {
+      process.kill(r.sshdPid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+    r.child.kill('SIGKILL')
+  }, 3000)
+  await exited
+  clearTimeout(timer)
 }
 
 function mustGet<V>(map: Map<string, V>, address: string): V {
@@ -347,11 +402,11 @@ function portFree(address: string, port: number): Promise<boolean> {
 }
 
 /** Resolve once sshd answers with its `SSH-2.0-` banner; reject if it exits first. */
-async function waitForBanner(address: string, port: number, child: ChildProcess, log: string[]): Promise<void> {
+async function waitForBanner(address: string, port: number, sshdPid: number, log: string[]): Promise<void> {
   const deadline = Date.now() + 15_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`sshd for ${address}:${port} exited (${child.exitCode ?? child.signalCode}): ${log.join('').trim()}`)
+    if (!processAlive(sshdPid)) {
+      throw new Error(`sshd for ${address}:${port} exited: ${log.join('').trim()}`)
     }
     if (await bannerOk(address, port)) return
     await new Promise((r) => setTimeout(r, 30))

@@ -21,9 +21,9 @@ export interface SshConnectOptions {
   readonly passphrase?: string
   /** ssh-agent socket; default `SSH_AUTH_SOCK`; `false` disables the agent. */
   readonly agent?: string | false
-  /** Default `~/.ssh/known_hosts`, `~/.ssh/known_hosts2` (overridden by the spec's). */
+  /** Overrides the spec's UserKnownHostsFile; default `~/.ssh/known_hosts`, `~/.ssh/known_hosts2`. */
   readonly knownHostsFiles?: readonly string[]
-  /** Default `/etc/ssh/ssh_known_hosts`, `/etc/ssh/ssh_known_hosts2`. */
+  /** Overrides the spec's GlobalKnownHostsFile; default `/etc/ssh/ssh_known_hosts`, `…2`. */
   readonly globalKnownHostsFiles?: readonly string[]
   /** Trust and record (hashed) a key for a host that has no entry yet. Never for changed keys. */
   readonly acceptNewHostKeys?: boolean
@@ -96,8 +96,9 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
   const hostName = specHostName(spec)
   const port = specPort(spec)
   const username = spec.user ?? userInfo().username
-  const userFiles = spec.userKnownHostsFiles ?? opts.knownHostsFiles ?? [join(home, '.ssh/known_hosts'), join(home, '.ssh/known_hosts2')]
-  const globalFiles = spec.globalKnownHostsFiles ?? opts.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']
+  // Explicit options (command line) win over ssh_config, as `ssh -o UserKnownHostsFile=…` does.
+  const userFiles = opts.knownHostsFiles ?? spec.userKnownHostsFiles ?? [join(home, '.ssh/known_hosts'), join(home, '.ssh/known_hosts2')]
+  const globalFiles = opts.globalKnownHostsFiles ?? spec.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2']
   const entries = await loadKnownHosts([...userFiles, ...globalFiles])
   // OpenSSH uses a HostKeyAlias as it is, without the [host]:port form (sshconnect.c).
   const lookupName = spec.hostKeyAlias !== undefined ? spec.hostKeyAlias.toLowerCase() : knownHostsName(hostName, port)
