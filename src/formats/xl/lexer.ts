@@ -100,7 +100,10 @@ export function lexXl(text: string): XlToken[] {
     if (c === 34 || c === 39) {
       const s = lexString(text, pos)
       if ('error' in s) {
+        let eol = text.indexOf('\n', pos)
+        if (eol < 0) eol = n
         push('error', pos + 1, {message: s.error})
+        pos = eol
         continue
       }
       push('string', s.end, {value: s.value, ...(s.bad ? {message: s.bad} : {})})
@@ -114,11 +117,16 @@ export function lexXl(text: string): XlToken[] {
       push('op', pos + 1)
       continue
     }
+    // A lexical error: xl gives up on the file; we report it once and skip the rest of the line
+    // (so binary junk makes one token per line, not one per byte). `+ - . ( ) :` anywhere on
+    // the line is xl's sign of Python.
     const ch = text.codePointAt(pos) ?? 0
-    const width = ch > 0xffff ? 2 : 1
-    const python = '+-.():'.includes(String.fromCharCode(c))
     const shown = ch < 32 || ch === 127 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}'`
-    push('error', pos + width, {message: `lexical error near ${shown}`, python})
+    let eol = text.indexOf('\n', pos)
+    if (eol < 0) eol = n
+    const python = /[-+.():]/.test(text.slice(pos, eol))
+    push('error', pos + (ch > 0xffff ? 2 : 1), {message: `lexical error near ${shown}`, python})
+    pos = eol
   }
   return out
 }

@@ -68,6 +68,8 @@ class XlParser {
   readonly entries: ConfigEntry[] = []
   readonly diagnostics: Diagnostic[] = []
   private i = 0
+  /** Open `[` at the point of an error: inside a list, the following lines belong to it. */
+  private listDepth = 0
   private readonly last = new Map<string, {entry: ConfigEntry; line: number}>()
 
   private readonly toks: readonly XlToken[]
@@ -88,10 +90,11 @@ class XlParser {
         continue
       }
       try {
+        this.listDepth = 0
         this.statement()
       } catch (e) {
         if (!(e instanceof SyntaxStop)) throw e
-        this.error(e.tok, e.message)
+        this.error(e.tok, e.message, this.pythonOnLine(e.tok))
         this.recover()
       }
     }
@@ -148,6 +151,7 @@ class XlParser {
     }
     if (t.kind === 'number') return this.number(t)
     if (t.kind === 'op' && t.text === '[') {
+      this.listDepth = depth + 1
       if (depth >= MAX_LIST_DEPTH) this.stop(t, `lists nested more than ${MAX_LIST_DEPTH} deep`)
       const items: ConfigValue[] = []
       this.newlines()
@@ -155,6 +159,7 @@ class XlParser {
         const p = this.peek()
         if (p?.kind === 'op' && p.text === ']') {
           this.i++
+          this.listDepth = depth
           return {value: items, syntax: 'list'}
         }
         items.push(this.value(depth + 1).value)
@@ -208,17 +213,28 @@ class XlParser {
     throw new SyntaxStop(tok, message ?? tok?.message ?? 'lexical error')
   }
 
-  private error(tok: XlToken | undefined, message: string): void {
+  private error(tok: XlToken | undefined, message: string, python: boolean): void {
     const last = this.toks[this.toks.length - 1]
     const where = tok ?? last
     const loc = {...(this.file !== undefined ? {file: this.file} : {}), ...(where ? {line: where.line, column: where.col} : {})}
-    const python = tok?.python === true
     this.diagnostics.push(diag('SYNTAX', 'error', message, loc, python ? PYTHON_HINT : undefined))
   }
 
+  /** xl's lexer flags `+ - . ( ) :` anywhere on the failing line as a sign of Python. */
+  private pythonOnLine(tok: XlToken | undefined): boolean {
+    if (tok?.python) return true
+    if (!tok) return false
+    for (let k = this.toks.indexOf(tok, Math.max(0, this.i - 64)); k >= 0 && k < this.toks.length; k++) {
+      const t = this.toks[k] as XlToken
+      if (t.kind === 'newline') break
+      if (t.python) return true
+    }
+    return false
+  }
+
   /**
-   * Skip to the end of the line (bison's `error NEWLINE`), then past lines that cannot start a
-   * statement (the inside of a list whose opening line failed) so one error is reported once.
+   * Skip to the end of the line (bison's `error NEWLINE`); inside a list also past the lines
+   * that cannot start a statement (the rest of that list), so one error is reported once.
    */
   private recover(): void {
     const toNewline = (): void => {
@@ -227,6 +243,7 @@ class XlParser {
     }
     if (this.i > 0 && this.toks[this.i - 1]?.kind === 'newline') this.i--
     toNewline()
+    if (this.listDepth === 0) return
     for (;;) {
       const t = this.peek()
       if (!t) return

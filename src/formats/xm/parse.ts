@@ -1,8 +1,8 @@
 import {type Diagnostic, diag} from '../../model/diagnostic.js'
 import type {ConfigEntry, NativeConfig, PythonConstruct} from '../../model/native-config.js'
 import {xlSyntaxIssues} from '../xl/parse.js'
-import {type Binding, type EvalResult, type LiteralKind, evaluateExpression, isPythonKeyword} from './python-literal.js'
-import {type LogicalLine, type PyToken, lexPython} from './python-lexer.js'
+import {type Binding, type EvalResult, type ExpressionEvaluator, type LiteralKind, createExpressionEvaluator, isPythonKeyword} from './python-literal.js'
+import {type LogicalLine, type PyToken, scanPython} from './python-lexer.js'
 import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './python-value.js'
 
 /**
@@ -87,13 +87,16 @@ class XmStatementParser {
   private readonly text: string
   private readonly file: string | undefined
 
+  private readonly evaluate: ExpressionEvaluator
+
   constructor(text: string, file: string | undefined) {
     this.text = text
     this.file = file
+    this.evaluate = createExpressionEvaluator(text, {lookup: (name) => this.bindings.get(name)})
   }
 
   run(): void {
-    for (const l of lexPython(this.text)) this.line(l)
+    scanPython(this.text, (l) => this.line(l))
   }
 
   result(): {config: NativeConfig; diagnostics: Diagnostic[]} {
@@ -256,10 +259,11 @@ class XmStatementParser {
       return
     }
     if (word === 'print' || word === 'exec' || word === 'del' || word === 'assert' || word === 'raise' || word === 'global') {
-      if (word === 'del') {
-        for (const t of stmt.slice(1)) if (t.kind === 'name') this.bindings.set(t.text, {kind: 'unknown', why: `was deleted at line ${head.line}`})
-      }
       this.construct('PY-EXPR', `\`${word}\` statement is not evaluated`, this.src(stmt), head.line, head.col)
+      if (word === 'del') {
+        // `del memory` removes the option from what xm sees: its value is no longer known.
+        for (const t of stmt.slice(1)) if (t.kind === 'name' && this.bindings.has(t.text)) this.mutated(t, stmt)
+      }
       return
     }
     const eqs = topLevelAssignments(stmt)
@@ -278,7 +282,7 @@ class XmStatementParser {
       return
     }
     const firstTarget = eqs.targets[0]?.[0]
-    const r = evaluateExpression(valueTokens, this.text, this.scope())
+    const r = this.evaluate(valueTokens)
     this.report(r, firstTarget?.kind === 'name' && eqs.targets[0]?.length === 1 ? firstTarget : undefined)
     for (const seg of eqs.targets) this.assign(seg, valueTokens, r)
   }
@@ -293,7 +297,11 @@ class XmStatementParser {
     if (names) {
       const seq = r.value && (r.value.t === 'list' || r.value.t === 'tuple') && r.value.v.length === names.length ? r.value.v : undefined
       if (!seq && r.value) this.construct('PY-EXPR', `unpacking into ${names.length} names would fail in Python`, this.src(seg), t.line, t.col)
-      names.forEach((n, k) => this.addEntry(n, valueTokens, seq?.[k], 'expression', seq !== undefined))
+      names.forEach((n, k) => {
+        const v = seq?.[k]
+        if (v) this.computedFinding(n, v)
+        this.addEntry(n, valueTokens, v, 'expression', v !== undefined)
+      })
       return
     }
     const base = t.kind === 'name' ? t.text : undefined
@@ -312,14 +320,14 @@ class XmStatementParser {
     const bin: PyToken = {...op, text: op.text.slice(0, -1), end: op.end - 1}
     const open: PyToken = {...op, text: '(', start: op.end - 1}
     const close: PyToken = {...op, text: ')', start: op.end - 1}
-    const r = evaluateExpression([target, bin, open, ...rhs, close], this.text, this.scope())
+    const r = this.evaluate([target, bin, open, ...rhs, close])
     this.report(r, target)
     this.addEntry(target, rhs, r.value, 'expression', r.value !== undefined, true)
   }
 
   private expressionStatement(stmt: readonly PyToken[]): void {
     const [a, dot, method, paren] = stmt
-    const r = evaluateExpression(stmt, this.text, this.scope())
+    const r = this.evaluate(stmt)
     if (r.issues.length === 0 && r.value !== undefined) return // a bare literal or docstring: no effect
     this.report(r, undefined)
     if (a?.kind === 'name' && dot?.text === '.' && method && MUTATORS.has(method.text) && paren?.text === '(' && this.bindings.has(a.text)) {
@@ -379,19 +387,27 @@ class XmStatementParser {
     }
     const ignoredType = r.value !== undefined && !xmKeepsType(pythonType(r.value))
     const kinds = new Set<LiteralKind>()
-    for (const lit of r.literals) {
+    // Literal forms matter only where they are the value itself: a computed value is reported
+    // (PY-EXPR) with the literal to write instead, an unknown one for why it is unknown.
+    const plain = r.value !== undefined && !r.computed
+    for (const lit of plain ? r.literals : []) {
       if (kinds.has(lit.kind) || (ignoredType && TYPE_KINDS.has(lit.kind))) continue
       kinds.add(lit.kind)
       this.construct('PY-LITERAL', `${LITERAL_TEXT[lit.kind]} cannot be read by xl or libvirt; write a plain int, string or list`, lit.tok.text, lit.tok.line, lit.tok.col, key)
     }
-    if (r.computed && r.value !== undefined && keyTok !== undefined && key !== undefined) {
-      const shown = pyRepr(r.value)
-      const msg = `\`${key}\` is computed by xenlift from literals: ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}; write this literal instead`
-      const loc = at(this.file, keyTok.line, keyTok.col, key) as PythonConstruct['loc']
-      this.python.push({rule: 'PY-EXPR', message: msg, text: key, loc, computedValue: toConfigValue(r.value)})
-      this.diagnostics.push(diag('PY-EXPR', 'warning', msg, loc))
-      this.flaggedLines.add(keyTok.line)
-    }
+    if (r.computed && r.value !== undefined && keyTok !== undefined) this.computedFinding(keyTok, r.value)
+  }
+
+  /** PY-EXPR, severity warning: the value was computed from literals only; show it. */
+  private computedFinding(keyTok: PyToken, value: PyValue): void {
+    const key = keyTok.text
+    const shown = pyRepr(value)
+    const msg = `\`${key}\` is computed by xenlift from literals: ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}; write this literal instead`
+    const loc = at(this.file, keyTok.line, keyTok.col, key) as PythonConstruct['loc']
+    this.python.push({rule: 'PY-EXPR', message: msg, text: key, loc, computedValue: toConfigValue(value)})
+    this.diagnostics.push(diag('PY-EXPR', 'warning', msg, loc))
+    this.flaggedLines.add(keyTok.line)
+    this.flagLines(this.current)
   }
 
   private construct(rule: PythonConstruct['rule'], message: string, text: string, line: number, col: number, path?: string): void {
@@ -406,10 +422,6 @@ class XmStatementParser {
     this.diagnostics.push(diag('SYNTAX', 'error', message, at(this.file, line, col, path)))
     this.flaggedLines.add(line)
     this.flagLines(this.current)
-  }
-
-  private scope(): {lookup(name: string): Binding | undefined} {
-    return {lookup: (name) => this.bindings.get(name)}
   }
 
   private src(tokens: readonly PyToken[]): string {

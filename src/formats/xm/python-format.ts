@@ -1,5 +1,8 @@
 import {type PyValue, pyRepr, pyStr} from './python-value.js'
 
+/** Widths beyond this are refused rather than building a giant string. */
+const MAX_FORMAT_WIDTH = 1 << 16
+
 /**
  * Python 2 `str % args` with literal operands (`"vm%d" % 3`, `"%s-%s" % ("a", "b")`,
  * `"%(n)s" % {"n": 1}`), as `PyString_Format` does it. Returns an error text where Python
@@ -54,6 +57,7 @@ export function pyFormat(fmt: string, args: PyValue): {value: string} | {error: 
         if (arg === undefined) return {error: 'not enough arguments for format string'}
       }
     }
+    if (width > MAX_FORMAT_WIDTH || (precision ?? 0) > MAX_FORMAT_WIDTH) return {error: 'format width too large'}
     const body = convert(conv, arg, m[2] ?? '', precision)
     if (typeof body !== 'string') return body
     out += pad(body, width, m[2] ?? '', 'diouxXeEfFgG'.includes(conv))

@@ -51,11 +51,22 @@ export interface LogicalLine {
 /** CPython refuses more than 200 nested brackets ("too many nested parentheses"). */
 export const MAX_BRACKET_DEPTH = 200
 
-const OPERATORS = [
-  '**=', '//=', '>>=', '<<=',
-  '**', '//', '<<', '>>', '<=', '>=', '==', '!=', '<>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '`',
-] as const
+const OPERATORS3 = new Set(['**=', '//=', '>>=', '<<='])
+const OPERATORS2 = new Set(['**', '//', '<<', '>>', '<=', '>=', '==', '!=', '<>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^='])
+const OPERATORS1 = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '@', '=', '`'])
+
+/** Longest operator at `pos` (maximal munch, as CPython's tokenizer). */
+function matchOperator(text: string, pos: number): string | undefined {
+  const one = text[pos] as string
+  if (!OPERATORS1.has(one) && one !== '!') return undefined
+  const three = text.slice(pos, pos + 3)
+  if (OPERATORS3.has(three)) return three
+  const two = text.slice(pos, pos + 2)
+  if (OPERATORS2.has(two)) return two
+  return OPERATORS1.has(one) ? one : undefined
+}
+
+const NUMBER = /(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[lLjJ]?/y
 
 const STATEMENT_KEYWORDS = /^(import|from|def|class|if|for|while|try|with|elif|else|except|finally)\b/
 
@@ -81,6 +92,12 @@ function isDigit(c: number): boolean {
 /** Tokenize `text` into logical lines. Blank and comment-only lines produce nothing. */
 export function lexPython(text: string): LogicalLine[] {
   const out: LogicalLine[] = []
+  scanPython(text, (l) => out.push(l))
+  return out
+}
+
+/** As {@link lexPython}, handing each logical line to `onLine` as soon as it is complete. */
+export function scanPython(text: string, onLine: (line: LogicalLine) => void): void {
   const n = text.length
   let pos = 0
   let line = 1
@@ -105,7 +122,7 @@ export function lexPython(text: string): LogicalLine[] {
         ...(continuedAt ? {continuedAt} : {}),
         ...(error ? {error} : {}),
       }
-      out.push(l)
+      onLine(l)
     }
     tokens = []
     error = undefined
@@ -225,7 +242,7 @@ export function lexPython(text: string): LogicalLine[] {
       continue
     }
     if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(pos + 1)))) {
-      const m = /(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)[lLjJ]?/y
+      const m = NUMBER
       m.lastIndex = pos
       const r = m.exec(text)
       const end = r ? pos + r[0].length : pos + 1
@@ -237,7 +254,7 @@ export function lexPython(text: string): LogicalLine[] {
       pos = end
       continue
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, pos))
+    const op = matchOperator(text, pos)
     if (op === undefined) {
       const ch = text.codePointAt(pos) ?? 0
       const shown = ch < 32 || ch === 127 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(ch)}'`
@@ -269,7 +286,6 @@ export function lexPython(text: string): LogicalLine[] {
   const open = brackets[brackets.length - 1]
   if (open) error ??= {message: `'${open.char}' was never closed`, line: open.line, col: open.col}
   flush()
-  return out
 
   function pushString(start: number, s: LexedString, tokLine: number, tokCol: number): void {
     tokens.push({

@@ -96,12 +96,22 @@ class TooDeep extends Error {}
 
 /** Evaluate `tokens` (one whole expression, e.g. the right-hand side of an assignment). */
 export function evaluateExpression(tokens: readonly PyToken[], src: string, scope: Scope): EvalResult {
-  const issues: EvalIssue[] = []
-  const literals: {kind: LiteralKind; tok: PyToken}[] = []
+  return createExpressionEvaluator(src, scope)(tokens)
+}
+
+/** Evaluates one expression at a time (its parser closures are made once per file, not per statement). */
+export type ExpressionEvaluator = (tokens: readonly PyToken[]) => EvalResult
+
+const LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']]
+
+export function createExpressionEvaluator(src: string, scope: Scope): ExpressionEvaluator {
+  let tokens: readonly PyToken[] = []
+  let issues: EvalIssue[] = []
+  let literals: {kind: LiteralKind; tok: PyToken}[] = []
   let i = 0
   let depth = 0
   let quiet = 0
-  const end = tokens.length
+  let end = 0
 
   const peek = (k = 0): PyToken | undefined => tokens[i + k]
   const isOp = (t: PyToken | undefined, op: string): boolean => t?.kind === 'op' && t.text === op
@@ -222,8 +232,7 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
     }
   }
 
-  // Binary operators by precedence, lowest first (Python 2 grammar: expr, xor, and, shift, arith, term).
-  const LEVELS: readonly (readonly string[])[] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']]
+  // Binary operators by precedence (LEVELS, lowest first; Python 2 grammar: expr, xor, and, shift, arith, term).
   const parseBinary = (level: number): R => {
     if (level >= LEVELS.length) return parseFactor()
     const ops = LEVELS[level] as readonly string[]
@@ -310,7 +319,13 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
     const t = peek()
     if (isOp(t, '**') && t) {
       i++
-      const e = parseFactor()
+      enter()
+      let e: R
+      try {
+        e = parseFactor()
+      } finally {
+        depth--
+      }
       if (!r.v || !e.v) return UNKNOWN
       const res = binary('**', r.v, e.v)
       if ('error' in res) {
@@ -327,8 +342,12 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
     while (i < end && !isOp(peek(), ')')) {
       if (peek()?.kind === 'name' && isOp(peek(1), '=')) i += 2
       else if (isOp(peek(), '*') || isOp(peek(), '**')) i++
+      const mark = issues.length
       parseTest()
       if (isWord(peek(), 'for')) {
+        issues.length = mark
+        const f = peek() as PyToken
+        issue('PY-CONTROL', 'generator expression is not evaluated', f)
         quiet++
         while (i < end && !isOp(peek(), ')')) {
           if (isOp(peek(), '(') || isOp(peek(), '[') || isOp(peek(), '{')) {
@@ -369,6 +388,8 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
     const keys: R[] = []
     let commas = 0
     let isDict = false
+    const issueMark = issues.length
+    const literalMark = literals.length
     while (i < end && !isOp(peek(), closer)) {
       const item = parseTest()
       if (closer === '}' && isOp(peek(), ':')) {
@@ -378,6 +399,10 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
         items.push(parseTest())
       } else items.push(item)
       if (isWord(peek(), 'for')) {
+        // The element was parsed before we knew it is a comprehension: its loop variables
+        // are not command-line variables, so forget what it reported.
+        issues.length = issueMark
+        literals.length = literalMark
         issue('PY-CONTROL', `comprehension \`${sourceOf(open, tokens[findCloser(open) ?? end - 1])}\` is not evaluated`, open)
         quiet++
         skipBracket()
@@ -547,6 +572,14 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
     return UNKNOWN
   }
 
+  return (toks: readonly PyToken[]): EvalResult => {
+  tokens = toks
+  issues = []
+  literals = []
+  i = 0
+  depth = 0
+  quiet = 0
+  end = toks.length
   let result: R = UNKNOWN
   try {
     if (end === 0) return {value: undefined, syntax: 'expression', computed: false, issues, literals}
@@ -577,6 +610,7 @@ export function evaluateExpression(tokens: readonly PyToken[], src: string, scop
   if (result.v && valueSize(result.v) > MAX_VALUE_SIZE) result = UNKNOWN
   const syntax: ValueSyntax = result.v && result.lit ? result.lit : 'expression'
   return {value: result.v, syntax, computed: result.v !== undefined && result.lit === undefined, issues, literals}
+  }
 }
 
 type Res = {value: PyValue} | {error: string}
