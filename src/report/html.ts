@@ -60,7 +60,7 @@ function table(fs: readonly Finding[]): string {
     const cls = f.waived ? 'waived' : `sev-${f.severity}`
     const evidence = f.evidence !== undefined ? `<div class="evidence"><code>${esc(f.evidence)}</code></div>` : ''
     const waiver = f.waived ? `<div class="waiver">Waived by ${esc(f.waived.by)}: ${esc(f.waived.reason)}</div>` : ''
-    return `<tr class="${cls}"><td data-key="${SEVERITY_RANK[f.severity] + (f.waived ? 3 : 0)}"><span class="sev">${esc(sev)}</span></td><td><code>${esc(f.rule)}</code></td><td data-key="${esc(sortLoc(f))}">${esc(locationOf(f) || '-')}</td><td>${esc(f.message)}${evidence}</td><td>${esc(f.remediation)}${waiver}</td></tr>`
+    return `<tr class="${cls}"><td data-key="${SEVERITY_RANK[f.severity] + (f.waived ? 3 : 0)}"><span class="sev">${esc(sev)}</span></td><td class="rule"><code>${esc(f.rule)}</code></td><td data-key="${esc(sortLoc(f))}">${esc(locationOf(f) || '-')}</td><td>${prose(f.message)}${evidence}</td><td>${prose(f.remediation)}${waiver}</td></tr>`
   })
   return `<table class="findings"><thead><tr><th>Severity</th><th>Rule</th><th>Location</th><th>Finding</th><th>Remediation</th></tr></thead><tbody>
 ${rows.join('\n')}
@@ -70,6 +70,11 @@ ${rows.join('\n')}
 /** Sort key that orders line numbers numerically. */
 function sortLoc(f: Finding): string {
   return `${f.file ?? ''}:${String(f.line ?? 0).padStart(7, '0')}:${String(f.column ?? 0).padStart(5, '0')}`
+}
+
+/** Escaped text with the `code spans` of messages and remediations shown as code. */
+function prose(s: string): string {
+  return esc(s).replace(/`([^`]+)`/g, '<code>$1</code>')
 }
 
 function esc(s: string): string {
@@ -87,6 +92,7 @@ code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}
 .next{font-weight:600}.hint,.files{color:#555;font-size:.9em}
 table.findings{border-collapse:collapse;width:100%;margin:.4em 0 1em}
 table.findings th,table.findings td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}
+table.findings td.rule{white-space:nowrap}
 table.findings th{background:#f0f0f0;cursor:pointer;user-select:none;white-space:nowrap}
 table.findings th[data-dir="asc"]::after{content:" \\25B2"}table.findings th[data-dir="desc"]::after{content:" \\25BC"}
 tr.sev-blocker td:first-child{background:#fde0e3;color:#8a0016;font-weight:700}

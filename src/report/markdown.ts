@@ -54,9 +54,16 @@ function row(f: Finding): string {
   return `| ${sev} | \`${f.rule}\` | ${cell(locationOf(f) || '-')} | ${msg} | ${fix} |`
 }
 
-/** Table cells: no pipes or newlines; HTML-ish characters escaped so trackers do not render them. */
+/**
+ * Table cells: no pipes or newlines; outside code spans, HTML-ish characters are escaped so
+ * trackers do not render them (inside a code span they are shown literally anyway).
+ */
 function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ')
+  return s
+    .replace(/\r?\n/g, ' ')
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part.replace(/\|/g, '\\|') : part.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('`')
 }
 
 /** Inside backticks: pipes still split tables, and backticks would end the span. */

@@ -1,4 +1,4 @@
-import {asStrings, setting} from '../config-view.js'
+import {asStrings, isOn, setting} from '../config-view.js'
 import {diskSpecs} from '../disk-specs.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 import {vifSpecs} from '../vif-specs.js'
@@ -17,7 +17,11 @@ export const dmPath = settingRule(
       "The target runs upstream qemu (qemu-system-i386): drop `<emulator>` or set the target path. Windows guests with old PV drivers may need `device_model_version='qemu-xen-traditional'`.",
   },
   ['device_model'],
-  {when: (s) => /qemu-dm/.test(asStrings(s).join('') || s.text), message: () => 'device model is qemu-traditional (qemu-dm), which the target does not ship'},
+  {
+    // xend writes device_model into every SXP; a PV domain only runs it for a vfb.
+    when: (s, ctx) => /qemu-dm/.test(asStrings(s).join('') || s.text) && (ctx.domain.os.kind === 'hvm' || ctx.domain.devices.graphics.length > 0),
+    message: () => 'device model is qemu-traditional (qemu-dm), which the target does not ship',
+  },
 )
 
 export const stubdom = settingRule(
@@ -140,6 +144,9 @@ export const xmDroppedKey: DomainRule = {
     const hits: RuleHit[] = []
     for (const key of DROPPED) {
       const s = setting(ctx, key)
+      // A setting at its default loses nothing: xend writes `(superpages 0)` into every SXP.
+      // xen_platform_pci defaults to on, so it matters when it is off.
+      if (s === undefined || (key === 'xen_platform_pci' ? isOn(s) : !isOn(s))) continue
       if (s !== undefined) hits.push({message: `${key} is not converted (libvirt-libxl has no equivalent)`, evidence: s.text, ...(s.loc ? {loc: s.loc} : {})})
     }
     return hits
