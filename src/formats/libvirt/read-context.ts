@@ -1,4 +1,5 @@
 import {diag, type Diagnostic} from '../../model/diagnostic.js'
+import {KNOWN_ATTRIBUTES} from './known-attributes.js'
 import type {XmlNode} from './xml-tree.js'
 
 /** Shared state of one libvirt XML read: where we are and what went wrong so far. */
@@ -30,8 +31,21 @@ export function eachChild(ctx: ReadContext, node: XmlNode, path: string, handler
   for (const c of node.children) {
     const p = `${path}/${c.name}`
     const h = handlers[c.name]
-    if (h) h(c, p)
-    else report(ctx, 'warning', 'UNSUPPORTED', `<${c.name}> is not supported by xenlift and is ignored`, c, p)
+    if (h) {
+      checkAttributes(ctx, c, p)
+      h(c, p)
+    } else report(ctx, 'warning', 'UNSUPPORTED', `<${c.name}> is not supported by xenlift and is ignored`, c, p)
+  }
+}
+
+/** Report attributes of `node` the reader does not understand (KNOWN_ATTRIBUTES). */
+export function checkAttributes(ctx: ReadContext, node: XmlNode, path: string): void {
+  const local = node.name.slice(node.name.indexOf(':') + 1)
+  const known = KNOWN_ATTRIBUTES[local]
+  if (known === undefined) return
+  for (const a of Object.keys(node.attrs)) {
+    if (known.includes(a) || a.startsWith('xmlns:')) continue
+    report(ctx, 'warning', 'UNSUPPORTED', `attribute ${a}='${node.attrs[a]}' of <${node.name}> is not supported by xenlift and is ignored`, node, `${path}/@${a}`)
   }
 }
 

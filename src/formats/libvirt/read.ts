@@ -11,6 +11,7 @@ import {
 } from '../../model/domain.js'
 import type {ReadOptions, ReadResult} from '../../model/read-result.js'
 import {
+  checkAttributes,
   childrenNamed,
   eachChild,
   enumAttr,
@@ -57,6 +58,7 @@ const ACTIONS: readonly LifecycleAction[] = ['destroy', 'restart', 'preserve', '
 
 function readDomain(ctx: ReadContext, root: XmlNode): Domain | undefined {
   const P = 'domain'
+  checkAttributes(ctx, root, P)
   const type = root.attrs['type']
   if (type !== 'xen') report(ctx, 'warning', 'UNSUPPORTED', `domain type '${type ?? ''}' is not a Xen domain`, root, `${P}/@type`)
   const nameNode = childrenNamed(root, 'name')[0]

@@ -43,6 +43,13 @@ describe('readLibvirtXml', () => {
     ])
   })
 
+  it('reports attributes it does not understand instead of dropping them silently', () => {
+    const r = readLibvirtXml("<domain type='xen'>\n<name>x</name>\n<os><type>hvm</type></os>\n<devices>\n<disk type='file' device='disk' snapshot='no'><target dev='hda' bus='ide'/></disk>\n</devices>\n</domain>")
+    expect(r.domains[0]!.diagnostics).toEqual([
+      expect.objectContaining({code: 'UNSUPPORTED', severity: 'warning', line: 5, path: 'domain/devices/disk/@snapshot'}),
+    ])
+  })
+
   it('gives malformed XML one located SYNTAX error and no domain', () => {
     const r = readLibvirtXml("<domain type='xen'>\n  <name>x</name>\n  <os><type>hvm</os>\n</domain>\n", {file: 'bad.xml'})
     expect(r.domains).toEqual([])
