@@ -163,7 +163,9 @@ export class SxpLexer {
       if (isJunk(c)) {
         return {type: 'error', message: `unexpected ${describeChar(c)}`, line: this.line, column: this.col}
       }
-      this.advance(c)
+      // A bare atom never holds a newline (it is whitespace), so only the column moves.
+      this.pos++
+      this.col++
     }
     out += t.slice(start, this.pos)
     return {type: 'atom', value: out, quote: 'none', escaped: false, line, column}
@@ -196,8 +198,24 @@ export class SxpLexer {
       }
       if (c !== 92) {
         flush()
-        out += t[this.pos]
-        this.advance(c)
+        // Fast path: copy the run of plain characters up to the next quote, escape or junk.
+        let j = this.pos
+        let line = this.line
+        let col = this.col
+        for (; j < t.length; j++) {
+          const k = t.charCodeAt(j)
+          if (k === q || k === 92 || k === 0 || k === 0xfffd) break
+          if (k === 10) {
+            line++
+            col = 1
+          } else {
+            col++
+          }
+        }
+        out += t.slice(this.pos, j)
+        this.pos = j
+        this.line = line
+        this.col = col
         continue
       }
       if (this.skipContinuation()) continue
