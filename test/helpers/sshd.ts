@@ -74,7 +74,11 @@ export interface SimHostSpec {
   readonly extraHostKeyTypes?: readonly ('rsa' | 'ecdsa')[]
   /** Overrides the lab-wide MaxSessions for this host. */
   readonly maxSessions?: number
-  /** Extra raw sshd_config lines. */
+  /**
+   * Extra raw sshd_config lines. They go BEFORE the harness defaults, because sshd keeps the
+   * first value it reads (so `AllowTcpForwarding no` wins); a `Match` block and what follows it
+   * goes at the end, where Match blocks must be.
+   */
   readonly extraConfig?: readonly string[]
 }
 
@@ -357,7 +361,12 @@ function sshdConfig(
     if (/["\n]/.test(v)) throw new Error(`sshd harness: env ${k} cannot contain quotes/newlines`)
     return `"${k}=${v}"`
   })
+  const extra = spec.extraConfig ?? []
+  const firstMatch = extra.findIndex((l) => /^\s*match\s/i.test(l))
+  const head = firstMatch === -1 ? extra : extra.slice(0, firstMatch)
+  const tail = firstMatch === -1 ? [] : extra.slice(firstMatch)
   return [
+    ...head,
     `Port ${o.port}`,
     `ListenAddress ${spec.address}`,
     ...o.hostKeyFiles.map((f) => `HostKey ${f}`),
@@ -378,7 +387,7 @@ function sshdConfig(
     'LogLevel INFO',
     'Subsystem sftp internal-sftp',
     `SetEnv ${setEnv.join(' ')}`,
-    ...(spec.extraConfig ?? []),
+    ...tail,
     '',
   ].join('\n')
 }
