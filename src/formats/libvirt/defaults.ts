@@ -169,8 +169,12 @@ function withDriveAddress(disk: Disk): Disk {
   return {...disk, address: {type: 'drive', target: 0, ...addr}}
 }
 
-/** Controller order as libvirt prints for Xen: xenbus, then usb, scsi, sata, ide, fdc; by index. */
-const CONTROLLER_RANK: Record<string, number> = {xenbus: 0, usb: 1, scsi: 2, sata: 3, ide: 4, fdc: 5}
+/**
+ * Controller order as libvirt ends up with for Xen: xenbus (xenParseXLXenbusLimits, or the libxl
+ * post-parse for xm/SXP), the parsed usb controllers, then the implicit drive controllers in
+ * virDomainDefAddImplicitControllers' order (scsi, fdc, ide, sata); by index within a type.
+ */
+const CONTROLLER_RANK: Record<string, number> = {xenbus: 0, usb: 1, scsi: 2, fdc: 3, ide: 4, sata: 5}
 
 function defaultControllers(given: readonly Controller[], disks: readonly Disk[], target: LibvirtTarget): Controller[] {
   const out = [...given]
