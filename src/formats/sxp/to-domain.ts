@@ -137,7 +137,8 @@ function readBootloader(ctx: SxpContext, d: Domain): void {
     report(ctx, 'BOOT-PYGRUB', 'info', 'pygrub bootloader: still works on Xen ≤ 4.17; consider grub2-xen or PVH', atom, 'bootloader')
   }
   d.os.bootloader = bootloader
-  if (args !== undefined) d.os.bootloaderArgs = args
+  // xend writes `(bootloader_args '')` for "none"; libvirt would print an empty element.
+  if (args !== undefined && args !== '') d.os.bootloaderArgs = args
 }
 
 /** xenParseSxprOS. */
@@ -182,8 +183,14 @@ function copyBootArgs(ctx: SxpContext, d: Domain, img: string): void {
   if (ramdisk !== undefined) d.os.initrd = ramdisk
   const args = valueOf(ctx.root, `${img}/args`)
   if (args !== undefined) d.os.cmdline = args
-  const root = valueOf(ctx.root, `${img}/root`)
-  if (root !== undefined) d.os.root = root
+  const rootAtom = valueAtom(ctx.root, `${img}/root`)
+  if (rootAtom !== undefined) {
+    // libvirt's SXP reader keeps (root …) as <root>, which the libxl driver never passes to
+    // the guest; xm folded it into the command line (`root=<root> <args>`), and so do we.
+    const root = rootAtom.value.replace(/^root=/, '')
+    d.os.cmdline = d.os.cmdline !== undefined && d.os.cmdline !== '' ? `root=${root} ${d.os.cmdline}` : `root=${root}`
+    report(ctx, 'UNSUPPORTED', 'info', `(root ${rootAtom.value}) folded into the kernel command line as root=${root} (libvirt's <root> is ignored by libxl)`, rootAtom, `${img}/root`)
+  }
 }
 
 const BOOT_LETTERS: Readonly<Record<string, BootDevice>> = {a: 'fd', c: 'hd', d: 'cdrom', n: 'network'}

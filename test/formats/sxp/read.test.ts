@@ -89,9 +89,12 @@ describe('readSxp: roots, Domain-0 and runtime dumps', () => {
 })
 
 describe('readSxp: OS and boot (§4.2)', () => {
-  it('PV kernel, ramdisk, args and a separate root', () => {
-    const {domain} = read("(image (linux (kernel /k) (ramdisk /i) (args 'ro') (root /dev/xvda1)))")
-    expect(domain.os).toMatchObject({kind: 'pv', kernel: '/k', initrd: '/i', cmdline: 'ro', root: '/dev/xvda1'})
+  it('PV kernel, ramdisk, args; a separate (root …) is folded into the command line as xm did', () => {
+    const {domain, diagnostics} = read("(image (linux (kernel /k) (ramdisk /i) (args 'ro') (root /dev/xvda1)))")
+    expect(domain.os).toMatchObject({kind: 'pv', kernel: '/k', initrd: '/i', cmdline: 'root=/dev/xvda1 ro'})
+    expect(domain.os.root).toBeUndefined()
+    expect(diagnostics).toContainEqual(expect.objectContaining({code: 'UNSUPPORTED', path: 'image/linux/root'}))
+    expect(read('(image (linux (kernel /k) (root /dev/sda1)))').domain.os.cmdline).toBe('root=/dev/sda1')
   })
 
   it('PV bootloader: empty (bootloader) is kept, args only with a bootloader, domUloader → pygrub', () => {
