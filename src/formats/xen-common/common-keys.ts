@@ -110,13 +110,20 @@ function readMemory(ctx: ConfigReadContext, d: Domain): void {
   if (entryOf(ctx, 'memory') === undefined) report(ctx, 'MEM-DEFAULT', 'warning', 'no memory: the default of 128 MiB applies')
   const memory = getNumber(ctx, 'memory', 128)
   const maxmem = getNumber(ctx, 'maxmem', memory)
-  for (const [key, v] of [['memory', memory], ['maxmem', maxmem]] as const) {
-    if (v === 0 && entryOf(ctx, key) !== undefined) error(ctx, `${key} = 0: Memory size must be specified via <memory> or in the <numa> configuration`, key)
-  }
   d.maxMemoryKiB = maxmem * 1024
-  // virDomainDefPostParseMemory clamps the balloon to the maximum.
-  d.currentMemoryKiB = Math.min(memory, maxmem) * 1024
+  // virDomainDefPostParseMemory: a balloon of 0 or above the maximum becomes the maximum.
+  d.currentMemoryKiB = (memory === 0 ? maxmem : Math.min(memory, maxmem)) * 1024
   if (memory < maxmem) report(ctx, 'MEM-BALLOON', 'info', `memory (${memory} MiB) < maxmem (${maxmem} MiB): ballooning`, 'memory')
+}
+
+/**
+ * virDomainDefPostParseMemory's check, once the readers are done (xl `vnuma` may still set the
+ * size): a domain of 0 KiB is an error.
+ */
+export function checkMemory(ctx: ConfigReadContext, d: Domain): void {
+  if (d.maxMemoryKiB > 0) return
+  const key = entryOf(ctx, 'maxmem') !== undefined ? 'maxmem' : 'memory'
+  error(ctx, `${key} = 0: Memory size must be specified via <memory> or in the <numa> configuration`, key)
 }
 
 function readLifecycle(ctx: ConfigReadContext, d: Domain): void {
@@ -138,10 +145,10 @@ function readLifecycle(ctx: ConfigReadContext, d: Domain): void {
 }
 
 function readCpu(ctx: ConfigReadContext, d: Domain): void {
-  const vcpus = getNumber(ctx, 'vcpus', 1)
+  const vcpus = vcpuCount(ctx, 'vcpus', 1)
   d.vcpu = {max: vcpus}
   if (entryOf(ctx, 'maxvcpus') !== undefined) {
-    const max = getNumber(ctx, 'maxvcpus', 0)
+    const max = vcpuCount(ctx, 'maxvcpus', 0)
     d.vcpu = max > vcpus ? {max, current: vcpus} : {max}
   }
   readCpus(ctx, d)
@@ -159,6 +166,16 @@ function readCpu(ctx: ConfigReadContext, d: Domain): void {
     d.features.e820Host = true
   }
   readPassthrough(ctx, d)
+}
+
+/** Far above any Xen guest (HVM 128, PV 512 vCPUs); libvirt 9.0 crashes on absurd counts. */
+const MAX_VCPUS = 4096
+
+function vcpuCount(ctx: ConfigReadContext, key: string, dflt: number): number {
+  const n = getNumber(ctx, key, dflt)
+  if (n <= MAX_VCPUS) return n
+  error(ctx, `${key} = ${n} is larger than any Xen guest can have (libvirt 9.0's daemon crashes on such counts)`, key)
+  return dflt
 }
 
 /** `cpus`: a libvirt bitmap string; xl's per-vCPU list form becomes `<vcpupin>` (libvirt rejects it). */

@@ -8,7 +8,7 @@
 import {hasErrors} from '../../model/diagnostic.js'
 import type {ChrDevice, Domain, Graphics} from '../../model/domain.js'
 import type {NativeConfig} from '../../model/native-config.js'
-import {readCommonKeys} from '../xen-common/common-keys.js'
+import {checkMemory, readCommonKeys} from '../xen-common/common-keys.js'
 import {
   type ConfigReadContext,
   entryOf,
@@ -44,6 +44,7 @@ export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   readDeviceModelArgs(ctx, d)
   reportDroppedKeys(ctx, d, 'xl')
   checkDisks(ctx, d)
+  checkMemory(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
 }
 

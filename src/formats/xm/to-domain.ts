@@ -10,7 +10,7 @@ import {hasErrors} from '../../model/diagnostic.js'
 import type {BootDevice, Domain} from '../../model/domain.js'
 import type {NativeConfig} from '../../model/native-config.js'
 import type {LibvirtTarget} from '../libvirt/target.js'
-import {readCommonKeys} from '../xen-common/common-keys.js'
+import {checkMemory, readCommonKeys} from '../xen-common/common-keys.js'
 import {
   type ConfigReadContext,
   entryOf,
@@ -49,6 +49,7 @@ export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   }
   reportDroppedKeys(ctx, d, 'xm')
   checkDisks(ctx, d)
+  checkMemory(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
 }
 

@@ -246,3 +246,13 @@ describe('xm: keys libvirt drops', () => {
     expect(r.diagnostics.filter((d) => d.code === 'UNSUPPORTED').map((d) => d.path)).toEqual(['nestedhvm', 'spice'])
   })
 })
+
+describe('xm: memory and vCPU limits', () => {
+  it('memory = 0 with a maxmem balloons to the maximum; a zero maximum is an error', () => {
+    expect(domain(`${PV}memory = 0\nmaxmem = 512\n`)).toMatchObject({maxMemoryKiB: 524288, currentMemoryKiB: 524288})
+    expect(errors(`${PV}maxmem = 0\n`)[0]).toMatchObject({path: 'maxmem', line: 5})
+  })
+  it('rejects absurd vCPU counts that crash libvirt', () => {
+    expect(errors(`${PV}vcpus = 99999999999999999999\n`)[0]?.path).toBe('vcpus')
+  })
+})
