@@ -95,6 +95,13 @@ class XlParser {
       } catch (e) {
         if (!(e instanceof SyntaxStop)) throw e
         this.error(e.tok, e.message, this.pythonOnLine(e.tok))
+        // An unclosed list followed by `name = …` on a new line: resume at that statement.
+        const k = this.toks[this.i - 1] === e.tok ? this.i - 1 : -1
+        const nx = this.toks[k + 1]
+        if (k > 0 && e.tok?.kind === 'ident' && this.toks[k - 1]?.kind === 'newline' && nx?.kind === 'op' && (nx.text === '=' || nx.text === '+=')) {
+          this.i = k
+          continue
+        }
         this.recover()
       }
     }

@@ -23,6 +23,10 @@ import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './py
  * - lines xl would reject and that carry no PY-* finding (upper-case keys, negative numbers)
  *   → XL-SYNTAX, severity info (see {@link xlSyntaxIssues} for the full list).
  *
+ * `a = b = 1` binds both names, as Python does: one entry each. `x, y = 1, 2` unpacks.
+ * `disk.append(…)`, `vif[0] = …` and `del memory` add an entry with value `undefined` (the
+ * variable changed in a way not followed), so `lastEntry` never reports a stale value.
+ *
  * Parser findings are `warning`s except syntax errors (`SYNTAX`, `error`): whether a PY-* rule
  * blocks a migration is the checks' decision (checklist §A), made from `config.python`.
  * Never throws; linear in the input size.
@@ -66,7 +70,7 @@ const LITERAL_TEXT: Record<LiteralKind, string> = {
   long: 'a long (L suffix)',
 }
 /** Literal kinds that are about the value's type: covered by the "xm ignored it" message. */
-const TYPE_KINDS = new Set<LiteralKind>(['bool', 'none', 'tuple', 'dict', 'long'])
+const TYPE_KINDS = new Set<LiteralKind>(['bool', 'none', 'tuple', 'dict', 'long', 'prefixed-string'])
 
 function at(file: string | undefined, line: number, column: number, path?: string): {file?: string; line: number; column: number; path?: string} {
   return {...(file !== undefined ? {file} : {}), line, column, ...(path !== undefined ? {path} : {})}
@@ -81,6 +85,7 @@ class XmStatementParser {
   private readonly blocks: BlockDraft[] = []
   private block: BlockDraft | undefined
   private current: LogicalLine | undefined
+  private reportedIndent = -1
   /** Lines that already carry a PY-* or SYNTAX finding (XL-SYNTAX is not repeated there). */
   private readonly flaggedLines = new Set<number>()
 
@@ -135,7 +140,9 @@ class XmStatementParser {
     }
     const first = l.tokens[0]
     if (!first) return
-    if (l.indent > 0) this.syntax('unexpected indent', first.line, first.col)
+    // Python stops at the first unexpected indent; report a run of equally indented lines once.
+    if (l.indent > 0 && l.indent !== this.reportedIndent) this.syntax('unexpected indent', first.line, first.col)
+    this.reportedIndent = l.indent > 0 ? l.indent : -1
     if (l.continuedAt) {
       this.construct('PY-LITERAL', 'backslash line continuation: xl and libvirt read one line per statement', this.text.slice(first.start, first.end), l.continuedAt.line, l.continuedAt.col)
     }
@@ -276,6 +283,13 @@ class XmStatementParser {
       return
     }
     const valueTokens = stmt.slice(eqs.valueStart)
+    const empty = eqs.targets.findIndex((seg) => seg.length === 0)
+    if (empty >= 0) {
+      const eq = eqs.targets.slice(0, empty + 1).reduce((k, seg) => k + seg.length + 1, 0) - 1
+      const t = (stmt[eq] ?? head) as PyToken
+      this.syntax('invalid syntax: nothing to assign to', t.line, t.col)
+      return
+    }
     if (valueTokens.length === 0) {
       const eq = stmt[eqs.valueStart - 1] as PyToken
       this.syntax('invalid syntax: nothing after `=`', eq.line, eq.col)

@@ -346,6 +346,7 @@ function lexString(text: string, q: number, prefix: string): LexedString | Strin
   let bodyEnd = -1
   while (p < n) {
     const c = text.charCodeAt(p)
+    if (c === 0) return {error: 'NUL byte in string (Python refuses source with NUL bytes)'}
     if (c === 92) {
       const nx = text.charCodeAt(p + 1)
       if (nx === 13 && text.charCodeAt(p + 2) === 10) p += 3

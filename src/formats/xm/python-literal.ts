@@ -288,7 +288,11 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
         const mark = issues.length
         parseCallArgs()
         if (quiet === 0) {
-          issues.splice(mark, 0, {rule: 'PY-EXPR', message: `call \`${sourceOf(first, tokens[i - 1])}\` is not evaluated (xenlift never runs Python)`, tok: first})
+          const call = sourceOf(first, tokens[i - 1])
+          const message = isWord(first, 'execfile')
+            ? `\`${call}\` is not followed: the settings that file would set are missing here`
+            : `call \`${call}\` is not evaluated (xenlift never runs Python)`
+          issues.splice(mark, 0, {rule: 'PY-EXPR', message, tok: first})
         }
         r = UNKNOWN
       } else if (isOp(t, '[') && t) {
