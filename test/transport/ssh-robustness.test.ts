@@ -18,10 +18,11 @@ describe.skipIf(skip !== undefined)('SshTransport robustness on real sshd', () =
   let t: SshTransport
   const A = '127.0.0.2'
   const NOFWD = '127.0.0.3'
+  const ONE = '127.0.0.4'
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'xenlift-robust-'))
-    lab = await startSshd({hosts: [{address: A}, {address: NOFWD, extraConfig: ['AllowTcpForwarding no']}]})
+    lab = await startSshd({hosts: [{address: A}, {address: NOFWD, extraConfig: ['AllowTcpForwarding no']}, {address: ONE, maxSessions: 1}]})
     opts = {identityFiles: [lab.clientKeyFile], knownHostsFiles: [lab.knownHostsFile], globalKnownHostsFiles: [], agent: false}
     t = await connectSsh({host: A, port: lab.port, user: lab.user}, opts)
   })
@@ -95,6 +96,16 @@ describe.skipIf(skip !== undefined)('SshTransport robustness on real sshd', () =
     await pool.closeAll()
     // The shared transport `t` was on the same host: it is gone too, and says so.
     t = await connectSsh(spec, opts)
+  })
+
+  it('MaxSessions 1: execs queue, and an idle sftp session gives its channel back to an exec', async () => {
+    const one = await connectSsh({host: ONE, port: lab.port, user: lab.user}, opts)
+    const rs = await Promise.all(Array.from({length: 5}, (_, i) => one.exec(['echo', String(i)])))
+    expect(rs.map((r) => r.stdout)).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n'])
+    expect((await one.stat('/'))?.type).toBe('directory')
+    expect((await one.exec(['echo', 'after sftp'])).stdout).toBe('after sftp\n')
+    expect((await one.stat('/'))?.type).toBe('directory')
+    await one.close()
   })
 
   it('close() is idempotent and later calls fail with ConnectError', async () => {

@@ -52,7 +52,7 @@ export async function openConnection(spec: SshConnectSpec, opts: SshConnectOptio
   try {
     let sock: Duplex | undefined
     for (const [i, hop] of hops.entries()) {
-      if (i > 0) sock = await forwardOut(opened[i - 1]!, hops[i - 1]!, hop)
+      if (i > 0) sock = await forwardOut(opened[i - 1]!, hops[i - 1]!, hop, hop.connectTimeoutMs ?? opts.connectTimeoutMs ?? 20_000)
       opened.push(await connectOne(hop, opts, sock))
     }
   } catch (err) {
@@ -63,9 +63,23 @@ export async function openConnection(spec: SshConnectSpec, opts: SshConnectOptio
   return {client, jumps: opened}
 }
 
-function forwardOut(jump: Ssh2Client, jumpSpec: SshConnectSpec, target: SshConnectSpec): Promise<Duplex> {
+/**
+ * Ask the jump host to open a TCP connection onward (`direct-tcpip`, what `ssh -J` does). The jump
+ * sshd's own connect to an unreachable target can take minutes, so this has the hop's timeout.
+ */
+function forwardOut(jump: Ssh2Client, jumpSpec: SshConnectSpec, target: SshConnectSpec, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new TimeoutError(
+          target.host,
+          timeoutMs,
+          `host ${target.host}: jump host ${jumpSpec.host} did not reach ${specHostName(target)}:${specPort(target)} within ${timeoutMs} ms; check the address and that the jump host can route to it`,
+        ),
+      )
+    }, timeoutMs)
     jump.forwardOut('127.0.0.1', 0, specHostName(target), specPort(target), (err, stream) => {
+      clearTimeout(timer)
       if (err) {
         reject(
           new ConnectError(

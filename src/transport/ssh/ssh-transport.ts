@@ -90,18 +90,28 @@ export class SshTransport implements Transport {
       ...(opts.env ? {env: opts.env} : {}),
       ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
     })
-    return this.#channels.run(
-      () =>
-        runExecChannel(this.#client, {
-          host: this.host,
-          argv,
-          command,
-          ...(opts.input !== undefined ? {input: opts.input} : {}),
-          ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
-          connectionLost: () => this.#lost,
-        }),
-      isOpenRefusal,
-    )
+    const run = (): Promise<ExecResult> =>
+      runExecChannel(this.#client, {
+        host: this.host,
+        argv,
+        command,
+        ...(opts.input !== undefined ? {input: opts.input} : {}),
+        ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
+        connectionLost: () => this.#lost,
+      })
+    return this.#channels.run(run, isOpenRefusal).catch(async (err: unknown) => {
+      if (!isOpenRefusal(err)) throw err
+      // Only the idle sftp session holds a channel (MaxSessions 1): give it back and retry once.
+      if (this.#sftp && this.#channels.active === 0) {
+        await this.#endSftp()
+        return this.#channels.run(run, () => false)
+      }
+      throw new ConnectError(
+        this.host,
+        `${(err as Error).message}; the server allows no more sessions on this connection (sshd MaxSessions) or refuses sessions for this account`,
+        {cause: err},
+      )
+    })
   }
 
   async readFile(path: string): Promise<Buffer> {
@@ -140,9 +150,7 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     if (this.#closing) return this.#closed
     this.#closing = true
-    const sftp = this.#sftp
-    this.#sftp = undefined
-    if (sftp) await sftp.then((s) => s.end()).catch(() => {})
+    await this.#endSftp()
     this.#client.end()
     for (const jump of [...this.#jumps].reverse()) jump.end()
     await Promise.race([this.#closed, new Promise((r) => setTimeout(r, 2000).unref())])
@@ -158,6 +166,19 @@ export class SshTransport implements Transport {
     }
     const r = await this.exec(['mv', '-f', '--', from, to])
     if (r.exitCode !== 0) throw new ConnectError(this.host, `host ${this.host}: cannot rename ${from} onto ${to}: ${r.stderr.trim()}`, {code: 'SFTP_FAILED'})
+  }
+
+  /** End the sftp session (if any) and wait until its channel is closed. */
+  async #endSftp(): Promise<void> {
+    const opening = this.#sftp
+    this.#sftp = undefined
+    if (!opening) return
+    const sftp = await opening.catch(() => undefined)
+    if (!sftp) return
+    const closed = new Promise<void>((resolve) => sftp.once('close', () => resolve()))
+    sftp.end()
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())])
+    this.#channels.reserve(0)
   }
 
   /** One SFTP session per connection, opened on first use; it holds one channel while open. */
