@@ -13,7 +13,7 @@ export function diskSourcesToProbe(files: readonly InventoryFile[]): string[] {
   const out = new Set<string>()
   for (const file of files) {
     if (file.role === 'xend-config') continue
-    let read
+    let read: ReturnType<typeof readConfig>
     try {
       read = readConfig(file.text, {file: file.path, ...(file.explicit ? {} : {baseName: file.path.split('/').pop() ?? file.path})})
     } catch {

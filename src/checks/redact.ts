@@ -3,7 +3,7 @@
  * passwords inside values, command lines and URLs become `***`. Applied to evidence and messages
  * at the source, so no renderer can leak them.
  */
-const SECRET_KEYS = String.raw`(?:vncpasswd|spicepasswd|spice_passwd|passwd|password|pass|secret)`
+const SECRET_KEYS = '(?:vncpasswd|spicepasswd|spice_passwd|passwd|password|pass|secret)'
 
 // `vncpasswd = 'x'`, `passwd=x` inside a vfb or cmdline string, `password: x`
 const KEY_VALUE = new RegExp(String.raw`\b(${SECRET_KEYS}\s*[=:]\s*)(?:'([^']*)'|"([^"]*)"|([^\s,'")\]]+))`, 'gi')

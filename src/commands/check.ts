@@ -38,7 +38,7 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     root: Flags.string({summary: 'check a whole old dom0 tree mounted at this directory'}),
     format: Flags.option({options: ['text', 'json', 'markdown', 'html'] as const, default: 'text', summary: 'report format (--json is the same as --format json)'})(),
     'fail-on': Flags.option({options: ['blocker', 'warning', 'never'] as const, default: 'blocker', summary: 'exit 1 when an unwaived finding at or above this severity exists'})(),
-    ignore: Flags.string({multiple: true, summary: 'waive a rule id everywhere (repeat, or comma-separate); still shown as waived'}),
+    ignore: Flags.string({multiple: true, multipleNonGreedy: true, summary: 'waive a rule id everywhere (repeat, or comma-separate); still shown as waived'}),
     policy: Flags.string({summary: 'YAML file of waivers per rule/domain/host, each with a reason'}),
     output: Flags.string({char: 'o', summary: 'write the report to this file instead of stdout'}),
     target: Flags.option({options: ['libvirt', 'xl'] as const, default: 'libvirt', summary: 'what the domains will run under; xl makes some findings blockers (w!, xl syntax)'})(),

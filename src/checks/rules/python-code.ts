@@ -27,7 +27,7 @@ function constructs(ctx: FileContext, rule: PyRule, scan: (lines: string[]) => R
       const line = ctx.file.text.split(/\r?\n/)[p.loc.line - 1]?.trim()
       return {
         message: computed && !p.message.includes(JSON.stringify(p.computedValue)) ? `${p.message} (statically evaluated to ${JSON.stringify(p.computedValue)})` : p.message,
-        evidence: line !== undefined && line.includes(p.text) ? line : p.text,
+        evidence: line?.includes(p.text) ? line : p.text,
         loc: p.loc,
         ...(rule === 'PY-EXPR' && computed ? {severity: 'warning' as const} : {}),
       }
