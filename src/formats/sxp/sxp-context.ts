@@ -36,7 +36,6 @@ export function report(
  * characters (hostile names), which are shown escaped, and very long values are cut.
  */
 export function oneLine(text: string, max = 400): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
 }

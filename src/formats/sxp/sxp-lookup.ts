@@ -56,7 +56,7 @@ export function valueAtom(root: SxpList, path: string): SxpAtom | undefined {
 }
 
 /** The text of `(key value)`; undefined when absent or not an atom. */
-export function valueOf(root: SxpList, path: string): string | undefined {
+export function valueText(root: SxpList, path: string): string | undefined {
   return valueAtom(root, path)?.value
 }
 
@@ -72,7 +72,7 @@ export function strtol(text: string | undefined): number {
 
 /** `sexpr_int`: the leading integer of the value at `path`, 0 when absent. */
 export function intOf(root: SxpList, path: string): number {
-  return strtol(valueOf(root, path))
+  return strtol(valueText(root, path))
 }
 
 /**

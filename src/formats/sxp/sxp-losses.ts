@@ -8,7 +8,7 @@ import type {ExtraValue} from '../../model/domain.js'
 import type {Severity} from '../../model/diagnostic.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {deviceBlocks} from './to-devices.js'
-import {extraValueOf, lookupList, toExtra, valueOf} from './sxp-lookup.js'
+import {extraValueOf, lookupList, toExtra, valueText} from './sxp-lookup.js'
 import {printSxp} from './print.js'
 
 interface LossRule {
@@ -81,7 +81,7 @@ export function collectLosses(ctx: SxpContext, extra: Record<string, ExtraValue>
     report(ctx, loss.code, 'warning', `${loss.what} is not converted (blocker for the move)`, body, `device/${kind}`, loss.hint)
   }
   for (const [kind, values] of seen) extra[kind] = values
-  const dm = valueOf(ctx.root, `${imgPath}/device_model`)
+  const dm = valueText(ctx.root, `${imgPath}/device_model`)
   if (dm !== undefined && /stubdom-dm$/.test(dm)) {
     report(ctx, 'STUBDOM', 'warning', `stub-domain device model '${dm}' is not supported by libvirt-libxl`, lookupList(ctx.root, `${imgPath}/device_model`), `${imgPath}/device_model`)
   } else if (dm !== undefined && /qemu-dm$/.test(dm)) {

@@ -8,7 +8,7 @@
 import type {Disk, Hostdev, Interface, IpAddress} from '../../model/domain.js'
 import {parseVifRate} from '../xen-common/vif-rate.js'
 import {type SxpContext, report} from './sxp-context.js'
-import {childList, dictEntries, headOf, toExtra, valueAtom, valueOf} from './sxp-lookup.js'
+import {childList, dictEntries, headOf, toExtra, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
 
 /** The `(device (KIND …))` blocks of the domain, in order, with their inner `(KIND …)` list. */
@@ -41,7 +41,7 @@ export function parseDisks(ctx: SxpContext): Disk[] {
     if (!disk) continue
     // xenParseSxprDisks: `(bootable 1)` moves this disk to the front and the former first
     // disk to the end.
-    if (valueOf(body, 'bootable') === '1' && disks.length > 0) {
+    if (valueText(body, 'bootable') === '1' && disks.length > 0) {
       report(ctx, 'DISK-BOOTABLE', 'info', `disk ${disk.target.dev} is marked bootable and is moved to the first position, as libvirt does`, body, path)
       const first = disks[0] as Disk
       disks[0] = disk
@@ -57,7 +57,7 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
   const srcAtom = valueAtom(body, 'uname')
   let src = srcAtom?.value
   const dstAtom = valueAtom(body, 'dev')
-  const mode = valueOf(body, 'mode')
+  const mode = valueText(body, 'mode')
   if (dstAtom === undefined) {
     report(ctx, 'MISSING-KEY', 'error', 'disk has no (dev …): vbd has no target device', body, path)
     return undefined
@@ -148,7 +148,7 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
     disk.shareable = true
     report(ctx, 'DISK-SHARED', 'warning', `disk ${dst} is shared writable (mode '${mode}'): xl rejects it; libvirt maps it to <shareable/>`, body, `${path}/mode`, 'make sure the guest file system is cluster-aware, or drop the sharing')
   }
-  const backend = valueOf(body, 'backend')
+  const backend = valueText(body, 'backend')
   if (backend !== undefined && backend !== '0') {
     report(ctx, 'DRIVER-DOMAIN', 'warning', `disk ${dst} is served by backend domain ${backend}, which the conversion does not keep`, body, `${path}/backend`)
   }
@@ -179,10 +179,10 @@ export function parseNets(ctx: SxpContext): Interface[] {
 }
 
 function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): Interface | undefined {
-  const script = valueOf(body, 'script')
-  const bridge = valueOf(body, 'bridge')
-  const model = valueOf(body, 'model')
-  const type = valueOf(body, 'type')
+  const script = valueText(body, 'script')
+  const bridge = valueText(body, 'bridge')
+  const model = valueText(body, 'model')
+  const type = valueText(body, 'type')
   // DEFAULT_VIF_SCRIPT is vif-bridge (vif-vnic on Solaris builds of libvirt).
   const isBridge = bridge !== undefined || script === 'vif-bridge' || script === 'vif-vnic'
   const net: Interface = {type: isBridge ? 'bridge' : 'ethernet', ips: [], loc: {...body.loc, path}}
@@ -198,7 +198,7 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
       ok = false
     }
   }
-  const vifname = valueOf(body, 'vifname')
+  const vifname = valueText(body, 'vifname')
   if (vifname !== undefined) {
     net.targetDev = vifname
   } else if (ctx.domid !== undefined && ctx.domid !== -1) {
@@ -233,7 +233,7 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
   if (script !== undefined && !/(^|\/)vif-bridge$/.test(script)) {
     report(ctx, 'XEND-VIFSCRIPT', 'warning', `vif script '${script}': check that it exists on the target under /etc/xen/scripts`, body, `${path}/script`)
   }
-  const backend = valueOf(body, 'backend')
+  const backend = valueText(body, 'backend')
   if (backend !== undefined && backend !== '0') {
     report(ctx, 'DRIVER-DOMAIN', 'warning', `vif is served by backend domain ${backend}, which the conversion does not keep`, body, `${path}/backend`)
   }
@@ -276,7 +276,7 @@ export function parsePci(ctx: SxpContext): Hostdev[] {
       const nums: number[] = []
       let bad = false
       for (const f of fields) {
-        const v = valueOf(dev, f)
+        const v = valueText(dev, f)
         const n = v === undefined ? Number.NaN : parseCInt(v)
         if (v === undefined) report(ctx, 'MISSING-KEY', 'error', `PCI device has no (${f} …)`, dev, `${path}/${f}`)
         else if (Number.isNaN(n)) report(ctx, 'BAD-VALUE', 'error', `cannot parse PCI ${f} '${v}'`, valueAtom(dev, f), `${path}/${f}`)
@@ -289,7 +289,7 @@ export function parsePci(ctx: SxpContext): Hostdev[] {
       const dropped: string[] = []
       const opts = childList(dev, 'opts')
       for (const o of dictEntries(opts)) dropped.push(formatOpt(o))
-      const vdevfn = valueOf(dev, 'vdevfn')
+      const vdevfn = valueText(dev, 'vdevfn')
       if (vdevfn !== undefined && parseCInt(vdevfn) !== 0x100) dropped.push(`vdevfn=${vdevfn}`)
       if (dropped.length > 0) {
         hd.droppedOptions = dropped

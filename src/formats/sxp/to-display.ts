@@ -9,7 +9,7 @@ import type {ChrDevice, Disk, Graphics, Input, Sound} from '../../model/domain.j
 import {parseChrSpec} from '../xen-common/chr-spec.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {deviceBlocks} from './to-devices.js'
-import {childLists, lookupList, valueAtom, valueOf} from './sxp-lookup.js'
+import {childLists, lookupList, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList} from './sxp-node.js'
 
 /** libvirt's graphics type names (virDomainGraphicsType, 4.5). */
@@ -34,7 +34,7 @@ export function parseGraphics(ctx: SxpContext): Graphics[] {
 
 function parseVfb(ctx: SxpContext, vfb: SxpList): Graphics[] {
   const path = 'device/vfb'
-  const type = valueOf(vfb, 'type') ?? (valueOf(vfb, 'vnc') !== undefined ? 'vnc' : valueOf(vfb, 'sdl') !== undefined ? 'sdl' : 'unknown')
+  const type = valueText(vfb, 'type') ?? (valueText(vfb, 'vnc') !== undefined ? 'vnc' : valueText(vfb, 'sdl') !== undefined ? 'sdl' : 'unknown')
   if (!GRAPHICS_TYPES.has(type)) {
     report(ctx, 'BAD-VALUE', 'error', `unknown graphics type '${type}'`, vfb, path)
     return []
@@ -47,9 +47,9 @@ function parseVfb(ctx: SxpContext, vfb: SxpList): Graphics[] {
   // vncport is -1 (no xenstore lookup) as in libvirt's conversion harness: the port comes from
   // vncdisplay; vncunused=1 or no port → autoport.
   let port = -1
-  const display = valueOf(vfb, 'vncdisplay')
+  const display = valueText(vfb, 'vncdisplay')
   if (display !== undefined && /^\s*[+-]?(0[xX][0-9a-fA-F]+|\d+)\s*$/.test(display)) port = Number.parseInt(display, /0[xX]/.test(display) ? 16 : 10)
-  const autoport = valueOf(vfb, 'vncunused') === '1' || port === -1
+  const autoport = valueText(vfb, 'vncunused') === '1' || port === -1
   if (port >= 0 && port < 5900) port += 5900
   return [vnc(ctx, vfb, path, port, autoport, false)]
 }
@@ -58,14 +58,14 @@ function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autopor
   const g: Graphics = {type: 'vnc', port, autoport, listens: [], loc: {...from.loc, path}}
   // xenParseSxprGraphics*: the listen entry is appended even without an address, hence
   // `<listen type='address'/>` on every VNC device of libvirt's vectors.
-  const listen = valueOf(from, 'vnclisten')
+  const listen = valueText(from, 'vnclisten')
   if (listen !== undefined) {
     g.listen = listen
     g.listens.push({type: 'address', address: listen})
   } else {
     g.listens.push({type: 'address'})
   }
-  const passwd = valueOf(from, 'vncpasswd')
+  const passwd = valueText(from, 'vncpasswd')
   if (passwd !== undefined && oldStyle) {
     g.passwd = passwd
     if (passwd !== '') report(ctx, 'VNC-PASSWORD', 'info', 'VNC password set (written as <graphics passwd> only when secrets are requested)', from, `${path}/vncpasswd`)
@@ -74,16 +74,16 @@ function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autopor
     // xenstore); we mirror that, and the value is not copied anywhere else either.
     report(ctx, 'VNC-PASSWORD', 'warning', 'the framebuffer VNC password is not converted (libvirt\'s SXP reader ignores it): set a password again on the target', from, `${path}/vncpasswd`)
   }
-  const keymap = valueOf(from, 'keymap')
+  const keymap = valueText(from, 'keymap')
   if (keymap !== undefined) g.keymap = keymap
   return g
 }
 
 function sdl(ctx: SxpContext, from: SxpList, path: string): Graphics {
   const g: Graphics = {type: 'sdl', listens: [], loc: {...from.loc, path}}
-  const display = valueOf(from, 'display')
+  const display = valueText(from, 'display')
   if (display !== undefined) g.display = display
-  const xauth = valueOf(from, 'xauthority')
+  const xauth = valueText(from, 'xauthority')
   if (xauth !== undefined) g.xauth = xauth
   report(ctx, 'GRAPHICS-SDL', 'warning', 'SDL display: needs X on dom0; prefer VNC or SPICE', from, path)
   return g
@@ -94,12 +94,12 @@ function parseOldGraphics(ctx: SxpContext): Graphics[] {
   const imgPath = ctx.hvm ? 'image/hvm' : 'image/linux'
   const img = lookupList(ctx.root, imgPath)
   if (!img) return []
-  if (valueOf(img, 'vnc')?.startsWith('1')) {
+  if (valueText(img, 'vnc')?.startsWith('1')) {
     // vncdisplay is not read for old-style graphics: libvirt leaves the port to autoport.
     const autoport = true
     return [vnc(ctx, img, imgPath, -1, autoport, true)]
   }
-  if (valueOf(img, 'sdl')?.startsWith('1')) return [sdl(ctx, img, imgPath)]
+  if (valueText(img, 'sdl')?.startsWith('1')) return [sdl(ctx, img, imgPath)]
   return []
 }
 

@@ -17,7 +17,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {type BootDevice, type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {collectLosses} from './sxp-losses.js'
-import {childList, dictValue, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueOf} from './sxp-lookup.js'
+import {childList, dictValue, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
 import {parseDisks, parseNets, parsePci} from './to-devices.js'
 import {parseChars, parseFloppies, parseGraphics, parseSound, parseUsbInputs} from './to-display.js'
@@ -35,7 +35,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   if (head === 'vm') {
     report(base, 'SXP-VM-ROOT', 'warning', '(vm …) root written by xm create -n/-F: read as (domain …); libvirt cannot read it', root, 'vm')
   }
-  const domidText = valueOf(root, 'domid')
+  const domidText = valueText(root, 'domid')
   const domid = domidText !== undefined ? strtol(domidText) : undefined
   const nameAtom = valueAtom(root, 'name') ?? valueAtom(root, 'name_label')
   if (!nameAtom) {
@@ -62,7 +62,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   d.uuid = uuid
   d.loc = {...root.loc, path: head ?? 'domain'}
   if (domid !== undefined && domid > 0) d.id = domid
-  const description = valueOf(root, 'description')
+  const description = valueText(root, 'description')
   if (description !== undefined) d.description = description
   readRuntimeNotes(ctx)
   readBootloader(ctx, d)
@@ -73,7 +73,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   readFeaturesAndClock(ctx, d)
   readManagement(ctx, d)
   const img = hvm ? 'image/hvm' : 'image/linux'
-  const emulator = valueOf(root, `${img}/device_model`)
+  const emulator = valueText(root, `${img}/device_model`)
   if (emulator !== undefined) d.devices.emulator = emulator
   d.devices.disks = parseDisks(ctx)
   d.devices.interfaces = parseNets(ctx)
@@ -128,7 +128,7 @@ function readBootloader(ctx: SxpContext, d: Domain): void {
   // libvirt: `(bootloader)` with no value still means an (empty) bootloader.
   if (bootloader === undefined && hasKey(ctx.root, 'bootloader')) bootloader = ''
   if (bootloader === undefined) return
-  let args = valueOf(ctx.root, 'bootloader_args')
+  let args = valueText(ctx.root, 'bootloader_args')
   if (/domUloader/.test(bootloader)) {
     report(ctx, 'BOOT-DOMULOADER', 'warning', `SUSE bootloader '${bootloader}' replaced by pygrub (as xen2libvirt does); its arguments are dropped`, atom, 'bootloader')
     bootloader = '/usr/bin/pygrub'
@@ -144,7 +144,7 @@ function readBootloader(ctx: SxpContext, d: Domain): void {
 /** xenParseSxprOS. */
 function readOs(ctx: SxpContext, d: Domain): void {
   const img = ctx.hvm ? 'image/hvm' : 'image/linux'
-  const get = (k: string) => valueOf(ctx.root, `${img}/${k}`)
+  const get = (k: string) => valueText(ctx.root, `${img}/${k}`)
   if (ctx.hvm) {
     const loader = get('loader') || undefined
     if (loader === undefined) {
@@ -179,9 +179,9 @@ function readOs(ctx: SxpContext, d: Domain): void {
 }
 
 function copyBootArgs(ctx: SxpContext, d: Domain, img: string): void {
-  const ramdisk = valueOf(ctx.root, `${img}/ramdisk`)
+  const ramdisk = valueText(ctx.root, `${img}/ramdisk`)
   if (ramdisk !== undefined) d.os.initrd = ramdisk
-  const args = valueOf(ctx.root, `${img}/args`)
+  const args = valueText(ctx.root, `${img}/args`)
   if (args !== undefined) d.os.cmdline = args
   const rootAtom = valueAtom(ctx.root, `${img}/root`)
   if (rootAtom !== undefined) {
@@ -223,13 +223,13 @@ function bytesToKiB(text: string | undefined): number | undefined {
 }
 
 function readMemory(ctx: SxpContext, d: Domain): void {
-  let max = mibToKiB(valueOf(ctx.root, 'maxmem'))
-  let cur = mibToKiB(valueOf(ctx.root, 'memory'))
+  let max = mibToKiB(valueText(ctx.root, 'maxmem'))
+  let cur = mibToKiB(valueText(ctx.root, 'memory'))
   if (max === undefined) {
-    max = bytesToKiB(valueOf(ctx.root, 'memory_static_max')) ?? cur
-    if (max !== undefined) report(ctx, 'MISSING-KEY', 'info', `no (maxmem …): maximum memory taken from ${valueOf(ctx.root, 'memory_static_max') !== undefined ? 'memory_static_max' : 'memory'} (libvirt would use 0)`, ctx.root, 'maxmem')
+    max = bytesToKiB(valueText(ctx.root, 'memory_static_max')) ?? cur
+    if (max !== undefined) report(ctx, 'MISSING-KEY', 'info', `no (maxmem …): maximum memory taken from ${valueText(ctx.root, 'memory_static_max') !== undefined ? 'memory_static_max' : 'memory'} (libvirt would use 0)`, ctx.root, 'maxmem')
   }
-  if (cur === undefined) cur = bytesToKiB(valueOf(ctx.root, 'memory_dynamic_max')) ?? max
+  if (cur === undefined) cur = bytesToKiB(valueText(ctx.root, 'memory_dynamic_max')) ?? max
   if (max === undefined || cur === undefined) {
     report(ctx, 'MISSING-KEY', 'error', 'domain has no memory size: neither (memory …) nor (maxmem …)', ctx.root, 'memory')
     return
@@ -262,12 +262,12 @@ function popcount(text: string): number {
 function readVcpus(ctx: SxpContext, d: Domain): void {
   let max = intOf(ctx.root, 'vcpus')
   if (max <= 0) {
-    const alt = strtol(valueOf(ctx.root, 'VCPUs_max'))
+    const alt = strtol(valueText(ctx.root, 'VCPUs_max'))
     max = alt > 0 ? alt : 1
     report(ctx, 'MISSING-KEY', 'warning', `no usable (vcpus …): using ${max}`, childList(ctx.root, 'vcpus') ?? ctx.root, 'vcpus')
   }
   d.vcpu = {max}
-  const avail = valueOf(ctx.root, 'vcpu_avail')
+  const avail = valueText(ctx.root, 'vcpu_avail')
   if (avail !== undefined) {
     const n = popcount(avail)
     if (n > 0 && n < max) d.vcpu.current = n
@@ -317,8 +317,8 @@ function readAffinity(ctx: SxpContext, d: Domain): void {
 /** xenlift improvement: credit weight → `<cputune><shares>`; cap has no libvirt element. */
 function readScheduler(ctx: SxpContext, d: Domain): void {
   const params = childList(ctx.root, 'vcpus_params')
-  const weight = valueOf(ctx.root, 'cpu_weight') ?? dictValue(params, 'weight')
-  const cap = valueOf(ctx.root, 'cpu_cap') ?? dictValue(params, 'cap')
+  const weight = valueText(ctx.root, 'cpu_weight') ?? dictValue(params, 'weight')
+  const cap = valueText(ctx.root, 'cpu_cap') ?? dictValue(params, 'cap')
   const path = hasKey(ctx.root, 'cpu_weight') ? 'cpu_weight' : 'vcpus_params'
   if (weight !== undefined && strtol(weight) > 0 && strtol(weight) !== 256) {
     d.cputune = {vcpupin: [], ...(d.cputune ?? {}), shares: strtol(weight)}
