@@ -1,3 +1,5 @@
+import type {ExecResult} from './transport.js'
+
 /**
  * Typed operational errors of the transport layer (house-style §2.5): each has a stable `code`,
  * wraps what went wrong underneath in `cause`, and a message that names the host and the next
@@ -104,4 +106,13 @@ export class RemoteFileError extends XenliftError {
     this.host = host
     this.path = path
   }
+}
+
+/**
+ * For commands that must succeed: the result when the exit code is 0, otherwise a
+ * `RemoteCommandError` (non-zero exit, signal, or no exit status at all, which is never success).
+ */
+export function assertCommandOk(host: string, argv: readonly string[], result: ExecResult): ExecResult {
+  if (result.exitCode === 0) return result
+  throw new RemoteCommandError({host, argv, exitCode: result.exitCode, ...(result.signal ? {signal: result.signal} : {}), stderr: result.stderr})
 }
