@@ -39,6 +39,9 @@ export function textEl(name: string, text: string, attrs: readonly (readonly [st
  */
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
+/** Fast path: most values (paths, names, numbers) need no escaping at all. */
+const NEEDS_ESCAPE = /[\u0000-\u001F&<>'"\uD800-\uDFFF\uFFFE\uFFFF]/
+
 /** True when `s` holds characters that {@link escapeXmlText} has to drop. */
 export function hasInvalidXmlChars(s: string): boolean {
   INVALID_XML_CHARS.lastIndex = 0
@@ -50,6 +53,7 @@ export function hasInvalidXmlChars(s: string): boolean {
  * A CR is written as `&#13;` because an XML parser would otherwise normalise it to LF.
  */
 export function escapeXmlText(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s
   return s.replace(INVALID_XML_CHARS, '').replace(/[&<>'"\r]/g, (c) => ENTITY[c] ?? c)
 }
 
@@ -59,6 +63,7 @@ export function escapeXmlText(s: string): string {
  * would not survive a round trip; the reference form is equally valid XML and keeps it.
  */
 export function escapeXmlAttr(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s
   return s.replace(INVALID_XML_CHARS, '').replace(/[&<>'"\r\n\t]/g, (c) => ENTITY[c] ?? c)
 }
 
