@@ -71,8 +71,26 @@ export function resolveSshHost(loaded: LoadedSshConfig, host: string, overrides:
   return resolveHop(loaded, host, overrides, 0, true)
 }
 
+/**
+ * An inventory host through the config: its `hostname` (Ansible's `ansible_host`) is what ssh
+ * looks up, its `name` is what messages say; inventory user/port win over the config.
+ */
+export function resolveInventoryHost(
+  loaded: LoadedSshConfig,
+  host: {readonly name: string; readonly hostname: string; readonly user?: string; readonly port?: number},
+): SshConnectSpec {
+  return resolveSshHost(loaded, host.hostname, {
+    name: host.name,
+    ...(host.user !== undefined ? {user: host.user} : {}),
+    ...(host.port !== undefined ? {port: host.port} : {}),
+  })
+}
+
 function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverrides, depth: number, followJump: boolean): SshConnectSpec {
-  const c = loaded.config.compute(host, {ignoreCase: true, matchExec: false})
+  // A user from the command line / inventory is known before the config is read, as with
+  // `ssh user@host`, so `Match user` blocks see it.
+  const query = overrides.user !== undefined ? {Host: host, User: overrides.user} : {Host: host}
+  const c = loaded.config.compute(query, {ignoreCase: true, matchExec: false})
   const first = (k: string): string | undefined => {
     const v = c[k]
     return Array.isArray(v) ? v[0] : v

@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {expandTokens, type LoadedSshConfig, loadSshConfig, parseProxyJump, resolveSshHost} from '../../src/inventory/ssh-config.js'
+import {expandTokens, type LoadedSshConfig, loadSshConfig, parseProxyJump, resolveInventoryHost, resolveSshHost} from '../../src/inventory/ssh-config.js'
 
 let home: string
 let loaded: LoadedSshConfig
@@ -40,6 +40,9 @@ Host exec-trap
 
 Match exec "touch @TRAP_FILE@"
   HostName should-not-apply
+
+Match user deploy
+  IdentityFile ~/.ssh/id_deploy
 
 Host *
   User fallback
@@ -114,6 +117,16 @@ describe('ssh config resolution', () => {
   it('defaults: Host * user, port 22, the name itself as HostName; overrides win', () => {
     expect(resolveSshHost(loaded, 'plain.example')).toMatchObject({host: 'plain.example', hostName: 'plain.example', user: 'fallback', port: 22})
     expect(resolveSshHost(loaded, 'dom0-1', {name: 'inv-name', user: 'root', port: 2200})).toMatchObject({host: 'inv-name', hostName: '10.0.0.1', user: 'root', port: 2200})
+  })
+
+  it('Match user sees a user given by the inventory / command line', () => {
+    expect(resolveSshHost(loaded, 'plain.example', {user: 'deploy'}).identityFiles).toEqual([join(home, '.ssh/id_deploy')])
+    expect(resolveSshHost(loaded, 'plain.example').identityFiles).toBeUndefined()
+  })
+
+  it('resolves an inventory host by its hostname, named by its inventory name', () => {
+    expect(resolveInventoryHost(loaded, {name: 'web-a', hostname: 'dom0-1'})).toMatchObject({host: 'web-a', hostName: '10.0.0.1', user: 'admin', port: 2222})
+    expect(resolveInventoryHost(loaded, {name: 'web-a', hostname: 'dom0-1', user: 'root', port: 22})).toMatchObject({user: 'root', port: 22})
   })
 
   it('never runs Match exec and does not canonicalize', async () => {
