@@ -77,6 +77,13 @@ describe('xl disk specs', () => {
     expect(disk('/x,raw,hda,w', false).target.bus).toBe('xen')
     expect(disk('/x,raw,vda,w').target.bus).toBe('ide')
   })
+  it('rbd targets with several monitors', () => {
+    expect(disk(String.raw`vdev=hda,target=rbd:pool/image:auth_supported=none:mon_host=mon1.example.org\:6321\;mon2.example.org\:6322`).source).toEqual({
+      protocol: 'rbd',
+      name: 'pool/image',
+      hosts: [{name: 'mon1.example.org', port: 6321}, {name: 'mon2.example.org', port: 6322}],
+    })
+  })
   it('rbd targets become network disks', () => {
     expect(disk('vdev=xvda,target=rbd:pool/image:id=admin')).toMatchObject({
       type: 'network', driver: {name: 'qemu'}, source: {protocol: 'rbd', name: 'pool/image', auth: {username: 'admin', secretType: 'ceph'}},
