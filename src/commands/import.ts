@@ -63,7 +63,7 @@ Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains s
     const json = this.jsonEnabled()
     const paths = argv as string[]
     if (flags['libvirt-version'] !== undefined && !parseVersion(flags['libvirt-version'])) this.usageError(`--libvirt-version ${flags['libvirt-version']}: not a version (e.g. 9.0.0)`)
-    let selected
+    let selected: Awaited<ReturnType<typeof selectHosts>>
     try {
       selected = await selectHosts({
         ...(flags.host ? {hosts: flags.host} : {}),

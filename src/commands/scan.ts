@@ -44,7 +44,7 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
   async run(): Promise<ScanResult> {
     const {flags} = await this.parse(Scan)
     const json = this.jsonEnabled()
-    let selected
+    let selected: Awaited<ReturnType<typeof selectHosts>>
     try {
       selected = await selectHosts({
         ...(flags.host ? {hosts: flags.host} : {}),

@@ -149,7 +149,7 @@ async function readConfig(
     return undefined
   }
   const st = await t.stat(realPath)
-  if (!st || st.type !== 'file') {
+  if (st?.type !== 'file') {
     d.skipped.push({path: p, reason: 'not a regular file'})
     return undefined
   }

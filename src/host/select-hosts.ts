@@ -42,6 +42,10 @@ export async function selectHosts(sel: HostSelection): Promise<{targets: HostTar
   }
   if (targets.length === 0) targets.push({kind: 'local', name: sel.root ?? 'local', ...(sel.root !== undefined ? {root: sel.root} : {})})
   const seen = new Set<string>()
-  const unique = targets.filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)))
+  const unique = targets.filter((t) => {
+    if (seen.has(t.name)) return false
+    seen.add(t.name)
+    return true
+  })
   return {targets: unique.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), warnings}
 }

@@ -34,8 +34,10 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
   const hosts = new Map<string, HostDecl>()
   const groups = new Map<string, GroupDecl>()
   const group = (name: string, line: number): GroupDecl => {
-    let g = groups.get(name)
-    if (!g) groups.set(name, (g = {vars: {}, children: new Set(), hosts: new Set(), line}))
+    const known = groups.get(name)
+    if (known) return known
+    const g: GroupDecl = {vars: {}, children: new Set(), hosts: new Set(), line}
+    groups.set(name, g)
     return g
   }
   group('all', 0)
@@ -92,8 +94,8 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
         continue
       }
       const name = addr.hostname
-      let h = hosts.get(name)
-      if (!h) hosts.set(name, (h = {hostname: name, vars: {}, groups: new Set(), line}))
+      const h: HostDecl = hosts.get(name) ?? {hostname: name, vars: {}, groups: new Set(), line}
+      hosts.set(name, h)
       if (addr.port !== undefined) h.port = addr.port
       Object.assign(h.vars, kv.vars)
       h.groups.add(section.name)

@@ -68,8 +68,8 @@ export function createHostProgress(hosts: readonly string[], mode: ProgressMode,
     // Failures are the engine's results; the view has nothing to add.
   })
   const state = (h: string) => {
-    let s = states.get(h)
-    if (!s) states.set(h, (s = {title: h, started: deferred(), ended: deferred()}))
+    const s = states.get(h) ?? {title: h, started: deferred(), ended: deferred()}
+    states.set(h, s)
     return s
   }
   return {

@@ -65,8 +65,8 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
     await importDomains(t, [item()], {tmpDir: tmp})
     const [again] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {dryRun: true, update: true, tmpDir: tmp})
     expect(again).toMatchObject({status: 'changed', action: 'redefine'})
-    expect(again?.diff).toMatch(/^-  <memory unit='KiB'>524288<\/memory>$/m)
-    expect(again?.diff).toMatch(/^\+  <memory unit='KiB'>1048576<\/memory>$/m)
+    expect(again?.diff).toMatch(/^- {2}<memory unit='KiB'>524288<\/memory>$/m)
+    expect(again?.diff).toMatch(/^\+ {2}<memory unit='KiB'>1048576<\/memory>$/m)
     expect(await host.libvirtXml('vm1')).toContain('524288')
   })
 

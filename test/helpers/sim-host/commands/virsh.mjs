@@ -45,7 +45,10 @@ main('virsh', (argv) => {
     err(`error: failed to connect to the hypervisor\nerror: no connection driver available for ${effective}\n`)
     return 1
   }
-  const commands = {uri: () => (out(`${effective}\n\n`), 0), list, define, dumpxml, start, destroy, undefine, domstate, domname, autostart}
+  const commands = {uri: () => {
+      out(`${effective}\n\n`)
+      return 0
+    }, list, define, dumpxml, start, destroy, undefine, domstate, domname, autostart}
   const fn = commands[cmd]
   if (!fn) {
     err(`error: unknown command: '${cmd}'\n`)
