@@ -74,6 +74,16 @@ describe('readLibvirtXml', () => {
     ])
   })
 
+  it('decodes entities and character references once, and keeps CDATA literal', () => {
+    const r = readLibvirtXml(
+      "<domain type='xen'><name>a&amp;lt;b&#x41;&#66;</name><description><![CDATA[x &amp; <y>]]></description><os><type>hvm</type><kernel>k&#10;</kernel></os></domain>",
+    )
+    const d = r.domains[0]!.domain
+    expect(d.name).toBe('a&lt;bAB')
+    expect(d.description).toBe('x &amp; <y>')
+    expect(d.os.kernel).toBe('k\n')
+  })
+
   it('recognises xen:commandline by namespace, whatever the prefix', () => {
     const r = readLibvirtXml(
       "<domain type='xen' xmlns:q='http://libvirt.org/schemas/domain/xen/1.0'><name>x</name><os><type>hvm</type></os><q:commandline><q:arg value='-s'/></q:commandline></domain>",
