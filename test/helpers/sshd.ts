@@ -71,7 +71,7 @@ export interface SimHostSpec {
    */
   readonly home?: string
   /** More host keys besides ed25519 (e.g. `['rsa']`), to test host key algorithm ordering. */
-  readonly extraHostKeyTypes?: readonly ('rsa' | 'ecdsa')[]
+  readonly extraHostKeyTypes?: readonly ('rsa' | 'ecdsa' | 'dsa')[]
   /** Overrides the lab-wide MaxSessions for this host. */
   readonly maxSessions?: number
   /**

@@ -155,5 +155,7 @@ describe('host key policy', () => {
     expect(new Set(algos).size).toBe(algos.length)
     expect(orderServerHostKeyAlgorithms([])).not.toContain('ssh-dss')
     expect(orderServerHostKeyAlgorithms([], true)).toContain('ssh-dss')
+    expect(orderServerHostKeyAlgorithms(['ssh-dss'])).not.toContain('ssh-dss')
+    expect(orderServerHostKeyAlgorithms(['ssh-dss'], true)[0]).toBe('ssh-dss')
   })
 })

@@ -17,10 +17,21 @@ describe.skipIf(skip !== undefined)('connect timeout, keepalive, host key algori
   const A = '127.0.0.2'
   const R = '127.0.0.3'
   const STRICT = '127.0.0.4'
+  const OLD_KEX = '127.0.0.5'
+  const DSA_ONLY = '127.0.0.6'
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'xenlift-live-'))
-    lab = await startSshd({hosts: [{address: A}, {address: R, extraHostKeyTypes: ['rsa', 'ecdsa']}, {address: STRICT, extraConfig: ['MaxAuthTries 1']}]})
+    lab = await startSshd({
+      hosts: [
+        {address: A},
+        {address: R, extraHostKeyTypes: ['rsa', 'ecdsa']},
+        {address: STRICT, extraConfig: ['MaxAuthTries 1']},
+        // Old dom0s: SHA-1 DH only with an RSA key (pre-6.7 era), and a DSA-only host.
+        {address: OLD_KEX, extraHostKeyTypes: ['rsa'], extraConfig: ['KexAlgorithms diffie-hellman-group14-sha1', 'HostKeyAlgorithms ssh-rsa']},
+        {address: DSA_ONLY, extraHostKeyTypes: ['dsa'], extraConfig: ['HostKeyAlgorithms ssh-dss']},
+      ],
+    })
     opts = {identityFiles: [lab.clientKeyFile], knownHostsFiles: [lab.knownHostsFile], globalKnownHostsFiles: [], agent: false}
   })
   afterAll(async () => {
@@ -65,6 +76,23 @@ describe.skipIf(skip !== undefined)('connect timeout, keepalive, host key algori
       const file = join(dir, `kh-${key.split(' ')[0]}`)
       await writeFile(file, `[${R}]:${lab.port} ${key}\n`)
       const t = await connectSsh({host: R, port: lab.port, user: lab.user}, {...opts, knownHostsFiles: [file]})
+      expect((await t.exec(['true'])).exitCode).toBe(0)
+      await t.close()
+    }
+  })
+
+  it('old algorithms only behind legacyAlgorithms (SHA-1 DH kex, ssh-dss host key), with a hint when missing', async () => {
+    for (const [address, type] of [
+      [OLD_KEX, 'ssh-rsa'],
+      [DSA_ONLY, 'ssh-dss'],
+    ] as const) {
+      const file = join(dir, `kh-legacy-${address}`)
+      await writeFile(file, `[${address}]:${lab.port} ${lab.host(address).publicKeys[type]}\n`)
+      const o = {...opts, knownHostsFiles: [file]}
+      const err = await connectSsh({host: address, port: lab.port, user: lab.user}, o).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ConnectError)
+      expect((err as Error).message).toContain('--ssh-legacy-algorithms')
+      const t = await connectSsh({host: address, port: lab.port, user: lab.user}, {...o, legacyAlgorithms: true})
       expect((await t.exec(['true'])).exitCode).toBe(0)
       await t.close()
     }

@@ -210,6 +210,13 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
           {cause: err, code: 'AUTH_FAILED'},
         )
       }
+      if (/no matching/i.test(err.message)) {
+        return new ConnectError(
+          spec.host,
+          `host ${spec.host}: SSH handshake with ${hostName}:${port} failed: ${err.message}; an old sshd (before OpenSSH 6.7 / a DSA-only host) needs --ssh-legacy-algorithms`,
+          {cause: err},
+        )
+      }
       return new ConnectError(spec.host, `host ${spec.host}: cannot connect to ${hostName}:${port}: ${err.message}; check the address, port and firewall`, {cause: err})
     }
     const onReady = (): void => {

@@ -148,7 +148,8 @@ export function orderServerHostKeyAlgorithms(knownKeyTypes: readonly string[], l
   const first: string[] = []
   for (const t of knownKeyTypes) {
     for (const algo of hostKeyAlgorithmsFor(t)) {
-      if ((base.includes(algo) || algo === 'ssh-dss') && !first.includes(algo)) first.push(algo)
+      // Only what is enabled: a known DSA key does not turn on ssh-dss without `legacy`.
+      if (base.includes(algo) && !first.includes(algo)) first.push(algo)
     }
   }
   return [...first, ...base.filter((a) => !first.includes(a))]
