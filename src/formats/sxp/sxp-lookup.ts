@@ -35,6 +35,7 @@ export function childLists(list: SxpList, key: string): SxpList[] {
 
 /** The list at `path` below `root` (root's own head is not part of the path), like `sexpr_lookup_key`. */
 export function lookupList(root: SxpList, path: string): SxpList | undefined {
+  if (!path.includes('/')) return childList(root, path)
   let cur: SxpList | undefined = root
   for (const key of path.split('/')) {
     if (!cur) return undefined

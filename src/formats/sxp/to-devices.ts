@@ -85,6 +85,9 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
     let rest = src.slice(colon + 1)
     disk.driver = {name: driver}
     if (driver === 'tap' || driver === 'tap2') {
+      // Xen 4.x blktap2 spells `tap:tapdisk:aio:/p`; libvirt 4.5 rejects it ("unknown driver
+      // type tapdisk"), xl strips the `tapdisk:` (xen-formats.md §6.1): we strip it too.
+      if (rest.startsWith('tapdisk:')) rest = rest.slice('tapdisk:'.length)
       const c2 = rest.indexOf(':')
       if (c2 < 0) {
         report(ctx, 'DISK-TAP-UNKNOWN', 'error', `cannot parse disk source '${src}': missing ${driver} driver type`, srcAtom, `${path}/uname`)
@@ -245,10 +248,14 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
 }
 
 /** virMacAddrParse: six `:`-separated hex octets of one or two digits, printed lower case. */
+const MAC = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/
+const CANONICAL_MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
+
 function normaliseMac(text: string): string | undefined {
-  const parts = text.split(':')
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) return undefined
-  return parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':')
+  if (CANONICAL_MAC.test(text)) return text
+  const m = MAC.exec(text)
+  if (!m) return undefined
+  return m.slice(1).map((p) => p.toLowerCase().padStart(2, '0')).join(':')
 }
 
 /** One numeric IPv4 or IPv6 address (no prefix, no host name), as virSocketAddrParse. */

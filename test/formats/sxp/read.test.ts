@@ -180,6 +180,11 @@ describe('readSxp: disks (§4.4)', () => {
     expect(codes(diagnostics)).toEqual(expect.arrayContaining(['DISK-BLKTAP1', 'DISK-FORMAT-QCOW1', 'DISK-SHARED']))
   })
 
+  it('tap:tapdisk:aio: (Xen 4 blktap2 spelling) is read like tap:aio: (libvirt 4.5 rejected it)', () => {
+    const {domain} = read(`${PV_IMAGE} (device (tap2 (uname tap2:tapdisk:aio:/x.img) (dev xvda)))`)
+    expect(domain.devices.disks[0]).toMatchObject({driver: {name: 'tap2', type: 'raw'}, source: {file: '/x.img'}})
+  })
+
   it('bus by prefix (PV hda is IDE), ioemu: stripped, :cdrom suffix', () => {
     const {domain, diagnostics} = read(`${PV_IMAGE}
       (device (vbd (uname file:/a) (dev ioemu:hda) (mode w)))
