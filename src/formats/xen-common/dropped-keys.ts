@@ -106,6 +106,15 @@ export const DROPPED_KEYS: Readonly<Record<string, DroppedKey>> = {
   restart: {code: 'UNSUPPORTED', severity: W, what: 'old xm restart policy is ignored by libvirt; use on_reboot/on_crash'},
 }
 
+/** Keys libvirt reads only for HVM guests (ignored for PV/PVH, xen-formats.md §6.5). */
+const HVM_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'acpi', 'apic', 'pae', 'hap', 'viridian', 'hpet', 'nestedhvm', 'rtc_timeoffset', 'boot', 'usbdevice',
+  'soundhw', 'serial', 'parallel', 'spice', 'vnc', 'sdl', 'vncunused', 'vncdisplay', 'vnclisten', 'bios', 'acpi_firmware',
+])
+
+/** Keys libvirt reads only for PV/PVH guests (ignored for HVM). */
+const PV_ONLY_KEYS: ReadonlySet<string> = new Set(['e820_host', 'bootloader', 'bootargs', 'vfb'])
+
 /** Keys only libvirt's xl reader looks at: an xm config's copy of them is ignored (§5.0). */
 export const XL_ONLY_KEYS: ReadonlySet<string> = new Set([
   'bios', 'acpi_firmware', 'nestedhvm', 'cpuid', 'vnuma', 'max_event_channels', 'max_grant_frames',
@@ -133,6 +142,10 @@ export function reportDroppedKeys(ctx: ConfigReadContext, d: Domain, format: 'xm
     } else if (format === 'xm' && XL_ONLY_KEYS.has(e.key)) {
       d.extra[e.key] = toExtra(used.value)
       report(ctx, 'UNSUPPORTED', 'info', `${e.key} is an xl key: libvirt's xm reader ignores it (convert the file as xl to use it)`, e.key)
+    } else if (d.os.kind !== 'hvm' && HVM_ONLY_KEYS.has(e.key)) {
+      report(ctx, 'UNSUPPORTED', 'info', `${e.key} applies to HVM guests only: ignored for this ${d.os.kind.toUpperCase()} guest`, e.key)
+    } else if (d.os.kind === 'hvm' && PV_ONLY_KEYS.has(e.key)) {
+      report(ctx, 'UNSUPPORTED', 'info', `${e.key} applies to PV/PVH guests only: ignored for this HVM guest`, e.key)
     }
   }
 }

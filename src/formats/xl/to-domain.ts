@@ -67,8 +67,14 @@ function readXlOs(ctx: ConfigReadContext, d: Domain, vendor: 'intel' | 'amd', bo
     return
   }
   const bios = getString(ctx, 'bios')
-  if (bios === 'ovmf') d.os.bios = 'ovmf'
-  else if (bios !== undefined && bios !== 'seabios' && bios !== 'rombios') {
+  // libvirt ≥ 11 reads bios_path_override as the OVMF image.
+  const biosPath = getString(ctx, 'bios_path_override')
+  if (bios === 'ovmf') {
+    d.os.bios = 'ovmf'
+    if (biosPath !== undefined) d.os.loader = {path: biosPath, type: 'pflash', readonly: true}
+  } else if (biosPath !== undefined) {
+    error(ctx, 'bios_path_override requires bios = "ovmf"', 'bios_path_override')
+  } else if (bios !== undefined && bios !== 'seabios' && bios !== 'rombios') {
     report(ctx, 'UNSUPPORTED', 'warning', `bios = "${bios}" is not "ovmf": libvirt uses the default hvmloader`, 'bios')
   }
   const slic = getString(ctx, 'acpi_firmware')

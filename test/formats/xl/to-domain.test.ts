@@ -32,6 +32,17 @@ describe('xl: OS', () => {
     expect(domain(`${HVM}bios = "ovmf"\n`).os.bios).toBe('ovmf')
     expect(domain(`${HVM}bios = "OVMF"\n`).os.bios).toBeUndefined()
   })
+  it('bios_path_override names the OVMF image (libvirt 11)', () => {
+    expect(domain(`${HVM}bios = "ovmf"\nbios_path_override = "/opt/ovmf.fd"\n`).os.loader).toEqual({path: '/opt/ovmf.fd', type: 'pflash', readonly: true})
+    expect(errors(`${HVM}bios_path_override = "/opt/ovmf.fd"\n`)[0]?.message).toMatch(/requires bios = "ovmf"/)
+  })
+  it('notes keys that do not apply to the guest type', () => {
+    const hvm = map(`${HVM}bootloader = "/usr/bin/pygrub"\ne820_host = 1\n`)
+    expect(hvm.domain?.features.e820Host).toBeUndefined()
+    expect(hvm.diagnostics.filter((d) => d.code === 'UNSUPPORTED').map((d) => d.path)).toEqual(['bootloader', 'e820_host'])
+    const pv = map(`${PV}serial = "pty"\nacpi = 1\n`)
+    expect(pv.diagnostics.filter((d) => d.code === 'UNSUPPORTED').map((d) => d.path)).toEqual(['serial', 'acpi'])
+  })
   it('HVM direct kernel boot: kernel, ramdisk, cmdline over root+extra', () => {
     expect(domain(`${HVM}kernel = "/tmp/vmlinuz"\nramdisk = "/tmp/initrd"\ncmdline = "a"\nroot = "/dev/sda"\nboot = "d"\n`).os).toMatchObject({
       kernel: '/tmp/vmlinuz', initrd: '/tmp/initrd', cmdline: 'a', boot: ['cdrom'],
