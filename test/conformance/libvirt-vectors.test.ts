@@ -97,8 +97,16 @@ interface Converted {
   readonly problem?: string
 }
 
+/**
+ * libvirt's DO_TEST_REPLACE_VARS (xlconfigtest.c, `fullvirt-ovmf`): `/LIBXL_FIRMWARE_DIR` in the
+ * test files stands for the build's firmware dir, which is the target's `firmwareDir` here.
+ */
+function readVectorFile(path: string, target: LibvirtTarget): string {
+  return readFileSync(path, 'utf8').replaceAll('/LIBXL_FIRMWARE_DIR', target.firmwareDir)
+}
+
 function convertVector(s: VectorSet, v: Vector): Converted {
-  const result = s.read(readFileSync(v.input, 'utf8'), {file: v.input})
+  const result = s.read(readVectorFile(v.input, s.target), {file: v.input})
   const first = result.domains[0]
   if (!first) {
     const why = result.diagnostics.map((d) => formatDiagnostic(d)).join('\n') || '(no diagnostics)'
@@ -144,7 +152,7 @@ describe.skipIf(!hasCorpus)('libvirt conformance vectors', () => {
         const known = KNOWN_DIFFERENCES[key]
         it(v.name, () => {
           const out = convertVector(s, v)
-          const diffs = out.xml === undefined ? undefined : compareXml(readFileSync(v.expected, 'utf8'), out.xml)
+          const diffs = out.xml === undefined ? undefined : compareXml(readVectorFile(v.expected, s.target), out.xml)
           if (known !== undefined) {
             expect(
               out.problem !== undefined || (diffs !== undefined && diffs.length > 0),

@@ -60,11 +60,12 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
   if (os.kind !== 'hvm') return out
   // xl `bios = "ovmf"` (xen_xl.c): a read-only pflash in LIBXL_FIRMWARE_DIR; anything else gets
   // the capabilities' hvmloader as a ROM.
-  if (os.loader?.path === undefined) {
-    out.loader =
-      os.bios === 'ovmf'
-        ? {...os.loader, path: `${target.firmwareDir}/ovmf.bin`, type: 'pflash', readonly: true}
-        : {...os.loader, path: target.hvmLoader, ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
+  // (libvirt ≥ 11 also takes the OVMF path from xl `bios_path_override`: the parser sets
+  // loader.path then, and the pflash type and read-only flag still come from here.)
+  if (os.bios === 'ovmf') {
+    out.loader = {path: `${target.firmwareDir}/ovmf.bin`, type: 'pflash', readonly: true, ...definedOnly(os.loader)}
+  } else if (os.loader?.path === undefined) {
+    out.loader = {...os.loader, path: target.hvmLoader, ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
   } else if (os.loader.type === undefined && target.loaderTypeRom) {
     out.loader = {...os.loader, type: 'rom'}
   }
@@ -76,6 +77,10 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
   // virDomainDefParseBootOptions: an HVM domain that names no boot device boots from disk.
   if (out.boot.length === 0) out.boot.push('hd')
   return out
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
 /**

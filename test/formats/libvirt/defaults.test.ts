@@ -57,6 +57,9 @@ describe('applyLibvirtDefaults', () => {
     const d = newDomain('x', 'hvm')
     d.os.bios = 'ovmf'
     expect(applyLibvirtDefaults(d, v9).os.loader).toEqual({path: '/usr/lib/xen/boot/ovmf.bin', type: 'pflash', readonly: true})
+    // libvirt 11's bios_path_override: the parser gives the path, the rest is still pflash
+    d.os.loader = {path: '/opt/ovmf/OVMF.fd'}
+    expect(applyLibvirtDefaults(d, targetFor('11.3.0')).os.loader).toEqual({path: '/opt/ovmf/OVMF.fd', type: 'pflash', readonly: true})
   })
 
   it('keeps what the input said (loader path, clock, boot order)', () => {
