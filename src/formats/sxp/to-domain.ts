@@ -62,8 +62,9 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   d.uuid = uuid
   d.loc = {...root.loc, path: head ?? 'domain'}
   if (domid !== undefined && domid > 0) d.id = domid
+  // xend writes `(description '')` for "none"; libvirt would print an empty element.
   const description = valueText(root, 'description')
-  if (description !== undefined) d.description = description
+  if (description !== undefined && description !== '') d.description = description
   readRuntimeNotes(ctx)
   readBootloader(ctx, d)
   if (lookupList(root, 'image')) readOs(ctx, d)
@@ -150,10 +151,12 @@ function readOs(ctx: SxpContext, d: Domain): void {
     if (loader === undefined) {
       const kernel = get('kernel')
       if (kernel === undefined || kernel === '') {
-        report(ctx, 'MISSING-KEY', 'error', 'HVM domain has neither (loader …) nor (kernel …): missing HVM loader', lookupList(ctx.root, img), img)
-        return
+        // libvirt stops here ("missing HVM loader"); the target's own hvmloader is what such a
+        // guest needs anyway, so the loader is left to the libvirt defaults.
+        report(ctx, 'MISSING-KEY', 'warning', "HVM domain has neither (loader …) nor (kernel …): the target's default hvmloader is used", lookupList(ctx.root, img), img)
+      } else {
+        d.os.loader = {path: kernel}
       }
-      d.os.loader = {path: kernel}
     } else {
       d.os.loader = {path: loader}
       const kernel = get('kernel')

@@ -130,6 +130,17 @@ describe('readSxp: OS and boot (§4.2)', () => {
     expect(read('(image (hvm (loader /h) (kernel /h)))').domain.os.kernel).toBeUndefined()
   })
 
+  it('HVM without loader and kernel keeps converting with the default loader (libvirt stopped)', () => {
+    const {domain, diagnostics} = read('(image (hvm (boot c)))')
+    expect(domain.os.loader).toBeUndefined()
+    expect(domain.os.boot).toEqual(['hd'])
+    expect(diagnostics).toContainEqual(expect.objectContaining({code: 'MISSING-KEY', severity: 'warning', path: 'image/hvm'}))
+  })
+
+  it("empty (description '') is no description", () => {
+    expect(read(`(description '') ${PV_IMAGE}`).domain.description).toBeUndefined()
+  })
+
   it('HVM device_model → emulator', () => {
     expect(read(HVM_IMAGE('(device_model /usr/lib/xen/bin/qemu-dm)')).domain.devices.emulator).toBe('/usr/lib/xen/bin/qemu-dm')
   })
