@@ -207,7 +207,7 @@ class XmStatementParser {
       this.construct('PY-CONTROL', `${what} \`${names[0] ?? '?'}\` (${lines}) is not evaluated: xenlift never runs Python`, b.text, b.line, b.col)
       return
     }
-    const applied = names.length > 0 ? `; assignments inside it are NOT applied: ${names.join(', ')}` : ''
+    const applied = names.length > 0 ? `; assignments and changes inside it are NOT applied: ${names.join(', ')}` : ''
     this.construct('PY-CONTROL', `\`${b.keyword}\` block (${lines}) is not evaluated${applied}`, b.text, b.line, b.col)
   }
 
@@ -223,9 +223,17 @@ class XmStatementParser {
       else if (COMPOUND.has(head.text)) {
         const colon = findTopLevel(stmt, ':')
         if (colon >= 0) this.collectBound(stmt.slice(colon + 1), names)
+      } else if (head.text === 'del') {
+        for (const t of stmt.slice(1)) if (t.kind === 'name') names.add(t.text)
+      } else if (stmt[1]?.text === '.' && MUTATORS.has(stmt[2]?.text ?? '') && stmt[3]?.text === '(') {
+        // `vif.append(…)` inside a loop changes `vif` as surely as an assignment does.
+        names.add(head.text)
       } else {
         const eqs = topLevelAssignments(stmt)
-        for (const seg of eqs.targets) this.collectTargets(seg, names)
+        for (const seg of eqs.targets) {
+          this.collectTargets(seg, names)
+          if (seg[0]?.kind === 'name' && seg[1]?.text === '[') names.add(seg[0].text)
+        }
         if (eqs.augmented && head.kind === 'name') names.add(head.text)
       }
     }
