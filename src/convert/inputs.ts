@@ -49,7 +49,10 @@ export async function collectInputs(paths: readonly string[], recursive: boolean
       files.push({path: p, explicit: true})
     }
   }
-  return {files, skipped, errors}
+  // xend-managed domains first: when an /etc/xen file has the same name, config.sxp is what xend
+  // actually ran (xen-formats.md §9), so it must win the output file name.
+  const managedFirst = [...files].sort((a, b) => Number(!a.path.endsWith('/config.sxp')) - Number(!b.path.endsWith('/config.sxp')))
+  return {files: managedFirst, skipped, errors}
 }
 
 async function walk(
