@@ -40,6 +40,10 @@ export interface HostInventory {
   readonly skipped?: readonly {readonly path: string; readonly reason: string}[]
   /** Paths that could not be read: each becomes an `IO` finding. */
   readonly readErrors?: readonly {readonly path: string; readonly message: string}[]
+  /** Names of the domains the live toolstack runs now (`xm list`); absent for a mounted tree or files. */
+  readonly running?: readonly string[]
+  /** Set when the host could not be checked at all (connection refused, host key changed…). */
+  readonly unreachable?: string
   /** Disk sources probed on the host; absent when the host is not known. */
   readonly probes?: readonly PathProbe[]
 }

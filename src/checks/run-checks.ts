@@ -135,6 +135,10 @@ function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarg
     for (const d of rf.read.diagnostics) out.push(readerFinding(d, inv.host, name, rf.file.path, catalog))
     for (const entry of rf.read.domains) for (const d of entry.diagnostics) out.push(readerFinding(d, inv.host, entry.domain.name, rf.file.path, catalog))
   }
+  if (inv.unreachable !== undefined) {
+    // A host nobody could look at must not pass a gate.
+    out.push(toFinding({rule: 'HOST-UNREACHABLE', severity: 'blocker', remediation: 'Fix the connection (address, SSH key, known_hosts) and run the check again; nothing on this host was checked.', origin: 'reader'}, inv.host, {message: `could not check the host: ${inv.unreachable}`}, undefined, undefined))
+  }
   for (const e of inv.readErrors ?? []) {
     if (/dangling/.test(e.message)) continue // MGD-AUTOSTART reports dangling /etc/xen/auto links
     out.push(toFinding({rule: 'IO', severity: 'warning', remediation: READER_REMEDIATION.IO ?? '', origin: 'reader'}, inv.host, {message: `could not read: ${e.message}`}, undefined, e.path))
@@ -148,7 +152,7 @@ const READER_REMEDIATION: Readonly<Record<string, string>> = {
   SYNTAX: 'Fix the syntax at this line (or rewrite the file as plain `key = value` lines); nothing in this file can be converted until then.',
   'MISSING-KEY': 'Add the missing setting to the config.',
   'BAD-VALUE': 'Correct the value; the converter could not map it.',
-  UNSUPPORTED: 'This input is not supported yet: convert this setting by hand.',
+  UNSUPPORTED: 'The conversion drops this setting: re-create it by hand after conversion if the guest needs it.',
   IO: 'Make the file readable and run the check again.',
   'NOT-A-CONFIG': 'Nothing to do if this is not a domain config.',
   INTERNAL: 'Report this xenlift bug; check this domain by hand.',

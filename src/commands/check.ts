@@ -7,7 +7,12 @@ import {failsAt} from '../checks/fail-on.js'
 import {parsePolicy, type Policy} from '../checks/policy.js'
 import {ruleCatalog} from '../checks/registry.js'
 import {runChecks} from '../checks/run-checks.js'
+import {hostSelectionFlags, sshOptionsFrom} from '../cli/host-flags.js'
+import type {HostInventory} from '../checks/host-inventory.js'
+import {collectFleet} from '../host/check-fleet.js'
 import {collectLocal} from '../host/collect-local.js'
+import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
+import {InventoryError} from '../inventory/read-inventory.js'
 import {renderReport, type ReportFormat} from '../report/render.js'
 
 export default class Check extends BaseCommand {
@@ -19,7 +24,9 @@ duplicate names/UUIDs/MACs, and every setting the conversion would lose. Blocker
 with its location, evidence (secrets masked) and remediation.
 
 Inputs: files, directories (-r to descend), or a mounted old dom0 root (--root DIR reads
-DIR/var/lib/xend/domains, DIR/etc/xen and the files around them).
+DIR/var/lib/xend/domains, DIR/etc/xen and the files around them). Fleet-wide: --host and
+--inventory check whole dom0s over SSH (--concurrency at a time), one table per host; a live
+host also reports the domains running now. A host that cannot be reached is a blocker.
 
 Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage error.`
   static override examples = [
@@ -27,6 +34,7 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     '<%= config.bin %> <%= command.id %> -r /etc/xen --format markdown -o report.md',
     '<%= config.bin %> <%= command.id %> --root /mnt/old-dom0 --format html --output check.html --fail-on never',
     '<%= config.bin %> <%= command.id %> /etc/xen/web1.cfg --ignore LIFECYCLE --ignore UUID-MISSING --policy waivers.yaml',
+    '<%= config.bin %> <%= command.id %> --inventory fleet.ini --limit sles11 --format html -o fleet.html',
   ]
   static override enableJsonFlag = true
   static override strict = false
@@ -34,6 +42,9 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     path: Args.string({description: 'config files or directories to check (several allowed)'}),
   }
   static override flags = {
+    ...hostSelectionFlags,
+    concurrency: Flags.integer({summary: 'hosts checked at once (with --host/--inventory)', default: 10, min: 1}),
+    timeout: Flags.integer({summary: 'seconds allowed per remote command and per connection', default: 60, min: 1}),
     recursive: Flags.boolean({char: 'r', summary: 'descend into subdirectories of directory arguments'}),
     root: Flags.string({summary: 'check a whole old dom0 tree mounted at this directory'}),
     format: Flags.option({options: ['text', 'json', 'markdown', 'html'] as const, default: 'text', summary: 'report format (--json is the same as --format json)'})(),
@@ -47,17 +58,25 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
   async run(): Promise<CheckReport> {
     const {argv, flags} = await this.parse(Check)
     const paths = argv as string[]
-    if (paths.length === 0 && flags.root === undefined) this.usageError('nothing to check: give config files/directories, or --root DIR')
+    if (paths.length === 0 && flags.root === undefined && flags.host === undefined && flags.inventory === undefined) {
+      this.usageError('nothing to check: give config files/directories, --root DIR, --host or --inventory')
+    }
     const ignore = (flags.ignore ?? []).flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i !== '')
     const known = ruleCatalog()
     for (const id of ignore) if (!known.has(id)) this.warn(`--ignore ${id}: no such rule (see docs/rules.md)`)
     const policy = flags.policy !== undefined ? await this.readPolicy(flags.policy) : undefined
-    const collected = await collectLocal({paths, recursive: flags.recursive, ...(flags.root !== undefined ? {root: flags.root} : {})})
-    if (collected.errors.length > 0) this.usageError(collected.errors.join('\n'))
-    const report = runChecks(collected.inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target})
+    const inventories = flags.host !== undefined || flags.inventory !== undefined ? await this.collectHosts(flags, paths) : await this.collectFiles(flags, paths)
+    const report = runChecks(inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target})
     const json = this.jsonEnabled()
     const format: ReportFormat = json ? 'json' : flags.format
-    const inputs = [...(flags.root !== undefined ? [`--root ${flags.root}`] : []), ...(flags.recursive ? ['-r'] : []), ...paths].join(' ')
+    const inputs = [
+      ...(flags.host ?? []).map((h) => `--host ${h}`),
+      ...(flags.inventory !== undefined ? [`--inventory ${flags.inventory}`] : []),
+      ...(flags.limit !== undefined ? [`--limit ${flags.limit}`] : []),
+      ...(flags.root !== undefined ? [`--root ${flags.root}`] : []),
+      ...(flags.recursive ? ['-r'] : []),
+      ...paths,
+    ].join(' ')
     const rendered = renderReport(report, format, {inputs})
     if (flags.output !== undefined) {
       await writeFile(flags.output, rendered)
@@ -67,6 +86,35 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     }
     if (failsAt(report, flags['fail-on'])) process.exitCode = EXIT.failed
     return report
+  }
+
+  private async collectFiles(flags: {recursive: boolean; root?: string}, paths: string[]): Promise<HostInventory[]> {
+    const collected = await collectLocal({paths, recursive: flags.recursive, ...(flags.root !== undefined ? {root: flags.root} : {})})
+    if (collected.errors.length > 0) this.usageError(collected.errors.join('\n'))
+    return collected.inventories
+  }
+
+  private async collectHosts(
+    flags: {host?: string[]; inventory?: string; limit?: string; root?: string; concurrency: number; timeout: number; identity?: string[]; 'known-hosts'?: string[]; 'accept-new-host-keys'?: boolean},
+    paths: string[],
+  ): Promise<HostInventory[]> {
+    if (paths.length > 0) this.usageError('give either config paths or --host/--inventory, not both')
+    let selected: Awaited<ReturnType<typeof selectHosts>>
+    try {
+      selected = await selectHosts({
+        ...(flags.host ? {hosts: flags.host} : {}),
+        ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
+        ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
+        ...(flags.root !== undefined ? {root: flags.root} : {}),
+      })
+    } catch (error) {
+      if (error instanceof HostSelectionError || error instanceof InventoryError) this.usageError(error.message)
+      throw error
+    }
+    for (const w of selected.warnings) this.warn(w)
+    const timeoutMs = flags.timeout * 1000
+    const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
+    return collectFleet(selected.targets, {concurrency: flags.concurrency, ssh, timeoutMs})
   }
 
   private async readPolicy(file: string): Promise<Policy> {

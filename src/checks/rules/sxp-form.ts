@@ -1,5 +1,5 @@
 import type {SxpAtom, SxpNode} from '../../formats/sxp/sxp-node.js'
-import type {DomainRule, RuleHit} from '../rule.js'
+import type {DomainRule, HostRule, RuleHit} from '../rule.js'
 import {sxpHead, sxpText, sxpValue} from '../sxp-query.js'
 
 /** SXP-VM-ROOT: `xm create -n/-F` prints `(vm …)`, which libvirt's SXP lookups (`domain/…`) miss. */
@@ -90,4 +90,17 @@ export const migLive: DomainRule = {
   },
 }
 
-export const sxpFormRules: readonly DomainRule[] = [sxpVmRoot, sxpQuoting, sxpRuntime, migLive]
+/** MIG-LIVE (host part): the live toolstack lists the domain as running right now. */
+export const migLiveHost: HostRule = {
+  ...migLive,
+  scope: 'host',
+  detects: 'host: the domain runs now (`xm list` on the live host)',
+  check(ctx) {
+    const running = new Set(ctx.inventory.running ?? [])
+    return ctx.domains
+      .filter((c) => running.has(c.domain.name))
+      .map((c) => ({message: `${c.domain.name} is running now under xend; it cannot be moved live to libxl`, domain: c.domain.name, file: c.file.path, evidence: 'xm list'}))
+  },
+}
+
+export const sxpFormRules: readonly (DomainRule | HostRule)[] = [sxpVmRoot, sxpQuoting, sxpRuntime, migLive, migLiveHost]

@@ -1,0 +1,42 @@
+import pLimit from 'p-limit'
+import type {HostInventory} from '../checks/host-inventory.js'
+import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
+import {collectHostInventory} from './check-inventory.js'
+import {collectFacts} from './facts.js'
+import {openHost, type HostTarget} from './open-host.js'
+
+export interface FleetCollectOptions {
+  readonly concurrency: number
+  readonly ssh?: SshTransportOptions
+  /** Per probe on a live host. */
+  readonly timeoutMs?: number
+  readonly sudo?: boolean
+}
+
+/**
+ * Build one `check` inventory per host, `concurrency` at a time: discovery over the host's
+ * Transport, and on a live host the running domains (MIG-LIVE). A host that cannot be reached
+ * becomes an inventory marked unreachable, so the fleet report still names it and the gate fails.
+ */
+export async function collectFleet(targets: readonly HostTarget[], opts: FleetCollectOptions): Promise<HostInventory[]> {
+  const limit = pLimit(opts.concurrency)
+  return Promise.all(targets.map((t) => limit(() => collectOne(t, opts))))
+}
+
+async function collectOne(t: HostTarget, opts: FleetCollectOptions): Promise<HostInventory> {
+  let opened: Awaited<ReturnType<typeof openHost>> | undefined
+  try {
+    opened = await openHost(t, opts.ssh ?? {})
+    const inv = await collectHostInventory(t.name, opened.files)
+    if (opened.offline) return inv
+    const facts = await collectFacts(opened.transport, {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
+    return {...inv, running: facts.running.map((r) => r.name)}
+  } catch (error) {
+    return {host: t.name, isHostTree: true, files: [], otherPaths: [], autoLinks: [], networkConfigs: [], unreachable: (error as Error).message}
+  } finally {
+    if (opened) {
+      await opened.files.close().catch(() => undefined)
+      if (opened.transport !== opened.files) await opened.transport.close().catch(() => undefined)
+    }
+  }
+}

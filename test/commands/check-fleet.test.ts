@@ -1,0 +1,71 @@
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {CheckReport} from '../../src/checks/check-report.js'
+import {runCli} from '../helpers/cli.js'
+import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
+import {type SshdLab, sshdUnavailableReason, startSshd} from '../helpers/sshd.js'
+
+const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
+const MANAGED = 'var/lib/xend/domains'
+
+describe('xenlift check --host local', () => {
+  it('checks a mounted tree through host discovery like --root does', async () => {
+    const a = JSON.parse((await runCli(['check', '--root', DEMO, '--json'])).stdout) as CheckReport
+    const b = JSON.parse((await runCli(['check', '--host', 'local', '--root', DEMO, '--json'])).stdout) as CheckReport
+    const strip = (r: CheckReport) => r.findings.map(({host: _h, ...f}) => f)
+    expect(strip(b)).toEqual(strip(a))
+  })
+})
+
+const noSshd = sshdUnavailableReason()
+
+describe.skipIf(noSshd !== undefined)('xenlift check over SSH (simulated dom0s on loopback sshd)', () => {
+  let dir: string
+  let lab: SshdLab
+  let hosts: SimHost[]
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'xenlift-check-ssh-'))
+    hosts = [
+      await createSimHost({
+        dir,
+        name: 'sles-a',
+        profile: 'sles11-xend',
+        tree: DEMO,
+        running: [{name: 'web01', sxp: `${MANAGED}/6f1c3a52-0b7e-4d8e-9a51-2c0e8f4b7d10/config.sxp`, memory: 1024, vcpus: 2}],
+      }),
+      await createSimHost({dir, name: 'bookworm-b', profile: 'debian12-libvirt'}),
+    ]
+    lab = await startSshd({hosts: hosts.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir]}))})
+  }, 60_000)
+  afterAll(async () => {
+    await lab?.stop()
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('reports per host, flags running domains and unreachable hosts, and fails the gate', async () => {
+    const inv = path.join(dir, 'fleet.ini')
+    await writeFile(
+      inv,
+      [
+        '[xend]',
+        ...hosts.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`),
+        `gone ansible_host=127.0.0.99 ansible_port=${lab.port}`,
+        '',
+      ].join('\n'),
+    )
+    const r = await runCli(['check', '--inventory', inv, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '10', '--json'])
+    expect(r.code, r.stderr).toBe(1)
+    const report = JSON.parse(r.stdout) as CheckReport
+    expect(report.hosts.map((h) => h.name)).toEqual(['bookworm-b', 'gone', 'sles-a'])
+    expect(report.findings.find((f) => f.host === 'gone')).toMatchObject({rule: 'HOST-UNREACHABLE', severity: 'blocker'})
+    const sles = report.findings.filter((f) => f.host === 'sles-a')
+    expect(sles.find((f) => f.rule === 'MIG-LIVE')).toMatchObject({domain: 'web01', severity: 'blocker'})
+    expect(sles.some((f) => f.rule === 'XL-STATE-001' && f.domain === 'backup01')).toBe(true)
+    expect(report.findings.filter((f) => f.host === 'bookworm-b' && f.severity === 'blocker')).toEqual([])
+
+    const html = await runCli(['check', '--inventory', inv, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '10', '--format', 'html'])
+    for (const h of ['sles-a', 'bookworm-b', 'gone']) expect(html.stdout).toContain(`<h2>Host ${h}</h2>`)
+  }, 120_000)
+})
