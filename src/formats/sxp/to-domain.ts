@@ -362,11 +362,18 @@ function readFeaturesAndClock(ctx: SxpContext, d: Domain): void {
   const img = ctx.hvm ? 'image/hvm' : 'image/linux'
   if (ctx.hvm) {
     const on = (k: string) => intOf(ctx.root, `${img}/${k}`) !== 0
-    if (on('acpi')) d.features.acpi = true
-    if (on('apic')) d.features.apic = true
-    if (on('pae')) d.features.pae = true
+    // The SXP reader has no feature defaults: absent or 0 is off (xm/xl default acpi, apic,
+    // pae and hap on), so the off state is recorded explicitly for the xl/xm writers.
+    d.features.acpi = on('acpi')
+    d.features.apic = on('apic')
+    d.features.pae = on('pae')
     if (on('hap')) d.features.hap = 'on'
+    else if (hasKey(ctx.root, `${img}/hap`)) d.features.hap = 'off'
     if (on('viridian')) d.features.viridian = true
+    const missing = ['acpi', 'apic', 'pae'].filter((k) => !hasKey(ctx.root, `${img}/${k}`))
+    if (missing.length > 0) {
+      report(ctx, 'HVM-FEATURE-DEFAULTS', 'info', `HVM SXP without ${missing.join(', ')}: off for the SXP reader (xm/xl would default to on)`, lookupList(ctx.root, img), img)
+    }
     if (hasKey(ctx.root, `${img}/hpet`)) d.clock.timers.push({name: 'hpet', present: on('hpet')})
   }
   // Image-level localtime (old xend) wins over the domain-level key (xend ≥ 3.0.3).

@@ -158,7 +158,10 @@ describe('readSxp: lifecycle, features, clock (§4.3)', () => {
 
   it('HVM features only when non-zero; hpet timer when present', () => {
     const {domain} = read(HVM_IMAGE('(acpi 1) (apic 0) (pae 1) (hap 1) (viridian 1) (hpet 0)'))
-    expect(domain.features).toEqual({acpi: true, pae: true, hap: 'on', viridian: true})
+    expect(domain.features).toEqual({acpi: true, apic: false, pae: true, hap: 'on', viridian: true})
+    const off = read(HVM_IMAGE('(hap 0)'))
+    expect(off.domain.features).toEqual({acpi: false, apic: false, pae: false, hap: 'off'})
+    expect(off.diagnostics).toContainEqual(expect.objectContaining({code: 'HVM-FEATURE-DEFAULTS', message: expect.stringContaining('acpi, apic, pae')}))
     expect(domain.clock.timers).toEqual([{name: 'hpet', present: false}])
   })
 
