@@ -24,6 +24,7 @@ import {
 import {parseXlCpuid} from '../xen-common/cpuid.js'
 import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
+import {reportFindings} from '../xen-common/findings.js'
 import {parseVnuma} from '../xen-common/vnuma.js'
 import {DEFAULT_BOOT_DIR, type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xm/to-domain.js'
 import {parseXlDiskSpec, xlDiskToDisk} from './disk-spec.js'
@@ -45,6 +46,7 @@ export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   reportDroppedKeys(ctx, d, 'xl')
   checkDisks(ctx, d)
   checkMemory(ctx, d)
+  reportFindings(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
 }
 

@@ -22,6 +22,7 @@ import {
 } from '../xen-common/config-access.js'
 import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
+import {reportFindings} from '../xen-common/findings.js'
 import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
 
 export interface NativeToDomainOptions {
@@ -50,6 +51,7 @@ export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   reportDroppedKeys(ctx, d, 'xm')
   checkDisks(ctx, d)
   checkMemory(ctx, d)
+  reportFindings(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
 }
 

@@ -256,3 +256,14 @@ describe('xm: memory and vCPU limits', () => {
     expect(errors(`${PV}vcpus = 99999999999999999999\n`)[0]?.path).toBe('vcpus')
   })
 })
+
+describe('xm: compatibility findings', () => {
+  it('names each with its checklist id', () => {
+    const r = map(`${HVM}device_model_override = "/usr/lib/xen/bin/qemu-dm"\nsdl = 1\ncpus = "1"\nvif = ["bridge=br0"]\ndisk = ["phy:/dev/a,ioemu:hda1,w"]\n`)
+    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['DM-PATH', 'GRAPHICS-SDL', 'CPU-PIN', 'VIF-NO-MAC', 'DISK-HVM-IOEMU', 'DISK-PARTITION-VDEV']))
+    const mac = r.diagnostics.find((d) => d.code === 'VIF-NO-MAC')
+    expect(mac).toMatchObject({path: 'vif[0]', hint: expect.stringMatching(/^add mac=00:16:3e:[0-7][0-9a-f]:[0-9a-f]{2}:[0-9a-f]{2} /)})
+    expect(r.domain?.devices.interfaces[0]?.mac).toBeUndefined()
+    expect(codes(`${PV}vnc = 0\nvfb = ["vncpasswd=x"]\n`)).toEqual(expect.arrayContaining(['VNC-PASSWORD', 'BOOT-PYGRUB']))
+  })
+})
