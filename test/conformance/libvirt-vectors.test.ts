@@ -51,12 +51,19 @@ interface VectorSet {
   readonly target: LibvirtTarget
 }
 
+/**
+ * libvirt's harnesses format with VIR_DOMAIN_DEF_FORMAT_SECURE and without ..._INACTIVE
+ * (sexpr2xmltest.c, xmconfigtest.c, xlconfigtest.c): secrets shown, live form (runtime id,
+ * generated vif names). A real `virsh domxml-from-native` is the opposite on both counts.
+ */
+const HARNESS = (version: string) => targetFor(version, {secrets: true, runtimeId: true})
+
 const SETS: readonly VectorSet[] = [
-  {set: 'sexpr2xml', dir: 'sexpr2xml', inputDir: 'sexpr2xml', inputExt: '.sexpr', read: readSxp, target: targetFor('4.5.0', {secrets: true, runtimeId: true})},
-  {set: 'xm', dir: 'xm', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: targetFor('9.0.0', {secrets: true})},
-  {set: 'xl', dir: 'xl', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: targetFor('9.0.0', {secrets: true})},
-  {set: 'xm-v11.3.0', dir: 'xm-v11.3.0', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: targetFor('11.3.0', {secrets: true})},
-  {set: 'xl-v11.3.0', dir: 'xl-v11.3.0', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: targetFor('11.3.0', {secrets: true})},
+  {set: 'sexpr2xml', dir: 'sexpr2xml', inputDir: 'sexpr2xml', inputExt: '.sexpr', read: readSxp, target: HARNESS('4.5.0')},
+  {set: 'xm', dir: 'xm', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: HARNESS('9.0.0')},
+  {set: 'xl', dir: 'xl', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: HARNESS('9.0.0')},
+  {set: 'xm-v11.3.0', dir: 'xm-v11.3.0', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: HARNESS('11.3.0')},
+  {set: 'xl-v11.3.0', dir: 'xl-v11.3.0', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: HARNESS('11.3.0')},
 ]
 
 interface Vector {

@@ -32,7 +32,12 @@ export interface LibvirtTarget {
   readonly acpiTableRawset: boolean
   /** Include secrets (VNC/SPICE `passwd=`) as libvirt's test harness does; a real `virsh domxml-from-native` omits them. */
   readonly secrets: boolean
-  /** Print the runtime `id=` of a running domain (SXP dumps) as libvirt's 4.5 sexpr2xml harness did; inactive output omits it. */
+  /**
+   * Format a live definition rather than an inactive one (libvirt's VIR_DOMAIN_DEF_FORMAT_INACTIVE
+   * not set), as libvirt's sexpr2xml/xmconfig/xlconfig test harnesses do: the runtime `id=` of a
+   * running domain (SXP dumps) and runtime/generated interface names (`vif3.0`) are printed. A
+   * real `virsh domxml-from-native` formats inactive, so the default is false.
+   */
   readonly runtimeId: boolean
 }
 
