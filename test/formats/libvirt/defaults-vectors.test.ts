@@ -18,10 +18,10 @@ import {compareXml, formatXmlDifferences} from '../../helpers/xml-compare.js'
 const LIBVIRT = join(REPO_ROOT, '../shared/corpus/libvirt')
 const SETS: readonly [string, LibvirtTarget][] = [
   ['sexpr2xml', targetFor('4.5.0', {secrets: true, runtimeId: true})],
-  ['xm', targetFor('9.0.0', {secrets: true})],
-  ['xl', targetFor('9.0.0', {secrets: true})],
-  ['xm-v11.3.0', targetFor('11.3.0', {secrets: true})],
-  ['xl-v11.3.0', targetFor('11.3.0', {secrets: true})],
+  ['xm', targetFor('9.0.0', {secrets: true, runtimeId: true})],
+  ['xl', targetFor('9.0.0', {secrets: true, runtimeId: true})],
+  ['xm-v11.3.0', targetFor('11.3.0', {secrets: true, runtimeId: true})],
+  ['xl-v11.3.0', targetFor('11.3.0', {secrets: true, runtimeId: true})],
 ]
 
 /** Files that are not libvirt post-parse output of the set's version. */
