@@ -29,6 +29,9 @@ export function newContext(cfg: NativeConfig, file?: string): ConfigReadContext 
 /** Syntaxes whose values xm dropped (its `type(v) in (str, list, int, float)` filter). */
 const IGNORED_SYNTAX = new Set(['bool', 'none', 'dict', 'tuple'])
 
+/** xm/create.py keeps a variable only when its type is exactly one of these. */
+const XM_KEPT_TYPES = new Set(['str', 'list', 'int', 'float'])
+
 /** The entry a key's value comes from (last usable assignment), if any. */
 export function entryOf(ctx: ConfigReadContext, key: string): ConfigEntry | undefined {
   const entries = ctx.cfg.entries
@@ -36,6 +39,7 @@ export function entryOf(ctx: ConfigReadContext, key: string): ConfigEntry | unde
     const e = entries[i]
     if (e?.key !== key) continue
     if (e.value === undefined || e.value === null || IGNORED_SYNTAX.has(e.syntax)) return undefined
+    if (e.pythonType !== undefined && !XM_KEPT_TYPES.has(e.pythonType)) return undefined
     if (typeof e.value === 'object' && !Array.isArray(e.value)) return undefined
     return e
   }
