@@ -91,3 +91,13 @@ describe('runChecks', () => {
     expect(r.summary.domains).toBe(2)
   })
 })
+
+describe('severity by input format', () => {
+  it('BOOT-HVM-DIRECT is a blocker for xm (kernel = firmware) and a warning for xl (direct boot)', () => {
+    const xm = 'name = "h"\nbuilder = "hvm"\nmemory = 512\nkernel = "/boot/vmlinuz"\ndisk = [ "phy:/dev/vg0/h,hda,w" ]\n'
+    const xl = 'name = "h"\ntype = "hvm"\nmemory = 512\nkernel = "/boot/vmlinuz"\ndisk = [ "format=raw, vdev=hda, access=rw, target=/dev/vg0/h" ]\n'
+    const sev = (text: string) => runChecks([host([{path: 'h.cfg', text, role: 'loose'}])]).findings.find((f) => f.rule === 'BOOT-HVM-DIRECT' && f.origin === 'rule')?.severity
+    expect(sev(xm)).toBe('blocker')
+    expect(sev(xl)).toBe('warning')
+  })
+})

@@ -16,7 +16,12 @@ export const cpuWeight = settingRule(
   },
   ['cpu_weight', 'cpu_cap', 'vcpus_params'],
   {
-    when: (s) => s.key !== 'vcpus_params' || /\((weight|cap)\s+[1-9]/.test(s.text),
+    // Only values off the credit scheduler's defaults (weight 256, cap 0) change behaviour.
+    when: (s) => {
+      if (s.key === 'vcpus_params') return /\(weight\s+(?!256\))\d+\)|\(cap\s+[1-9]/.test(s.text)
+      const v = Number(asStrings(s).join(''))
+      return s.key === 'cpu_weight' ? v !== 256 : v !== 0
+    },
     message: (s) => `scheduler setting ${s.key} is ${s.key === 'cpu_weight' ? 'kept only as <shares>' : 'dropped by libvirt'}`,
   },
 )

@@ -94,9 +94,12 @@ export const pciOpts: DomainRule = {
         if (dropped.length > 0) hits.push({message: `PCI ${bdf.replace(/@.*/, '')}: option(s) ${dropped.join(', ')} are dropped`, evidence: spec, ...wrapLoc(locateIn(pci, spec))})
       }
     }
-    for (const key of ['pci_msitranslate', 'pci_power_mgmt']) {
+    // xend writes both globals into every HVM SXP; they only matter with devices passed through,
+    // and only when they differ from xend's defaults (msitranslate 1, power_mgmt 0).
+    const hasPci = asStrings(pci).some((p) => p !== '' && p !== '()') || (ctx.sxp !== undefined && sxpDevices(ctx.sxp, 'pci').length > 0)
+    for (const [key, def] of [['pci_msitranslate', '1'], ['pci_power_mgmt', '0']] as const) {
       const s = setting(ctx, key)
-      if (s !== undefined) hits.push({message: `${key} is dropped by libvirt`, evidence: s.text, ...locOf(s)})
+      if (s !== undefined && hasPci && asStrings(s).join('') !== def) hits.push({message: `${key} is dropped by libvirt`, evidence: s.text, ...locOf(s)})
     }
     if (ctx.sxp) {
       for (const p of sxpDevices(ctx.sxp, 'pci')) {
