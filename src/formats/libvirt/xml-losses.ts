@@ -22,7 +22,7 @@ export function libvirtXmlLosses(domain: Domain, file?: string): Diagnostic[] {
         )
       }
     } else if (Array.isArray(v)) {
-      v.forEach((x, i) => walk(x, `${path}[${i}]`))
+      for (const [i, x] of v.entries()) walk(x, `${path}[${i}]`)
     } else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k === 'loc' || k === 'extra') continue
