@@ -215,7 +215,7 @@ class XmStatementParser {
   private collectBound(tokens: readonly PyToken[], names: Set<string>): void {
     for (const stmt of splitStatements(tokens)) {
       const head = stmt[0]
-      if (!head || head.kind !== 'name') continue
+      if (head?.kind !== 'name') continue
       if (head.text === 'import' || head.text === 'from') for (const n of importedNames(stmt)) names.add(n)
       else if (head.text === 'def' || head.text === 'class') {
         if (stmt[1]?.kind === 'name') names.add(stmt[1].text)

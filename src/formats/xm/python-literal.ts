@@ -1,7 +1,7 @@
 import type {ValueSyntax} from '../../model/native-config.js'
-import {pyFormat} from './python-format.js'
 import type {PyToken} from './python-lexer.js'
-import {type PyValue, pyEquals, pyInt, pyRepr, truthy, valueSize} from './python-value.js'
+import {MAX_VALUE_SIZE, binary, compare, subscript, unary} from './python-operators.js'
+import {type PyValue, pyInt, pyRepr, truthy, valueSize} from './python-value.js'
 
 /**
  * Static evaluation of the SAFE LITERAL SUBSET of Python 2 expressions found in xm configs.
@@ -79,8 +79,6 @@ export function isPredefinedName(word: string): boolean {
   return PREDEFINED.has(word)
 }
 
-/** Results larger than this (characters or elements) are not built: `'x' * 10**9` stays unknown. */
-const MAX_VALUE_SIZE = 1 << 20
 /** Nesting beyond this (`- - - … 1`, `not not …`) is refused instead of overflowing the stack. */
 const MAX_NESTING = 400
 
@@ -239,7 +237,7 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
     let l = parseBinary(level + 1)
     for (;;) {
       const t = peek()
-      if (!t || t.kind !== 'op' || !ops.includes(t.text)) return l
+      if (t?.kind !== 'op' || !ops.includes(t.text)) return l
       i++
       const r = parseBinary(level + 1)
       let v: PyValue | undefined
@@ -615,212 +613,4 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
   const syntax: ValueSyntax = result.v && result.lit ? result.lit : 'expression'
   return {value: result.v, syntax, computed: result.v !== undefined && result.lit === undefined, issues, literals}
   }
-}
-
-type Res = {value: PyValue} | {error: string}
-
-function num(v: PyValue): {int: bigint} | {float: number} | undefined {
-  if (v.t === 'int') return {int: v.v}
-  if (v.t === 'bool') return {int: v.v ? 1n : 0n}
-  if (v.t === 'float') return {float: v.v}
-  return undefined
-}
-
-function isLong(a: PyValue, b?: PyValue): boolean {
-  return (a.t === 'int' && a.long === true) || (b?.t === 'int' && b.long === true)
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q
-}
-
-/** Python's modulo takes the sign of the divisor. */
-function floorMod(a: bigint, b: bigint): bigint {
-  const m = a % b
-  return m !== 0n && (m < 0n) !== (b < 0n) ? m + b : m
-}
-
-function tooBig(n: number): boolean {
-  return n > MAX_VALUE_SIZE
-}
-
-function binary(op: string, a: PyValue, b: PyValue): Res {
-  if (op === '+') {
-    if (a.t === 'str' && b.t === 'str') {
-      if (tooBig(a.v.length + b.v.length)) return {error: 'result too large'}
-      return {value: a.unicode || b.unicode ? {t: 'str', v: a.v + b.v, unicode: true} : {t: 'str', v: a.v + b.v}}
-    }
-    if ((a.t === 'list' && b.t === 'list') || (a.t === 'tuple' && b.t === 'tuple')) {
-      if (tooBig(a.v.length + b.v.length)) return {error: 'result too large'}
-      return {value: {t: a.t, v: [...a.v, ...b.v]}}
-    }
-  }
-  if (op === '%' && a.t === 'str') {
-    const r = pyFormat(a.v, b)
-    if ('error' in r) return r
-    const unicode = a.unicode || (b.t === 'str' && b.unicode) || (b.t === 'tuple' && b.v.some((x) => x.t === 'str' && x.unicode))
-    return {value: unicode ? {t: 'str', v: r.value, unicode: true} : {t: 'str', v: r.value}}
-  }
-  if (op === '*') {
-    const [seq, times] = a.t === 'str' || a.t === 'list' || a.t === 'tuple' ? [a, b] : [b, a]
-    if ((seq.t === 'str' || seq.t === 'list' || seq.t === 'tuple') && (times.t === 'int' || times.t === 'bool')) {
-      const n = times.t === 'int' ? times.v : times.v ? 1n : 0n
-      const k = n < 0n ? 0 : Number(n)
-      if (tooBig(seq.v.length * k)) return {error: 'result too large'}
-      if (seq.t === 'str') return {value: {...seq, v: seq.v.repeat(k)}}
-      const out: PyValue[] = []
-      for (let j = 0; j < k; j++) out.push(...seq.v)
-      return {value: {t: seq.t, v: out}}
-    }
-  }
-  const x = num(a)
-  const y = num(b)
-  if (!x || !y) return {error: `unsupported operand types for ${op}: '${a.t}' and '${b.t}'`}
-  if ('int' in x && 'int' in y) {
-    const p = x.int
-    const q = y.int
-    const long = isLong(a, b)
-    switch (op) {
-      case '+':
-        return {value: pyInt(p + q, long)}
-      case '-':
-        return {value: pyInt(p - q, long)}
-      case '*':
-        if (bitLength(p) + bitLength(q) > 4096) return {error: 'result too large'}
-        return {value: pyInt(p * q, long)}
-      case '/':
-      case '//':
-        // Python 2: int / int floors.
-        if (q === 0n) return {error: 'ZeroDivisionError'}
-        return {value: pyInt(floorDiv(p, q), long)}
-      case '%':
-        if (q === 0n) return {error: 'ZeroDivisionError'}
-        return {value: pyInt(floorMod(p, q), long)}
-      case '**':
-        if (q < 0n) return {value: {t: 'float', v: Number(p) ** Number(q)}}
-        if (bitLength(p) * Number(q) > 4096) return {error: 'result too large'}
-        return {value: pyInt(p ** q, long)}
-      case '<<':
-        if (q < 0n) return {error: 'negative shift count'}
-        if (q > 4096n) return {error: 'result too large'}
-        return {value: pyInt(p << q, long)}
-      case '>>':
-        if (q < 0n) return {error: 'negative shift count'}
-        return {value: pyInt(p >> (q > 4096n ? 4096n : q), long)}
-      case '&':
-        return {value: pyInt(p & q, long)}
-      case '|':
-        return {value: pyInt(p | q, long)}
-      case '^':
-        return {value: pyInt(p ^ q, long)}
-    }
-  }
-  const f = 'int' in x ? Number(x.int) : x.float
-  const g = 'int' in y ? Number(y.int) : y.float
-  switch (op) {
-    case '+':
-      return {value: {t: 'float', v: f + g}}
-    case '-':
-      return {value: {t: 'float', v: f - g}}
-    case '*':
-      return {value: {t: 'float', v: f * g}}
-    case '/':
-      if (g === 0) return {error: 'ZeroDivisionError'}
-      return {value: {t: 'float', v: f / g}}
-    case '//':
-      if (g === 0) return {error: 'ZeroDivisionError'}
-      return {value: {t: 'float', v: Math.floor(f / g)}}
-    case '%': {
-      if (g === 0) return {error: 'ZeroDivisionError'}
-      const m = f % g
-      return {value: {t: 'float', v: m !== 0 && m < 0 !== g < 0 ? m + g : m}}
-    }
-    case '**':
-      if (f < 0 && !Number.isInteger(g)) return {error: 'negative number cannot be raised to a fractional power'}
-      return {value: {t: 'float', v: f ** g}}
-  }
-  return {error: `unsupported operand type(s) for ${op}: 'float'`}
-}
-
-function bitLength(n: bigint): number {
-  return (n < 0n ? -n : n).toString(2).length
-}
-
-function unary(op: string, a: PyValue): Res {
-  const x = num(a)
-  if (!x) return {error: `bad operand type for unary ${op}: '${a.t}'`}
-  if ('int' in x) {
-    const long = isLong(a)
-    if (op === '-') return {value: pyInt(-x.int, long)}
-    if (op === '+') return {value: pyInt(x.int, long)}
-    return {value: pyInt(-x.int - 1n, long)}
-  }
-  if (op === '~') return {error: "bad operand type for unary ~: 'float'"}
-  return {value: {t: 'float', v: op === '-' ? -x.float : x.float}}
-}
-
-function compare(op: string, a: PyValue, b: PyValue): PyValue | undefined {
-  const bool = (v: boolean): PyValue => ({t: 'bool', v})
-  switch (op) {
-    case '==':
-      return bool(pyEquals(a, b))
-    case '!=':
-    case '<>':
-      return bool(!pyEquals(a, b))
-    case 'in':
-    case 'not in': {
-      let found: boolean | undefined
-      if (b.t === 'str' && a.t === 'str') found = b.v.includes(a.v)
-      else if (b.t === 'list' || b.t === 'tuple') found = b.v.some((x) => pyEquals(x, a))
-      else if (b.t === 'dict') found = b.v.some(([k]) => pyEquals(k, a))
-      return found === undefined ? undefined : bool(op === 'in' ? found : !found)
-    }
-    case 'is':
-    case 'is not':
-      // Identity is only certain for None and the bool singletons.
-      if (a.t === 'none' || b.t === 'none' || a.t === 'bool' || b.t === 'bool') {
-        const same = a.t === b.t && (a.t === 'none' || (a.t === 'bool' && b.t === 'bool' && a.v === b.v))
-        return bool(op === 'is' ? same : !same)
-      }
-      return undefined
-  }
-  const x = num(a)
-  const y = num(b)
-  let c: number | undefined
-  if (x && y) {
-    const f = 'int' in x ? Number(x.int) : x.float
-    const g = 'int' in y ? Number(y.int) : y.float
-    c = f < g ? -1 : f > g ? 1 : 0
-  } else if (a.t === 'str' && b.t === 'str') c = a.v < b.v ? -1 : a.v > b.v ? 1 : 0
-  if (c === undefined) return undefined
-  return bool(op === '<' ? c < 0 : op === '>' ? c > 0 : op === '<=' ? c <= 0 : c >= 0)
-}
-
-function subscript(v: PyValue, idx: {index: PyValue} | {slice: [PyValue | undefined, PyValue | undefined]}): Res {
-  if ('index' in idx) {
-    if (v.t === 'dict') {
-      const hit = v.v.find(([k]) => pyEquals(k, idx.index))
-      return hit ? {value: hit[1]} : {error: 'KeyError'}
-    }
-    if ((v.t === 'list' || v.t === 'tuple' || v.t === 'str') && (idx.index.t === 'int' || idx.index.t === 'bool')) {
-      const raw = idx.index.t === 'int' ? Number(idx.index.v) : idx.index.v ? 1 : 0
-      const n = raw < 0 ? v.v.length + raw : raw
-      if (n < 0 || n >= v.v.length) return {error: 'IndexError'}
-      return {value: v.t === 'str' ? {...v, v: v.v[n] as string} : (v.v[n] as PyValue)}
-    }
-    return {error: `${v.t} indices`}
-  }
-  if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'str') return {error: 'unhashable type'}
-  const bound = (x: PyValue | undefined, dflt: number): number | undefined => {
-    if (x === undefined || x.t === 'none') return dflt
-    if (x.t !== 'int') return undefined
-    const n = Number(x.v)
-    return Math.max(0, Math.min(v.v.length, n < 0 ? v.v.length + n : n))
-  }
-  const lo = bound(idx.slice[0], 0)
-  const hi = bound(idx.slice[1], v.v.length)
-  if (lo === undefined || hi === undefined) return {error: 'slice indices must be integers'}
-  if (v.t === 'str') return {value: {...v, v: v.v.slice(lo, hi)}}
-  return {value: {t: v.t, v: v.v.slice(lo, hi)}}
 }
