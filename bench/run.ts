@@ -11,9 +11,11 @@ import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {convertText} from '../src/convert/convert.js'
-import {targetFor} from '../src/formats/libvirt/target.js'
 import {generateConfigs} from './generate.js'
+
+// Measure the built code (`npm run bench` builds first), not tsx's on-the-fly transpile.
+const {convertText} = (await import(new URL('../dist/convert/convert.js', import.meta.url).href)) as typeof import('../src/convert/convert.js')
+const {targetFor} = (await import(new URL('../dist/formats/libvirt/target.js', import.meta.url).href)) as typeof import('../src/formats/libvirt/target.js')
 
 const N = Number(process.env.BENCH_CONFIGS ?? 6000)
 const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15)
