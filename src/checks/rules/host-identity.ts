@@ -1,3 +1,4 @@
+import {setting} from '../config-view.js'
 import type {DomainContext, HostRule, RuleHit} from '../rule.js'
 import {diskPath, diskSpecs} from '../disk-specs.js'
 import {domainMacs} from '../vif-specs.js'
@@ -17,7 +18,13 @@ export function canonicalUuid(u: string | undefined): string | undefined {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
+/**
+ * The UUID the input declares. xm/xl configs without `uuid` get a derived one from the reader
+ * (deterministic, for conversion), which must not count as an identity here.
+ */
 function uuidOf(c: DomainContext): string | undefined {
+  if (c.native && setting(c, 'uuid') === undefined) return undefined
+  if (c.sxp && setting(c, 'uuid') === undefined) return undefined
   return canonicalUuid(c.domain.uuid)
 }
 
@@ -129,7 +136,14 @@ export const dupMac: HostRule = {
   check(ctx) {
     const auto = autostartedPaths(ctx)
     const isAuto = (c: DomainContext): boolean => c.domain.autostart === true || auto.has(c.file.path) || isRunning(c)
-    const identity = (c: DomainContext): string => uuidOf(c) ?? `name:${c.domain.name}`
+    // A copy without a UUID (an /etc/xen cfg of a managed domain) is the same domain as the
+    // one with that name and a UUID: its MAC is not a duplicate.
+    const uuidByName = new Map<string, string>()
+    for (const c of ctx.domains) {
+      const u = uuidOf(c)
+      if (u !== undefined && !uuidByName.has(c.domain.name)) uuidByName.set(c.domain.name, u)
+    }
+    const identity = (c: DomainContext): string => uuidOf(c) ?? uuidByName.get(c.domain.name) ?? `name:${c.domain.name}`
     const byMac = new Map<string, {c: DomainContext; text: string; loc?: RuleHit['loc']}[]>()
     for (const c of ctx.domains) for (const m of domainMacs(c)) byMac.set(m.mac, [...(byMac.get(m.mac) ?? []), {c, text: m.text, ...(m.loc ? {loc: m.loc} : {})}])
     const hits: RuleHit[] = []
