@@ -16,6 +16,11 @@ export interface ImportItem {
   /** Where it came from (host path or local file). */
   readonly source: string
   readonly diagnostics: readonly Diagnostic[]
+  /**
+   * Blocker findings from `xenlift check` for this domain. When absent, blockers are judged from
+   * the converter's diagnostics (errors and checklist blocker ids).
+   */
+  readonly blockers?: readonly Diagnostic[]
   /** Not imported, with why (e.g. a duplicate of a config.sxp). */
   readonly skip?: string
 }
@@ -80,7 +85,7 @@ export async function importDomains(t: Transport, items: readonly ImportItem[], 
         status: 'failed',
         action: 'error',
         message: (error as Error).message,
-        blockers: item.diagnostics.filter(isBlocker),
+        blockers: blockersOf(item),
         dryRun: opts.dryRun ?? false,
       })
     }
@@ -91,7 +96,7 @@ export async function importDomains(t: Transport, items: readonly ImportItem[], 
 async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): Promise<ImportOutcome> {
   const dryRun = opts.dryRun ?? false
   const base = {name: item.name, ...(item.uuid !== undefined ? {uuid: item.uuid} : {}), source: item.source, dryRun}
-  const blockers = item.diagnostics.filter(isBlocker)
+  const blockers = blockersOf(item)
   if (item.skip !== undefined) return {...base, status: 'skipped', action: 'duplicate', message: item.skip, blockers: []}
   if (item.xml === undefined) {
     const why = item.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)
@@ -102,7 +107,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
       ...base,
       status: 'skipped',
       action: 'blocked',
-      message: `not defined: ${blockers.length} blocker${blockers.length > 1 ? 's' : ''} (${[...new Set(blockers.map((b) => b.code))].join(', ')}); fix them or use --force`,
+      message: `not defined: ${blockers.length} blocker${blockers.length > 1 ? 's' : ''} (${[...new Set(blockers.map((b) => b.code))].sort().join(', ')}); fix them or use --force`,
       blockers,
     }
   }
@@ -183,6 +188,10 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     ...forced,
     ...(await maybeStart(t, item, opts)),
   }
+}
+
+function blockersOf(item: ImportItem): Diagnostic[] {
+  return item.blockers !== undefined ? [...item.blockers] : item.diagnostics.filter(isBlocker)
 }
 
 async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean}> {

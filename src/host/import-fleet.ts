@@ -2,6 +2,8 @@ import pLimit from 'p-limit'
 import {DEFAULT_LIBVIRT_VERSION, parseVersion, targetFor} from '../formats/libvirt/target.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {HostProgress} from '../ui/host-progress.js'
+import type {HostInventory} from '../checks/host-inventory.js'
+import {inventoryFromDiscovery} from './check-inventory.js'
 import {discoverConfigs} from './discover.js'
 import {importDomains, LIBXL_URI, type ImportOptions, type ImportOutcome} from './import-domains.js'
 import {importItemsFrom, type ImportSource} from './import-sources.js'
@@ -58,12 +60,14 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
       version = v.exitCode === 0 && parseVersion(v.stdout.trim()) ? v.stdout.trim() : DEFAULT_LIBVIRT_VERSION
     }
     let sources = opts.sources
+    let inventory: HostInventory | undefined
     if (sources === undefined) {
       p?.update(target.name, 'finding configs')
       const found = await discoverConfigs(host.files)
-      sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.checkpoint !== undefined ? {checkpoint: c.checkpoint} : {})}))
+      sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role}))
+      inventory = inventoryFromDiscovery(target.name, found)
     }
-    const {items, fileErrors} = importItemsFrom(sources, targetFor(version))
+    const {items, fileErrors} = importItemsFrom(sources, targetFor(version), inventory)
     p?.update(target.name, `${opts.dryRun ? 'planning' : 'defining'} ${items.length} domains`)
     const domains = await importDomains(t, items, opts)
     const count = (s: string) => domains.filter((d) => d.status === s).length

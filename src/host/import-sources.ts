@@ -1,3 +1,6 @@
+import type {Finding} from '../checks/finding.js'
+import type {HostInventory} from '../checks/host-inventory.js'
+import {runChecks} from '../checks/run-checks.js'
 import {convertText} from '../convert/convert.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
@@ -9,7 +12,35 @@ export interface ImportSource {
   readonly path: string
   readonly text: string
   readonly role?: DiscoveredConfig['role']
-  readonly checkpoint?: string
+}
+
+/** A blocker finding of `xenlift check`, as a located diagnostic, with the file and domain it is about. */
+interface CheckBlocker {
+  readonly file?: string
+  readonly domain: string
+  readonly diagnostic: Diagnostic
+}
+
+/** Unwaived blocker findings of `xenlift check` that name a domain. */
+export function checkBlockers(inv: HostInventory): CheckBlocker[] {
+  return runChecks([inv])
+    .findings.filter((f) => f.severity === 'blocker' && !f.waived && f.domain !== undefined)
+    .map((f) => ({...(f.file !== undefined ? {file: f.file} : {}), domain: f.domain as string, diagnostic: findingDiagnostic(f)}))
+}
+
+function findingDiagnostic(f: Finding): Diagnostic {
+  return diag(
+    f.rule,
+    'warning',
+    f.message,
+    {...(f.file !== undefined ? {file: f.file} : {}), ...(f.line !== undefined ? {line: f.line} : {}), ...(f.column !== undefined ? {column: f.column} : {}), ...(f.path !== undefined ? {path: f.path} : {})},
+    f.remediation,
+  )
+}
+
+/** A `check` inventory for configs given as loose files (no host tree around them). */
+export function looseInventory(sources: readonly ImportSource[]): HostInventory {
+  return {host: 'local', isHostTree: false, files: sources.map((s) => ({path: s.path, text: s.text, role: 'loose' as const})), otherPaths: [], autoLinks: [], networkConfigs: []}
 }
 
 /**
@@ -17,7 +48,17 @@ export interface ImportSource {
  * uuid, or same name), one is imported and the other skipped with why: xend's config.sxp wins,
  * because it is what xend actually ran (xen-formats.md §9); otherwise the first path in order.
  */
-export function importItemsFrom(sources: readonly ImportSource[], target: LibvirtTarget): {items: ImportItem[]; fileErrors: {path: string; diagnostics: Diagnostic[]}[]} {
+export function importItemsFrom(
+  sources: readonly ImportSource[],
+  target: LibvirtTarget,
+  inventory: HostInventory = looseInventory(sources),
+): {items: ImportItem[]; fileErrors: {path: string; diagnostics: Diagnostic[]}[]} {
+  // What stops a domain in import is exactly what check calls a blocker: findings on its config,
+  // and host findings about it in other files (its checkpoint.chk, an /etc/xen/auto link).
+  const found = checkBlockers(inventory)
+  const configPaths = new Set(sources.map((s) => s.path))
+  const blockersOf = (path: string, name: string) =>
+    found.filter((b) => b.domain === name && (b.file === path || b.file === undefined || !configPaths.has(b.file))).map((b) => b.diagnostic)
   const fileErrors: {path: string; diagnostics: Diagnostic[]}[] = []
   const candidates: {item: ImportItem; managed: boolean}[] = []
   for (const src of sources) {
@@ -29,13 +70,15 @@ export function importItemsFrom(sources: readonly ImportSource[], target: Libvir
     }
     for (const d of r.domains) {
       const ds: Diagnostic[] = [...r.diagnostics, ...d.diagnostics]
-      if (src.checkpoint !== undefined) {
-        ds.push(
-          diag('XL-STATE-001', 'warning', `saved state ${src.checkpoint} cannot be restored by libxl`, {file: src.path}, 'restore it under xend and shut the domain down cleanly first'),
-        )
-      }
       candidates.push({
-        item: {name: d.name, ...(d.uuid !== undefined ? {uuid: d.uuid} : {}), ...(d.output !== undefined ? {xml: d.output} : {}), source: src.path, diagnostics: ds},
+        item: {
+          name: d.name,
+          ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
+          ...(d.output !== undefined ? {xml: d.output} : {}),
+          source: src.path,
+          diagnostics: ds,
+          blockers: blockersOf(src.path, d.name),
+        },
         // A local copy of a dom0 tree has no role: its xend domain dirs are recognised by path.
         managed: src.role === 'managed-sxp' || (src.role === undefined && /(^|\/)var\/lib\/xend\/domains\/[^/]+\/config\.sxp$/.test(src.path)),
       })

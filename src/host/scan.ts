@@ -3,9 +3,11 @@ import {readConfig} from '../convert/convert.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Domain, GuestKind} from '../model/domain.js'
 import type {SourceFormat} from '../model/read-result.js'
+import {runChecks} from '../checks/run-checks.js'
 import type {Transport} from '../transport/transport.js'
 import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
+import {inventoryFromDiscovery} from './check-inventory.js'
 import {countFindings, type FindingCounts} from './domain-findings.js'
 import {collectFacts, describeXenState, type HostFacts} from './facts.js'
 
@@ -30,6 +32,7 @@ export interface ScannedDomain {
   readonly autostart: boolean
   /** From `xm list`/`xl list`: `running`, `blocked`, …, `shut off`; absent when unknown (offline root). */
   readonly state?: string
+  /** `xenlift check`'s findings for this domain (unwaived), by severity. */
   readonly findings: FindingCounts
   readonly diagnostics: Diagnostic[]
 }
@@ -111,6 +114,9 @@ export async function scanHost(
   opts.onStep?.('finding configs')
   const found = await discoverConfigs(t)
   opts.onStep?.(`reading ${found.configs.length} configs`)
+  // The same rules as `xenlift check`, so scan and check count the same findings.
+  const report = runChecks([{...inventoryFromDiscovery('host', found), ...(facts.toolstack ? {running: facts.running.map((r) => r.name)} : {})}])
+  const checked = new Map(report.hosts.flatMap((h) => h.domains).map((d) => [`${d.file}\u0000${d.name}`, {blocker: d.blocker, warning: d.warning, info: d.info}]))
   const running = new Map(facts.running.map((r) => [r.name, r]))
   const knowsState = facts.toolstack !== undefined && facts.toolstack.inUse !== 'none'
   const domains: ScannedDomain[] = []
@@ -128,14 +134,14 @@ export async function scanHost(
       const ds = [...read.diagnostics, ...diagnostics]
       const r = running.get(domain.name)
       const state = r ? describeXenState(r.state) : knowsState ? 'shut off' : undefined
-      domains.push(summarise(domain, cfg, ds, state))
+      domains.push(summarise(domain, cfg, ds, state, checked.get(`${cfg.path}\u0000${domain.name}`) ?? countFindings(ds)))
     }
   }
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))
   return {ok: true, facts, domains, skipped: found.skipped, errors}
 }
 
-function summarise(d: Domain, cfg: DiscoveredConfig, ds: Diagnostic[], state: string | undefined): ScannedDomain {
+function summarise(d: Domain, cfg: DiscoveredConfig, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
   return {
     name: d.name,
     ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
@@ -150,7 +156,7 @@ function summarise(d: Domain, cfg: DiscoveredConfig, ds: Diagnostic[], state: st
     role: cfg.role,
     autostart: cfg.autostartLinks.length > 0 || d.autostart === true,
     ...(state !== undefined ? {state} : {}),
-    findings: countFindings(ds),
+    findings,
     diagnostics: ds,
   }
 }

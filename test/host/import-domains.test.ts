@@ -3,12 +3,15 @@ import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeEach, describe, expect, it} from 'vitest'
 import {importDomains, sameDefinition, type ImportItem} from '../../src/host/import-domains.js'
+import {inventoryFromDiscovery} from '../../src/host/check-inventory.js'
+import {discoverConfigs} from '../../src/host/discover.js'
 import {importItemsFrom} from '../../src/host/import-sources.js'
 import {targetFor} from '../../src/formats/libvirt/target.js'
 import {diag} from '../../src/model/diagnostic.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
 
+const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
 const UUID = '11111111-2222-4333-8444-555555555555'
 const xml = (name: string, uuid: string, mem = 524288) => `<domain type='xen'>
   <name>${name}</name>
@@ -135,7 +138,7 @@ describe('importItemsFrom', () => {
     const {items} = importItemsFrom(
       [
         {path: '/etc/xen/old-web01', text: xm, role: 'etc-xen'},
-        {path: `/var/lib/xend/domains/${UUID}/config.sxp`, text: sxp, role: 'managed-sxp', checkpoint: `/var/lib/xend/domains/${UUID}/checkpoint.chk`},
+        {path: `/var/lib/xend/domains/${UUID}/config.sxp`, text: sxp, role: 'managed-sxp'},
       ],
       targetFor('9.0.0'),
     )
@@ -143,9 +146,23 @@ describe('importItemsFrom', () => {
       ['/etc/xen/old-web01', 'skipped'],
       [`/var/lib/xend/domains/${UUID}/config.sxp`, 'imported'],
     ])
-    const managed = items.find((i) => i.skip === undefined)
-    expect(managed?.diagnostics.map((d) => d.code)).toContain('XL-STATE-001')
     expect(items.find((i) => i.skip !== undefined)?.skip).toMatch(/duplicate of \/var\/lib\/xend/)
+  })
+
+  it("blockers are check's blockers, including host findings in other files (checkpoint.chk)", async () => {
+    const found = await discoverConfigs(new LocalTransport({root: DEMO}))
+    const {items} = importItemsFrom(
+      found.configs.map((c) => ({path: c.path, text: c.text, role: c.role})),
+      targetFor('9.0.0'),
+      inventoryFromDiscovery('demo', found),
+    )
+    const codes = (name: string) => [...new Set(items.find((i) => i.name === name && i.skip === undefined)?.blockers?.map((b) => b.code))].sort()
+    expect(codes('backup01')).toEqual(['PVSCSI', 'XL-STATE-001'])
+    expect(codes('build07')).toEqual(expect.arrayContaining(['PY-CONTROL', 'PY-IMPORT']))
+    expect(codes('mail01')).toEqual([])
+    // loose files (no host tree): check's file and domain rules still apply
+    const loose = importItemsFrom([{path: '/x/build-farm', text: found.configs.find((c) => c.path === '/etc/xen/build-farm')?.text ?? ''}], targetFor('9.0.0'))
+    expect(loose.items[0]?.blockers?.map((b) => b.code)).toContain('PY-IMPORT')
   })
 
   it('compares definitions ignoring indentation and the runtime id', () => {
