@@ -90,3 +90,31 @@ describe.skipIf(daemonConfigs.length === 0)('xend daemon configs (xen-examples/*
     })
   }
 })
+
+const XML2SEXPR = join(CORPUS, 'libvirt/xml2sexpr')
+const libvirtWritten = list(XML2SEXPR, (f) => f.endsWith('.sexpr'))
+
+/**
+ * libvirt's own SXP writer output (`xml2sexpr-*.sexpr`: the `(vm …)` it sent to xend) read
+ * back: one domain each, no errors, and the identity of the source XML.
+ */
+describe.skipIf(libvirtWritten.length === 0)('SXP written by libvirt (xml2sexpr vectors) read back', () => {
+  for (const f of libvirtWritten) {
+    it(f, () => {
+      const r = readSxp(readFileSync(join(XML2SEXPR, f), 'utf8'), {file: f})
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+      expect(r.domains).toHaveLength(1)
+      const {domain, diagnostics} = r.domains[0] as (typeof r.domains)[number]
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+      expect(diagnostics.map((d) => d.code)).toContain('SXP-VM-ROOT')
+      const xmlFile = join(XML2SEXPR, f.replace(/\.sexpr$/, '.xml'))
+      if (!existsSync(xmlFile)) return
+      const xml = readFileSync(xmlFile, 'utf8')
+      expect(domain.name).toBe(/<name>([^<]*)<\/name>/.exec(xml)?.[1]?.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&apos;/g, "'").replace(/&quot;/g, '"'))
+      expect(domain.uuid?.replace(/-/g, '')).toBe(/<uuid>([^<]*)<\/uuid>/.exec(xml)?.[1]?.replace(/-/g, ''))
+      const disks = (xml.match(/<disk /g) ?? []).length
+      expect(domain.devices.disks.length).toBe(disks)
+      expect(domain.devices.interfaces.length).toBe((xml.match(/<interface /g) ?? []).length)
+    })
+  }
+})
