@@ -46,7 +46,7 @@ export function entryOf(ctx: ConfigReadContext, key: string): ConfigEntry | unde
   return undefined
 }
 
-export function valueOf(ctx: ConfigReadContext, key: string): ConfigValue | undefined {
+export function configValue(ctx: ConfigReadContext, key: string): ConfigValue | undefined {
   return entryOf(ctx, key)?.value
 }
 
@@ -81,7 +81,7 @@ export function error(ctx: ConfigReadContext, message: string, key?: string, pat
 
 /** A string key; a number or list is an error (libvirt's "expected a string"). */
 export function getString(ctx: ConfigReadContext, key: string): string | undefined {
-  const v = valueOf(ctx, key)
+  const v = configValue(ctx, key)
   if (v === undefined) return undefined
   if (typeof v === 'string') return v
   error(ctx, `expected a string for '${key}' parameter`, key)
@@ -90,7 +90,7 @@ export function getString(ctx: ConfigReadContext, key: string): string | undefin
 
 /** Like getString but a non-string value is silently ignored (libvirt's `type` key). */
 export function getStringQuiet(ctx: ConfigReadContext, key: string): string | undefined {
-  const v = valueOf(ctx, key)
+  const v = configValue(ctx, key)
   return typeof v === 'string' ? v : undefined
 }
 
@@ -102,7 +102,7 @@ const SIGNED = /^[ \t\n\v\f\r]*[+-]?[0-9]+$/
  * `virStrToLong_ul` wraps it, which is how `rtc_timeoffset = "-3600"` works).
  */
 export function getNumber(ctx: ConfigReadContext, key: string, dflt: number, signedString = false): number {
-  const v = valueOf(ctx, key)
+  const v = configValue(ctx, key)
   if (v === undefined) return dflt
   if (typeof v === 'number') {
     if (Number.isInteger(v) && v >= 0) return v
@@ -117,7 +117,7 @@ export function getNumber(ctx: ConfigReadContext, key: string, dflt: number, sig
 export function getBool(ctx: ConfigReadContext, key: string, dflt: boolean): boolean
 export function getBool(ctx: ConfigReadContext, key: string, dflt: undefined): boolean | undefined
 export function getBool(ctx: ConfigReadContext, key: string, dflt: boolean | undefined): boolean | undefined {
-  const v = valueOf(ctx, key)
+  const v = configValue(ctx, key)
   if (v === undefined) return dflt
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v !== 0
   if (typeof v === 'string') return v === '1'
@@ -127,7 +127,7 @@ export function getBool(ctx: ConfigReadContext, key: string, dflt: boolean | und
 
 /** A list key's string elements (non-strings skipped); a plain string is ignored, as libvirt does. */
 export function getListStrings(ctx: ConfigReadContext, key: string): {value: string; index: number}[] | undefined {
-  const v = valueOf(ctx, key)
+  const v = configValue(ctx, key)
   if (!Array.isArray(v)) {
     if (v !== undefined) report(ctx, 'BAD-VALUE', 'warning', `'${key}' should be a list; libvirt ignores a plain value here`, key)
     return undefined

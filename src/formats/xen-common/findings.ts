@@ -4,7 +4,7 @@
  * `check` and the convert report can surface it. Nothing here changes the domain.
  */
 import type {Domain} from '../../model/domain.js'
-import {type ConfigReadContext, report, valueOf} from './config-access.js'
+import {type ConfigReadContext, report, configValue} from './config-access.js'
 import {sha1} from './uuid.js'
 
 export function reportFindings(ctx: ConfigReadContext, d: Domain): void {
@@ -15,7 +15,7 @@ export function reportFindings(ctx: ConfigReadContext, d: Domain): void {
   if (d.os.bootloader !== undefined && /pygrub$/.test(d.os.bootloader)) {
     report(ctx, 'BOOT-PYGRUB', 'info', 'pygrub is deprecated in newer Xen; consider grub2-xen (pvgrub2) or PVH', 'bootloader')
   }
-  if (typeof valueOf(ctx, 'cpus') === 'string') {
+  if (typeof configValue(ctx, 'cpus') === 'string') {
     report(ctx, 'CPU-PIN', 'info', 'vCPU affinity kept as <vcpu cpuset>: check the CPU numbering of the new host', 'cpus')
   }
   for (const g of d.devices.graphics) {
@@ -29,7 +29,7 @@ export function reportFindings(ctx: ConfigReadContext, d: Domain): void {
     const suggestion = suggestMac(d.uuid ?? d.name, i)
     report(ctx, 'VIF-NO-MAC', 'warning', `vif[${i}] has no mac: libvirt writes 00:00:00:00:00:00 (every such guest would share it)`, 'vif', `add mac=${suggestion} (derived from the domain UUID)`, `vif[${i}]`)
   })
-  const disks = valueOf(ctx, 'disk')
+  const disks = configValue(ctx, 'disk')
   if (Array.isArray(disks)) {
     disks.forEach((spec, i) => {
       if (typeof spec === 'string' && /(^|,)\s*ioemu:/.test(spec)) {
@@ -46,11 +46,11 @@ export function reportFindings(ctx: ConfigReadContext, d: Domain): void {
 }
 
 function sdlKey(ctx: ConfigReadContext): string {
-  return valueOf(ctx, 'sdl') !== undefined ? 'sdl' : 'vfb'
+  return configValue(ctx, 'sdl') !== undefined ? 'sdl' : 'vfb'
 }
 
 function passwdKey(ctx: ConfigReadContext): string {
-  return typeof valueOf(ctx, 'vncpasswd') === 'string' ? 'vncpasswd' : 'vfb'
+  return typeof configValue(ctx, 'vncpasswd') === 'string' ? 'vncpasswd' : 'vfb'
 }
 
 /** A Xen-OUI MAC (00:16:3e) derived from a seed; the 4th byte stays below 0x80 as Xen's do. */

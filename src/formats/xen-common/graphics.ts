@@ -12,7 +12,7 @@
  * xl's SPICE (which replaces these) is read by the xl reader.
  */
 import type {Graphics} from '../../model/domain.js'
-import {type ConfigReadContext, error, getBool, getNumber, getString, valueOf} from './config-access.js'
+import {type ConfigReadContext, error, getBool, getNumber, getString, configValue} from './config-access.js'
 
 /** libvirt copies the vfb string into a 1024-byte buffer (MAX_VFB). */
 const MAX_VFB = 1024
@@ -46,7 +46,7 @@ function readHvmGraphics(ctx: ConfigReadContext): Graphics | undefined {
 }
 
 function readVfb(ctx: ConfigReadContext): Graphics | undefined {
-  const list = valueOf(ctx, 'vfb')
+  const list = configValue(ctx, 'vfb')
   if (!Array.isArray(list)) return undefined
   const first = list[0]
   if (typeof first !== 'string') return undefined

@@ -115,6 +115,8 @@ export function sha1(msg: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(20)
   const ov = new DataView(out.buffer)
-  ;[h0, h1, h2, h3, h4].forEach((h, i) => ov.setUint32(i * 4, h >>> 0))
+  ;[h0, h1, h2, h3, h4].forEach((h, i) => {
+    ov.setUint32(i * 4, h >>> 0)
+  })
   return out
 }

@@ -267,7 +267,7 @@ export function xlDiskToDisk(spec: XlDiskSpec, hvm: boolean): Disk {
   const disk: Disk = {device: 'disk', target: {dev: vdev, bus}}
   const src = spec.target
   let network = false
-  if (src !== undefined && src.startsWith('rbd:')) {
+  if (src?.startsWith('rbd:')) {
     network = true
     disk.type = 'network'
     disk.source = parseRbd(src.replaceAll('\\\\', '\\'))

@@ -19,7 +19,7 @@ import {
   getString,
   newContext,
   report,
-  valueOf,
+  configValue,
 } from '../xen-common/config-access.js'
 import {parseXlCpuid} from '../xen-common/cpuid.js'
 import {checkDisks} from '../xen-common/disk-checks.js'
@@ -102,7 +102,7 @@ function readXlOs(ctx: ConfigReadContext, d: Domain, vendor: 'intel' | 'amd', bo
 }
 
 function readVnuma(ctx: ConfigReadContext, d: Domain): void {
-  const v = valueOf(ctx, 'vnuma')
+  const v = configValue(ctx, 'vnuma')
   if (!Array.isArray(v)) return
   const r = parseVnuma(v)
   if ('error' in r) {
@@ -133,7 +133,7 @@ function readXenbusLimits(ctx: ConfigReadContext, d: Domain): void {
 }
 
 function readCpuid(ctx: ConfigReadContext, d: Domain): void {
-  const v = valueOf(ctx, 'cpuid')
+  const v = configValue(ctx, 'cpuid')
   if (v === undefined) return
   if (typeof v !== 'string') {
     error(ctx, "expected a string for 'cpuid' parameter (xend's list form is not supported: rewrite as \"host,feature=value,…\")", 'cpuid', undefined, 'CPU-CPUID')
@@ -202,7 +202,7 @@ function readSpice(ctx: ConfigReadContext, d: Domain): void {
 
 function readInputs(ctx: ConfigReadContext, d: Domain): void {
   if (d.os.kind !== 'hvm') return
-  const v = valueOf(ctx, 'usbdevice')
+  const v = configValue(ctx, 'usbdevice')
   if (v === undefined) return
   let items: string[]
   if (Array.isArray(v)) {
@@ -218,7 +218,10 @@ function readInputs(ctx: ConfigReadContext, d: Domain): void {
   }
   for (const s of items) {
     if (s === 'tablet' || s === 'mouse' || s === 'keyboard') d.devices.inputs.push({type: s, bus: 'usb'})
-    else report(ctx, 'USB-HOST', 'warning', `usbdevice "${s}" is dropped by libvirt; add a <hostdev type='usb'> by hand`, 'usbdevice')
+    else {
+      d.extra.usbdevice = s
+      report(ctx, 'USB-HOST', 'warning', `usbdevice "${s}" is dropped by libvirt; add a <hostdev type='usb'> by hand`, 'usbdevice')
+    }
   }
 }
 
@@ -313,7 +316,7 @@ function readChannels(ctx: ConfigReadContext, d: Domain): void {
 }
 
 function readDeviceModelArgs(ctx: ConfigReadContext, d: Domain): void {
-  const v = valueOf(ctx, 'device_model_args')
+  const v = configValue(ctx, 'device_model_args')
   if (!Array.isArray(v)) return
   const args = v.filter((x): x is string => typeof x === 'string')
   if (args.length > 0) d.qemuArgs = args

@@ -18,7 +18,7 @@ import {
   getString,
   newContext,
   report,
-  valueOf,
+  configValue,
 } from '../xen-common/config-access.js'
 import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
@@ -45,7 +45,7 @@ export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   readXmOs(ctx, d, opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR)
   readXmDisks(ctx, d)
   readXmInputs(ctx, d)
-  if (valueOf(ctx, 'cmdline') !== undefined) {
+  if (configValue(ctx, 'cmdline') !== undefined) {
     report(ctx, 'UNSUPPORTED', 'warning', "cmdline is an xl key: libvirt's xm reader ignores it (use root/extra)", 'cmdline')
   }
   reportDroppedKeys(ctx, d, 'xm')
@@ -142,7 +142,7 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string): void {
 }
 
 function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
-  const v = valueOf(ctx, 'disk')
+  const v = configValue(ctx, 'disk')
   if (v === undefined) return
   if (!Array.isArray(v)) {
     error(ctx, "expected a string list for 'disk' parameter", 'disk')
@@ -184,5 +184,8 @@ function readXmInputs(ctx: ConfigReadContext, d: Domain): void {
   const v = getString(ctx, 'usbdevice')
   if (v === undefined) return
   if (v === 'tablet' || v === 'mouse' || v === 'keyboard') d.devices.inputs.push({type: v, bus: 'usb'})
-  else report(ctx, 'USB-HOST', 'warning', `usbdevice = "${v}" is dropped by libvirt; add a <hostdev type='usb'> by hand`, 'usbdevice')
+  else {
+    d.extra.usbdevice = v
+    report(ctx, 'USB-HOST', 'warning', `usbdevice = "${v}" is dropped by libvirt; add a <hostdev type='usb'> by hand`, 'usbdevice')
+  }
 }
