@@ -61,3 +61,22 @@ describe.skipIf(!existsSync(CORPUS))('corpus', async () => {
     expect(JSON.stringify(report)).not.toMatch(/vncpasswd\s*=\s*['"](?!\*\*\*|['"])/)
   })
 }, 120_000)
+
+describe.skipIf(!existsSync(CORPUS))('conversion losses never vanish', async () => {
+  const {readConfig} = await import('../../src/convert/convert.js')
+  const files = walk(CORPUS)
+  const collected = await collectLocal({paths: files})
+  const report = runChecks(collected.inventories)
+
+  it('every reader diagnostic of every corpus file shows up as a finding of that file with its id', () => {
+    const missing: string[] = []
+    for (const file of collected.inventories[0]?.files ?? []) {
+      const r = readConfig(file.text, {file: file.path})
+      if ('skip' in r) continue
+      const ids = new Set(report.findings.filter((f) => f.file === file.path).map((f) => f.rule))
+      const codes = [...r.diagnostics, ...r.domains.flatMap((d) => d.diagnostics)].map((d) => d.code)
+      for (const code of codes) if (!ids.has(code)) missing.push(`${path.relative(CORPUS, file.path)}: ${code}`)
+    }
+    expect(missing).toEqual([])
+  })
+})
