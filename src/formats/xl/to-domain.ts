@@ -43,6 +43,9 @@ export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   readUsbctrl(ctx, d)
   readChannels(ctx, d)
   readDeviceModelArgs(ctx, d)
+  if (d.os.kind === 'hvm' && d.devices.graphics.length === 0 && configValue(ctx, 'vnc') === undefined && configValue(ctx, 'sdl') === undefined) {
+    report(ctx, 'GRAPHICS-DEFAULT', 'info', 'no vnc/sdl/spice key: xl gave this HVM guest a VNC display by default, libvirt gives it none (add vnc = 1 to keep it)')
+  }
   reportDroppedKeys(ctx, d, 'xl')
   checkDisks(ctx, d)
   checkMemory(ctx, d)
@@ -280,7 +283,9 @@ function readUsbctrl(ctx: ConfigReadContext, d: Domain): void {
       report(ctx, 'PVUSB', 'warning', `${path}: '${value}' is not a qusb controller libvirt can read; libvirt drops it`, 'usbctrl', undefined, path)
       continue
     }
-    d.devices.controllers.push({type: 'usb', index: d.devices.controllers.length, model: version === 1 ? 'qusb1' : 'qusb2', ports})
+    // libvirt leaves the index unset; post-parse numbers controllers per type.
+    const index = d.devices.controllers.filter((c) => c.type === 'usb').length
+    d.devices.controllers.push({type: 'usb', index, model: version === 1 ? 'qusb1' : 'qusb2', ports})
   }
 }
 

@@ -115,6 +115,16 @@ describe('xl: devices', () => {
       {type: 'usb', index: 1, model: 'qusb2', ports: 8},
     ])
   })
+  it('usbctrl indexes count USB controllers only', () => {
+    expect(domain(`${PV}max_grant_frames = 32\nusbctrl = ["version=1"]\n`).devices.controllers.map((c) => [c.type, c.index])).toEqual([
+      ['xenbus', 0],
+      ['usb', 0],
+    ])
+  })
+  it('notes that xl gave an HVM guest VNC by default', () => {
+    expect(map(HVM).diagnostics.map((d) => d.code)).toContain('GRAPHICS-DEFAULT')
+    expect(map(`${HVM}vnc = 0\n`).diagnostics.map((d) => d.code)).not.toContain('GRAPHICS-DEFAULT')
+  })
   it('usbdev: hostbus/hostaddr in hex', () => {
     expect(domain(`${PV}usbdev = ["hostbus=10,hostaddr=3"]\n`).devices.hostdevs).toEqual([{mode: 'subsystem', type: 'usb', managed: false, usb: {bus: 16, device: 3}}])
     expect(errors(`${PV}usbdev = ["hostbus=1"]\n`)[0]?.message).toMatch(/needs both hostbus= and hostaddr=/)
