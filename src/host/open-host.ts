@@ -1,4 +1,5 @@
 import {parseHostAddress, type HostSpec} from '../inventory/host-spec.js'
+import {type LoadedSshConfig, loadSshConfig, resolveInventoryHost} from '../inventory/ssh-config.js'
 import {connectSsh, type SshTransportOptions} from '../transport/ssh/ssh-transport.js'
 import {LocalTransport} from '../transport/local.js'
 import type {Transport} from '../transport/transport.js'
@@ -40,7 +41,7 @@ export function hostTargetFromSpec(spec: HostSpec, root?: string): HostTarget {
  * nothing is run); remote with a root reads files below it (the old root mounted on the host)
  * while commands run on the host as usual.
  */
-export async function openHost(target: HostTarget, ssh: SshTransportOptions = {}): Promise<OpenedHost> {
+export async function openHost(target: HostTarget, ssh: SshTransportOptions = {}, sshConfig?: LoadedSshConfig | Promise<LoadedSshConfig>): Promise<OpenedHost> {
   if (target.kind === 'local') {
     if (target.root !== undefined) {
       const t = new LocalTransport({root: target.root, label: target.name})
@@ -49,11 +50,18 @@ export async function openHost(target: HostTarget, ssh: SshTransportOptions = {}
     const t = new LocalTransport()
     return {transport: t, files: t, offline: false}
   }
-  const {spec} = target
-  // TODO(#4): resolve through ~/.ssh/config (inventory/ssh-config.ts resolveSshHost) once it is on main.
-  const t = await connectSsh(
-    {host: spec.name, hostName: spec.hostname, ...(spec.port !== undefined ? {port: spec.port} : {}), ...(spec.user !== undefined ? {user: spec.user} : {})},
-    ssh,
-  )
+  // Through ~/.ssh/config as `ssh host` would see it; inventory user/port win over the config.
+  const resolved = resolveInventoryHost(await (sshConfig ?? defaultSshConfig()), target.spec)
+  // Known-hosts files given on the command line win over the config's UserKnownHostsFile (as `ssh -o` does).
+  const {userKnownHostsFiles: _fromConfig, ...rest} = resolved
+  const t = await connectSsh(ssh.knownHostsFiles?.length ? rest : resolved, ssh)
   return {transport: t, files: target.root !== undefined ? new RootedTransport(t, target.root) : t, offline: false}
+}
+
+let loadedDefault: Promise<LoadedSshConfig> | undefined
+
+/** ~/.ssh/config and /etc/ssh/ssh_config, read once per process. */
+function defaultSshConfig(): Promise<LoadedSshConfig> {
+  loadedDefault ??= loadSshConfig()
+  return loadedDefault
 }

@@ -137,6 +137,29 @@ describe.skipIf(noSshd !== undefined)('xenlift scan over SSH (simulated dom0s on
   })
 })
 
+describe.skipIf(noSshd !== undefined)('xenlift scan resolves hosts through ~/.ssh/config', () => {
+  it('an ssh alias with HostName/Port/IdentityFile from the config', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'xenlift-scan-cfg-'))
+    const h = await createSimHost({dir, name: 'aliased', profile: 'debian12-libvirt'})
+    const lab = await startSshd({hosts: [{address: '127.0.3.1', name: h.name, root: h.root, pathPrepend: [h.binDir]}]})
+    try {
+      const home = path.join(dir, 'home')
+      await import('node:fs/promises').then((fs) => fs.mkdir(path.join(home, '.ssh'), {recursive: true}))
+      await writeFile(
+        path.join(home, '.ssh', 'config'),
+        `Host dom0-alias\n  HostName 127.0.3.1\n  Port ${lab.port}\n  IdentityFile ${lab.clientKeyFile}\n  UserKnownHostsFile ${lab.knownHostsFile}\n`,
+      )
+      const r = await runCli(['scan', '--host', 'dom0-alias', '--json'], {env: {HOME: home, SSH_AUTH_SOCK: ''}})
+      expect(r.code, r.stderr).toBe(0)
+      const out = JSON.parse(r.stdout) as ScanResult
+      expect(out.hosts[0]).toMatchObject({host: 'dom0-alias', ok: true, facts: {libvirt: {version: '9.0.0', libxl: true}}})
+    } finally {
+      await lab.stop()
+      await rm(dir, {recursive: true, force: true})
+    }
+  }, 60_000)
+})
+
 describe.skipIf(noSshd !== undefined)('xenlift scan of 50 hosts', () => {
   let dir: string
   let lab: SshdLab
