@@ -284,8 +284,8 @@ function readUsbctrl(ctx: ConfigReadContext, d: Domain): void {
       continue
     }
     // libvirt leaves the index unset; post-parse numbers controllers per type.
-    const index = d.devices.controllers.filter((c) => c.type === 'usb').length
-    d.devices.controllers.push({type: 'usb', index, model: version === 1 ? 'qusb1' : 'qusb2', ports})
+    const usbIndex = d.devices.controllers.filter((c) => c.type === 'usb').length
+    d.devices.controllers.push({type: 'usb', index: usbIndex, model: version === 1 ? 'qusb1' : 'qusb2', ports})
   }
 }
 
