@@ -27,8 +27,8 @@ export function defaultIdentityFiles(home = homedir()): string[] {
 export async function planAuth(init: {
   username: string
   identityFiles: readonly string[]
-  /** Whether the files were given explicitly (then a missing file is a warning). */
-  explicit: boolean
+  /** Files given on the command line: a missing one is worth a warning (config/default ones are skipped quietly, as ssh does). */
+  explicitFiles?: readonly string[]
   agent: string | undefined
   identitiesOnly: boolean
   passphrase?: string
@@ -41,7 +41,7 @@ export async function planAuth(init: {
     try {
       text = await readFile(file)
     } catch (err) {
-      if (init.explicit || (err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (init.explicitFiles?.includes(file) || (err as NodeJS.ErrnoException).code !== 'ENOENT') {
         warnings.push(`identity file ${file} not readable: ${(err as Error).message}`)
       }
       continue

@@ -122,7 +122,7 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
   const auth = await planAuth({
     username,
     identityFiles: explicitIds.length > 0 ? explicitIds : defaultIdentityFiles(home),
-    explicit: explicitIds.length > 0,
+    explicitFiles: opts.identityFiles ?? [],
     agent: opts.agent === false ? undefined : (opts.agent ?? process.env['SSH_AUTH_SOCK']),
     identitiesOnly: spec.identitiesOnly ?? false,
     ...(opts.passphrase !== undefined ? {passphrase: opts.passphrase} : {}),

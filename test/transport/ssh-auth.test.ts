@@ -1,0 +1,53 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {defaultIdentityFiles, planAuth} from '../../src/transport/ssh/auth.js'
+
+const haveKeygen = (() => {
+  try {
+    execFileSync('ssh-keygen', ['-?'], {stdio: 'ignore'})
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT'
+  }
+})()
+
+describe.skipIf(!haveKeygen)('planAuth: identity files first, then the agent', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xenlift-auth-'))
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'a')])
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pw', '-f', join(dir, 'locked')])
+    await writeFile(join(dir, 'junk'), 'not a key')
+  })
+  afterAll(async () => rm(dir, {recursive: true, force: true}))
+
+  it('keeps order, skips what cannot be used with a reason, adds the agent last', async () => {
+    const plan = await planAuth({
+      username: 'root',
+      identityFiles: [join(dir, 'missing-cli'), join(dir, 'missing-config'), join(dir, 'locked'), join(dir, 'junk'), join(dir, 'a'), join(dir, 'a')],
+      explicitFiles: [join(dir, 'missing-cli')],
+      agent: '/run/agent.sock',
+      identitiesOnly: false,
+    })
+    expect(plan.methods.map((m) => m.type)).toEqual(['publickey', 'agent'])
+    expect(plan.tried).toEqual([join(dir, 'a'), 'ssh-agent (/run/agent.sock)'])
+    expect(plan.warnings).toHaveLength(3)
+    expect(plan.warnings[0]).toContain('missing-cli')
+    expect(plan.warnings.join('\n')).not.toContain('missing-config')
+    expect(plan.warnings[1]).toContain(`ssh-add ${join(dir, 'locked')}`)
+    expect(plan.warnings[2]).toContain('junk')
+  })
+
+  it('a passphrase unlocks an encrypted key; IdentitiesOnly drops the agent', async () => {
+    const plan = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: '/s', identitiesOnly: true, passphrase: 'pw'})
+    expect(plan.methods.map((m) => m.type)).toEqual(['publickey'])
+    expect(plan.warnings).toEqual([])
+  })
+
+  it("falls back to OpenSSH's default identity names", () => {
+    expect(defaultIdentityFiles('/home/u').slice(0, 4)).toEqual(['/home/u/.ssh/id_rsa', '/home/u/.ssh/id_ecdsa', '/home/u/.ssh/id_ecdsa_sk', '/home/u/.ssh/id_ed25519'])
+  })
+})
