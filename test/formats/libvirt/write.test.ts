@@ -82,4 +82,13 @@ describe('writeLibvirtXml', () => {
     expect(inactive).toContain("<target dev='myvif'/>")
     expect(writeLibvirtXml(d, targetFor('4.5.0', {runtimeId: true}))).toContain("<target dev='vif3.0'/>")
   })
+
+  it('leaves generated-prefix interface names (vif, vnet, macvtap) out of inactive output, as virDomainNetDefFormat does', () => {
+    const d = newDomain('p', 'pv')
+    d.devices.interfaces.push({type: 'bridge', ips: [], targetDev: 'vif-web'}, {type: 'bridge', ips: [], targetDev: 'web0'})
+    const inactive = writeLibvirtXml(d, targetFor('9.0.0'))
+    expect(inactive).not.toContain('vif-web')
+    expect(inactive).toContain("<target dev='web0'/>")
+    expect(writeLibvirtXml(d, targetFor('9.0.0', {runtimeId: true}))).toContain("<target dev='vif-web'/>")
+  })
 })
