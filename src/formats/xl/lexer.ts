@@ -52,8 +52,9 @@ export function lexXl(text: string): XlToken[] {
   let pos = 0
   let line = 1
   let lineStart = 0
-  const push = (kind: XlTokenKind, end: number, extra: Partial<XlToken> = {}): void => {
-    out.push({kind, text: text.slice(pos, end), start: pos, end, line, col: pos - lineStart + 1, ...extra})
+  // One object shape for every token keeps this hot path monomorphic.
+  const push = (kind: XlTokenKind, end: number, value?: string, message?: string, python?: boolean): void => {
+    out.push({kind, text: text.slice(pos, end), start: pos, end, line, col: pos - lineStart + 1, value, message, python})
     pos = end
   }
   while (pos < n) {
@@ -74,7 +75,8 @@ export function lexXl(text: string): XlToken[] {
       continue
     }
     if (c === 35) {
-      while (pos < n && text.charCodeAt(pos) !== 10) pos++
+      const eol = text.indexOf('\n', pos)
+      pos = eol < 0 ? n : eol
       continue
     }
     if (isLower(c)) {
@@ -102,11 +104,11 @@ export function lexXl(text: string): XlToken[] {
       if ('error' in s) {
         let eol = text.indexOf('\n', pos)
         if (eol < 0) eol = n
-        push('error', pos + 1, {message: s.error})
+        push('error', pos + 1, undefined, s.error)
         pos = eol
         continue
       }
-      push('string', s.end, {value: s.value, ...(s.bad ? {message: s.bad} : {})})
+      push('string', s.end, s.value, s.bad)
       continue
     }
     if (c === 43 && text.charCodeAt(pos + 1) === 61) {
@@ -121,11 +123,16 @@ export function lexXl(text: string): XlToken[] {
     // (so binary junk makes one token per line, not one per byte). `+ - . ( ) :` anywhere on
     // the line is xl's sign of Python.
     const ch = text.codePointAt(pos) ?? 0
-    const shown = ch < 32 || ch === 127 ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}` : `\`${String.fromCodePoint(ch)}'`
+    const shown =
+      ch === 0xfeff
+        ? 'a byte order mark (U+FEFF)'
+        : ch < 32 || ch === 127
+          ? `U+${ch.toString(16).toUpperCase().padStart(4, '0')}`
+          : `\`${String.fromCodePoint(ch)}'`
     let eol = text.indexOf('\n', pos)
     if (eol < 0) eol = n
     const python = /[-+.():]/.test(text.slice(pos, eol))
-    push('error', pos + (ch > 0xffff ? 2 : 1), {message: `lexical error near ${shown}`, python})
+    push('error', pos + (ch > 0xffff ? 2 : 1), undefined, `lexical error near ${shown}`, python)
     pos = eol
   }
   return out

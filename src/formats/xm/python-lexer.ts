@@ -99,9 +99,10 @@ export function lexPython(text: string): LogicalLine[] {
 /** As {@link lexPython}, handing each logical line to `onLine` as soon as it is complete. */
 export function scanPython(text: string, onLine: (line: LogicalLine) => void): void {
   const n = text.length
-  let pos = 0
+  // Python 2 accepts a UTF-8 byte order mark at the start of a source file.
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0
   let line = 1
-  let lineStart = 0
+  let lineStart = pos
 
   let tokens: PyToken[] = []
   let indent = 0

@@ -100,3 +100,56 @@ describe('parseXmConfig: Python constructs', () => {
     expect(codes('name = "a"\nmemory = 512\nvif = [ "bridge=xenbr0" ]\n')).toEqual([])
   })
 })
+
+describe('parseXmConfig: source details', () => {
+  it('a UTF-8 byte order mark is accepted (as Python 2 does), columns unchanged', () => {
+    const {config, diagnostics} = parseXmConfig('\uFEFFmemory = 64\nname = "a"')
+    expect(diagnostics.filter((d) => d.code !== 'XL-SYNTAX')).toEqual([])
+    expect(config.entries[0]).toMatchObject({key: 'memory', value: 64, loc: {line: 1, column: 1}})
+  })
+
+  it('CRLF and lone CR line ends', () => {
+    const {config, diagnostics} = parseXmConfig('memory = 64\r\nname = "a"\rvcpus = 2')
+    // Python takes a lone CR as a line end; xl's scanner does not (only an info note).
+    expect(diagnostics.map((d) => `${d.code}/${d.severity}`)).toEqual(['XL-SYNTAX/info'])
+    expect(config.entries.map((e) => `${e.key}@${e.loc.line}`)).toEqual(['memory@1', 'name@2', 'vcpus@3'])
+  })
+
+  it('entry text is the value as written, across lines', () => {
+    const {config} = parseXmConfig('disk = [ "a",\n         "b" ]  # two disks')
+    expect(config.entries[0]?.text).toBe('[ "a",\n         "b" ]')
+  })
+
+  it('a = b = value binds both names', () => {
+    const {config} = parseXmConfig('memory = maxmem = 512')
+    expect(config.entries.map((e) => [e.key, e.value])).toEqual([
+      ['memory', 512],
+      ['maxmem', 512],
+    ])
+  })
+
+  it('augmented assignment is evaluated with Python semantics and marked +=', () => {
+    const {config} = parseXmConfig('extra = "a"\nextra += " b"\ndisk = ["x"]\ndisk += ["y"]\nmemory = 2\nmemory *= 3 + 1')
+    expect(config.entries.filter((e) => e.op === '+=').map((e) => [e.key, e.value, e.computed])).toEqual([
+      ['extra', 'a b', true],
+      ['disk', ['x', 'y'], true],
+      ['memory', 8, true],
+    ])
+  })
+
+  it('mutating a bound variable makes its value unknown', () => {
+    const {config} = parseXmConfig('vif = ["a"]\nvif.append("b")\ndisk = ["x"]\ndisk[0] = "y"\nname = "n"\ndel name')
+    expect(lastEntry(config, 'vif')?.value).toBeUndefined()
+    expect(lastEntry(config, 'disk')?.value).toBeUndefined()
+    expect(lastEntry(config, 'name')?.value).toBeUndefined()
+  })
+
+  it('Python 2 number and string semantics', () => {
+    const {config} = parseXmConfig(
+      ['a = 7 / 2', 'b = -7 / 2', 'c = 7 % -3', 'd = 2 ** 70', 'e = "%05.1f|%-3s|%x|%o" % (3.14159, "ab", 255, 8)', 'f = "\\x41\\101\\q"', 'g = 1.0 / 4', 'h = "ab" * 2 + "c"'].join('\n'),
+    )
+    const v = Object.fromEntries(config.entries.map((e) => [e.key, e.value]))
+    expect(v).toMatchObject({a: 3, b: -4, c: -2, d: 2 ** 70, e: '003.1|ab |ff|10', f: 'AA\\q', g: 0.25, h: 'ababc'})
+    expect(config.entries.find((e) => e.key === 'd')?.pythonType).toBe('long')
+  })
+})
