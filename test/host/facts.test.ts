@@ -40,6 +40,15 @@ describe('collectFacts on simulated dom0s', () => {
     expect(f.os?.prettyName).toBe('Debian GNU/Linux 12 (bookworm)')
   })
 
+  it('a hanging tool is killed at the timeout and noted; the other probes still run', async () => {
+    const h = await createSimHost({dir, name: 'wedged', profile: 'debian12-libvirt', hangs: ['virsh']})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}), {timeoutMs: 800})
+    expect(f.notes).toEqual(['`virsh --version` timed out'])
+    expect(f.libvirt).toBeUndefined()
+    expect(f.toolstack).toMatchObject({xl: true, inUse: 'xl'})
+    expect(f.xen?.version).toBe('4.17.5-pre')
+  })
+
   it('offline (a mounted root) reads files only', async () => {
     const h = await createSimHost({dir, name: 'off', profile: 'debian12-libvirt'})
     const f = await collectFacts(new LocalTransport({root: h.root}), {offline: true})

@@ -40,6 +40,8 @@ export interface SimHostOptions {
   readonly delayMs?: number
   /** Shared log every stand-in appends begin/end lines to. */
   readonly sharedLog?: string
+  /** Commands that hang forever (to test timeouts). */
+  readonly hangs?: readonly string[]
   /** Packages the repositories offer: name -> version. */
   readonly available?: Readonly<Record<string, string>>
 }
@@ -118,6 +120,7 @@ export async function createSimHost(opts: SimHostOptions): Promise<SimHost> {
     nrCpus: 4,
     ...(libvirt ? {libvirt: {version: libvirt.version, libxl: libvirt.libxl ?? true}} : {}),
     ...(opts.delayMs ? {delayMs: opts.delayMs} : {}),
+    ...(opts.hangs ? {hangs: opts.hangs} : {}),
     available: opts.available ?? {},
     packageEffects: {'libvirt-daemon-system': {libvirt: {version: '9.0.0', libxl: true}}, libvirt: {libvirt: {version: '9.0.0', libxl: true}}},
   }
