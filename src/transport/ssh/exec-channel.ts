@@ -104,10 +104,12 @@ function collect(stream: ClientChannel, init: ExecChannelInit, resolve: (r: Exec
   if (init.timeoutMs !== undefined && init.timeoutMs > 0) {
     timer = setTimeout(() => {
       timedOut = true
-      // OpenSSH >= 7.9 delivers "signal" requests; older ones ignore them. The remote `timeout(1)`
-      // wrapper (remote-command.ts) is what really stops the process.
+      // Best effort: sshd versions that honour "signal" requests deliver it to the session's
+      // process, which is `timeout(1)` when we wrapped the command, and TERM (not KILL) lets it
+      // pass the signal on to the command's whole process group. OpenSSH 9.2 ignores the request
+      // (seen in the harness), so the remote `timeout(1)` (remote-command.ts) is the real guard.
       try {
-        stream.signal('KILL')
+        stream.signal('TERM')
       } catch {
         // channel already closing
       }
