@@ -48,7 +48,7 @@ export interface ConvertResult {
 const READERS = {sxp: readSxp, xm: readXm, xl: readXl, libvirt: readLibvirtXml} as const
 
 /** Read a config text in any supported format (detected when `from` is auto). */
-export function readConfig(text: string, opts: Pick<ConvertOptions, 'file' | 'baseName' | 'from'> = {}): ReadResult | {skip: string} {
+export function readConfig(text: string, opts: Pick<ConvertOptions, 'file' | 'baseName' | 'from' | 'target'> = {}): ReadResult | {skip: string} {
   let format: SourceFormat
   if (opts.from === undefined || opts.from === 'auto') {
     const d = detectFormat(text, opts.baseName)
@@ -57,7 +57,8 @@ export function readConfig(text: string, opts: Pick<ConvertOptions, 'file' | 'ba
   } else {
     format = opts.from
   }
-  return READERS[format](text, opts.file !== undefined ? {file: opts.file} : {})
+  // The target reaches the readers too: xl `nestedhvm = 0` depends on the host CPU vendor.
+  return READERS[format](text, {...(opts.file !== undefined ? {file: opts.file} : {}), ...(opts.target !== undefined ? {target: opts.target} : {})})
 }
 
 /** Convert one config text: read → model → (libvirt defaults) → write. Pure: no I/O. */

@@ -30,3 +30,16 @@ export function groupByIdentity(items: readonly Written[]): Written[][] {
   }
   return [...groups.values()]
 }
+
+/**
+ * Deal whole groups into `n` buckets of about equal size (largest group first), each bucket
+ * to be run by one sequential virsh worker: no two buckets ever hold the same name or UUID.
+ */
+export function bucketGroups(groups: readonly Written[][], n: number): Written[][] {
+  const buckets: Written[][] = Array.from({length: Math.max(1, n)}, () => [])
+  for (const g of [...groups].sort((a, b) => b.length - a.length)) {
+    const smallest = buckets.reduce((m, b) => (b.length < m.length ? b : m))
+    smallest.push(...g)
+  }
+  return buckets.filter((b) => b.length > 0)
+}

@@ -7,13 +7,16 @@ import {afterAll, describe, expect, inject, it} from 'vitest'
 import {compareXml} from '../helpers/xml-compare.js'
 import {type Comparison, compareDefined, type Outcome} from './compare-outcomes.js'
 import {corpusSourceCases} from './corpus-configs.js'
-import {groupByIdentity, type Written} from './define-groups.js'
+import {bucketGroups, groupByIdentity, type Written} from './define-groups.js'
 import {KNOWN_DIFFERENCES} from './known-differences.js'
 import {staleRules, unexplainedSummary, writeLabReport} from './lab-report.js'
-import {ScratchDir, virsh} from './virsh.js'
+import {ScratchDir, virsh, virshScript} from './virsh.js'
 import {convertToXml} from './xenlift-outcome.js'
 
 const lab = inject('xenLab')
+/** Parallel virsh processes, and domains per virsh process (3 commands each). */
+const WORKERS = Number(process.env.XENLIFT_LAB_PARALLEL ?? 3)
+const CHUNK = 20
 
 describe.skipIf(lab.skip !== undefined)(`define on the real driver${lab.skip ? ` (SKIPPED: ${lab.skip})` : ''}`, () => {
   const scratch = new ScratchDir()
@@ -34,25 +37,29 @@ describe.skipIf(lab.skip !== undefined)(`define on the real driver${lab.skip ? `
       }
     }
     const undefineFailures: string[] = []
-    const defineOne = async (w: Written): Promise<Comparison> => {
-      const def = await virsh(uri, ['define', scratch.file(w.xml, '.xml')])
-      if (!def.ok) return compareDefined(w.id, w.xml, {ok: false, error: def.error}, KNOWN_DIFFERENCES, compareXml)
-      // Address the domain by UUID when it has one: names may hold anything (spaces, `&`, UTF-8).
-      const handle = w.uuid ?? w.name
-      const dump = await virsh(uri, ['dumpxml', handle])
-      const dumped: Outcome = dump.ok ? {ok: true, text: dump.stdout} : {ok: false, error: `dumpxml: ${dump.error}`}
-      const undef = await virsh(uri, ['undefine', handle])
-      if (!undef.ok) undefineFailures.push(`${w.id}: ${undef.error}`)
-      return compareDefined(w.id, w.xml, dumped, KNOWN_DIFFERENCES, compareXml)
+    // Address a domain by UUID when it has one: names may hold anything (spaces, `&`, UTF-8).
+    const handle = (w: Written) => w.uuid ?? w.name
+    const runBucket = async (items: readonly Written[]): Promise<Comparison[]> => {
+      const out: Comparison[] = []
+      for (let i = 0; i < items.length; i += CHUNK) {
+        const chunk = items.slice(i, i + CHUNK)
+        // define, dumpxml, undefine of one domain run back to back in one virsh (one connection).
+        const script = chunk.flatMap((w) => [['define', scratch.file(w.xml, '.xml')], ['dumpxml', handle(w)], ['undefine', handle(w)]])
+        const res = await virshScript(uri, script)
+        chunk.forEach((w, k) => {
+          const [def, dump, undef] = [res[3 * k], res[3 * k + 1], res[3 * k + 2]]
+          if (!def?.ok) {
+            out.push(compareDefined(w.id, w.xml, {ok: false, error: def?.error ?? 'no result'}, KNOWN_DIFFERENCES, compareXml))
+            return
+          }
+          if (!undef?.ok) undefineFailures.push(`${w.id}: ${undef?.error ?? 'no result'}`)
+          const dumped: Outcome = dump?.ok ? {ok: true, text: dump.stdout} : {ok: false, error: `dumpxml: ${dump?.error ?? 'no result'}`}
+          out.push(compareDefined(w.id, w.xml, dumped, KNOWN_DIFFERENCES, compareXml))
+        })
+      }
+      return out
     }
-    const groups = groupByIdentity(written)
-    const perGroup = await Promise.all(
-      groups.map(async (g) => {
-        const out: Comparison[] = []
-        for (const w of g) out.push(await defineOne(w))
-        return out
-      }),
-    )
+    const perGroup = await Promise.all(bucketGroups(groupByIdentity(written), WORKERS).map(runBucket))
     results.push(...perGroup.flat())
     const left = await virsh(uri, ['list', '--all', '--name'])
     writeLabReport('define', results, {notWritten, undefineFailures})

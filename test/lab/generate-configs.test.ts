@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {groupByIdentity} from './define-groups.js'
+import {bucketGroups, groupByIdentity} from './define-groups.js'
 import {generateConfigs} from './generate-configs.js'
 
 describe('generateConfigs', () => {
@@ -45,5 +45,16 @@ describe('groupByIdentity', () => {
     const groups = groupByIdentity([w('1', 'a', 'u1'), w('2', 'b', 'u1'), w('3', 'b', 'u2'), w('4', 'c', 'u3'), w('5', 'c'), w('6', 'd')])
     const ids = groups.map((g) => g.map((x) => x.id).sort().join(',')).sort()
     expect(ids).toEqual(['1,2,3', '4,5', '6'])
+  })
+})
+
+describe('bucketGroups', () => {
+  it('keeps every group whole and balances the buckets', () => {
+    const w = (id: string, name: string) => ({id, name, xml: ''})
+    const groups = [[w('1', 'a'), w('2', 'a'), w('3', 'a')], [w('4', 'b')], [w('5', 'c'), w('6', 'c')], [w('7', 'd')]]
+    const buckets = bucketGroups(groups, 2)
+    expect(buckets.map((b) => b.length).sort()).toEqual([3, 4])
+    for (const b of buckets) for (const name of new Set(b.map((x) => x.name))) expect(buckets.filter((o) => o.some((x) => x.name === name))).toHaveLength(1)
+    expect(bucketGroups(groups, 10)).toHaveLength(4)
   })
 })
