@@ -6,7 +6,6 @@ import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {parseSxp} from '../../../src/formats/sxp/parser.js'
 import {readSxp} from '../../../src/formats/sxp/read.js'
 import type {ReadResult} from '../../../src/model/read-result.js'
 import {REPO_ROOT} from '../../helpers/cli.js'
@@ -113,9 +112,6 @@ describe('a generated 10 MB xm list -l dump', () => {
     }
     const text = parts.join('')
     expect(text.length).toBeGreaterThanOrEqual(10 * 1024 * 1024)
-    const parsed = parseSxp(text)
-    expect(parsed.diagnostics).toEqual([])
-    expect(parsed.nodes).toHaveLength(n + 1)
     const r = readSxp(text, {file: 'big.sxp'})
     expect(r.diagnostics).toEqual([])
     expect(r.skipped).toEqual([expect.objectContaining({name: 'Domain-0'})])
@@ -123,7 +119,7 @@ describe('a generated 10 MB xm list -l dump', () => {
     const last = r.domains[n - 1]?.domain
     expect(last?.name).toBe(`guest-${n - 1}`)
     expect(last?.devices.interfaces[0]?.bandwidthOutboundKBps).toBe(10240)
-  })
+  }, 180_000)
 })
 
 function hex(n: number): string {
