@@ -62,6 +62,16 @@ export function valueText(root: SxpList, path: string): string | undefined {
 }
 
 /**
+ * `sexpr_node_copy`: like {@link valueText}, but an empty value counts as absent. libvirt
+ * reads name, description, the OS strings and device_model this way (so `(kernel '')` is no
+ * kernel), and devices with plain `sexpr_node` (so `(bridge '')` is an empty bridge name).
+ */
+export function copyText(root: SxpList, path: string): string | undefined {
+  const v = valueAtom(root, path)?.value
+  return v === '' ? undefined : v
+}
+
+/**
  * C `strtol(value, NULL, 10)`: leading blanks, optional sign, then digits; the rest is
  * ignored and no digits read as 0 (libvirt's `sexpr_int`; a missing key is also 0).
  */

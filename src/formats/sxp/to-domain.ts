@@ -17,7 +17,7 @@ import type {Diagnostic} from '../../model/diagnostic.js'
 import {type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {collectLosses} from './sxp-losses.js'
-import {childList, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueText} from './sxp-lookup.js'
+import {childList, copyText, hasKey, headOf, intOf, lookupList, strtol, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
 import {readMemory, readVcpus} from './to-cpu.js'
 import {parseDisks, parseNets, parsePci} from './to-devices.js'
@@ -39,7 +39,8 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   }
   const domidText = valueText(root, 'domid')
   const domid = domidText !== undefined ? strtol(domidText) : undefined
-  const nameAtom = valueAtom(root, 'name') ?? valueAtom(root, 'name_label')
+  // sexpr_node_copy: an empty name is no name.
+  const nameAtom = [valueAtom(root, 'name'), valueAtom(root, 'name_label')].find((a) => a !== undefined && a.value !== '')
   if (!nameAtom) {
     report(base, 'MISSING-KEY', 'error', 'domain information incomplete: missing (name …)', root, 'domain/name')
     return {kind: 'error', diagnostics}
@@ -76,7 +77,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   readFeaturesAndClock(ctx, d)
   readManagement(ctx, d)
   const img = hvm ? 'image/hvm' : 'image/linux'
-  const emulator = valueText(root, `${img}/device_model`)
+  const emulator = copyText(root, `${img}/device_model`)
   if (emulator !== undefined) d.devices.emulator = emulator
   d.devices.disks = parseDisks(ctx)
   d.devices.interfaces = parseNets(ctx)

@@ -4,7 +4,7 @@
  */
 import type {BootDevice, Domain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
-import {hasKey, lookupList, valueAtom, valueText} from './sxp-lookup.js'
+import {copyText, hasKey, lookupList, valueAtom, valueText} from './sxp-lookup.js'
 
 export function readBootloader(ctx: SxpContext, d: Domain): void {
   if (ctx.hvm) return
@@ -66,12 +66,12 @@ export function readOs(ctx: SxpContext, d: Domain): void {
 }
 
 function copyBootArgs(ctx: SxpContext, d: Domain, img: string): void {
-  const ramdisk = valueText(ctx.root, `${img}/ramdisk`)
+  const ramdisk = copyText(ctx.root, `${img}/ramdisk`)
   if (ramdisk !== undefined) d.os.initrd = ramdisk
-  const args = valueText(ctx.root, `${img}/args`)
+  const args = copyText(ctx.root, `${img}/args`)
   if (args !== undefined) d.os.cmdline = args
   const rootAtom = valueAtom(ctx.root, `${img}/root`)
-  if (rootAtom !== undefined) {
+  if (rootAtom !== undefined && rootAtom.value !== '') {
     // libvirt's SXP reader keeps (root …) as <root>, which the libxl driver never passes to
     // the guest; xm folded it into the command line (`root=<root> <args>`), and so do we.
     const root = rootAtom.value.replace(/^root=/, '')

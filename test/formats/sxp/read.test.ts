@@ -137,8 +137,14 @@ describe('readSxp: OS and boot (§4.2)', () => {
     expect(diagnostics).toContainEqual(expect.objectContaining({code: 'MISSING-KEY', severity: 'warning', path: 'image/hvm'}))
   })
 
-  it("empty (description '') is no description", () => {
+  it("empty values read as absent where libvirt uses sexpr_node_copy (description, OS strings, device_model, name)", () => {
     expect(read(`(description '') ${PV_IMAGE}`).domain.description).toBeUndefined()
+    const os = read("(image (linux (kernel /k) (ramdisk '') (args '') (root '') (device_model '')))").domain
+    expect(os.os).toEqual({kind: 'pv', boot: [], kernel: '/k'})
+    expect(os.devices.emulator).toBeUndefined()
+    const noName = readSxp(`(domain (name '') ${UUID} (maxmem 1))`)
+    expect(noName.domains).toEqual([])
+    expect(noName.diagnostics).toContainEqual(expect.objectContaining({code: 'MISSING-KEY', severity: 'error'}))
   })
 
   it('HVM device_model → emulator', () => {
