@@ -4,6 +4,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {EXIT} from '../cli/exit-codes.js'
 import type {CheckReport} from '../checks/check-report.js'
 import {failsAt} from '../checks/fail-on.js'
+import {rulesFromHookResults} from '../checks/plugin-rules.js'
 import {parsePolicy, type Policy} from '../checks/policy.js'
 import {ruleCatalog} from '../checks/registry.js'
 import {runChecks} from '../checks/run-checks.js'
@@ -66,7 +67,9 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     for (const id of ignore) if (!known.has(id)) this.warn(`--ignore ${id}: no such rule (see docs/rules.md)`)
     const policy = flags.policy !== undefined ? await this.readPolicy(flags.policy) : undefined
     const inventories = flags.host !== undefined || flags.inventory !== undefined ? await this.collectHosts(flags, paths) : await this.collectFiles(flags, paths)
-    const report = runChecks(inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target})
+    const plugins = rulesFromHookResults((await this.config.runHook('xenlift:check-rules', {})).successes)
+    for (const w of plugins.warnings) this.warn(w)
+    const report = runChecks(inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target, extraRules: plugins.rules})
     const json = this.jsonEnabled()
     const format: ReportFormat = json ? 'json' : flags.format
     const inputs = [
