@@ -280,3 +280,21 @@ describe('xm: values xm itself ignored', () => {
     expect(domain(`${PV}memory = 256 * 2\n`).maxMemoryKiB).toBe(524288)
   })
 })
+
+describe('readXm', () => {
+  it('returns one domain with its diagnostics, the raw config and a seeded UUID', async () => {
+    const {readXm} = await import('../../../src/formats/xm/read.js')
+    const {deterministicUuid} = await import('../../../src/formats/xen-common/uuid.js')
+    const r = readXm('name = "a"\nbootloader = "/usr/bin/pygrub"\n', {file: FILE, uuidSeed: 'host1:/etc/xen/a'})
+    expect(r.format).toBe('xm')
+    expect(r.native?.entries.map((e) => e.key)).toEqual(['name', 'bootloader'])
+    expect(r.domains[0]?.domain.uuid).toBe(deterministicUuid('host1:/etc/xen/a'))
+    expect(r.domains[0]?.diagnostics.map((d) => d.code)).toContain('UUID-MISSING')
+  })
+  it('gives no domain, and located errors, for a broken file', async () => {
+    const {readXm} = await import('../../../src/formats/xm/read.js')
+    const r = readXm('name = "a"\nbootloader = "/usr/bin/pygrub"\nvif = ["mac=nope"]\n', {file: FILE})
+    expect(r.domains).toEqual([])
+    expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({file: FILE, line: 3, column: 1, path: 'vif[0]', message: "vif[0]: malformed mac address 'nope'"})
+  })
+})
