@@ -42,7 +42,7 @@ export interface NativeToDomainResult {
 export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
   const d = readCommonKeys(ctx, {format: 'xm', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
-  readXmOs(ctx, d, opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR)
+  readXmOs(ctx, d, opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR, opts.target?.hvmLoader ?? `${DEFAULT_BOOT_DIR}/hvmloader`)
   readXmDisks(ctx, d)
   readXmInputs(ctx, d)
   if (configValue(ctx, 'cmdline') !== undefined) {
@@ -114,7 +114,7 @@ export function rootExtraCmdline(ctx: ConfigReadContext): string | undefined {
   return extra
 }
 
-function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string): void {
+function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader: string): void {
   if (d.os.kind !== 'hvm') {
     readPvOs(ctx, d, rootExtraCmdline(ctx), bootDir)
     return
@@ -125,6 +125,9 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string): void {
   if (kernel !== undefined && !kernel.startsWith('/')) {
     // xend looked a bare name up in its firmware directory; libvirt needs an absolute path.
     report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM kernel = "${kernel}" is not a path: the target's default firmware is used`, 'kernel')
+  } else if (kernel !== undefined && kernel.endsWith('/hvmloader') && kernel !== hvmLoader) {
+    // Another distribution's hvmloader path (/usr/lib64/xen/boot/…): the target has its own (§9).
+    report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM firmware ${kernel} replaced by the target's ${hvmLoader}`, 'kernel')
   } else if (kernel !== undefined) {
     d.os.loader = {path: kernel}
     if (!/hvmloader$/.test(kernel)) {

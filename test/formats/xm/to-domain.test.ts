@@ -143,6 +143,11 @@ describe('xm: OS', () => {
     expect(d.os.boot).toEqual(['cdrom', 'hd', 'hd', 'network'])
     expect(domain(HVM).os.boot).toEqual(['hd'])
   })
+  it('another distribution\'s hvmloader path becomes the target\'s default firmware', () => {
+    const r = map(HVM.replace('/usr/lib/xen/boot/hvmloader', '/usr/lib64/xen/boot/hvmloader'))
+    expect(r.domain?.os.loader).toBeUndefined()
+    expect(r.diagnostics.find((d) => d.code === 'BOOT-HVM-LOADER')?.message).toMatch(/lib64.*replaced/)
+  })
   it('HVM without kernel is an error located at builder; loader = is accepted with a warning', () => {
     const text = 'name = "h"\nuuid = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"\nbuilder = "hvm"\n'
     expect(errors(text)[0]).toMatchObject({code: 'MISSING-KEY', line: 3, column: 1})
