@@ -59,7 +59,8 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
     report(base, 'BAD-VALUE', 'error', `domain '${name}': uuid '${uuidAtom.value}' is not 32 hex digits`, uuidAtom, 'domain/uuid')
     return {kind: 'error', diagnostics}
   }
-  const hvm = lookupList(root, 'image/hvm') !== undefined
+  // sexpr_lookup only finds lists with at least one value: `(image (hvm))` is not HVM.
+  const hvm = (lookupList(root, 'image/hvm')?.items.length ?? 0) > 1
   const ctx: SxpContext = {...base, hvm, ...(domid !== undefined && domid > 0 ? {domid} : {})}
   const d = newDomain(name, hvm ? 'hvm' : 'pv')
   d.uuid = uuid
@@ -70,7 +71,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   if (description !== undefined && description !== '') d.description = description
   readRuntimeNotes(ctx)
   readBootloader(ctx, d)
-  if (lookupList(root, 'image')) readOs(ctx, d)
+  if ((lookupList(root, 'image')?.items.length ?? 0) > 1) readOs(ctx, d)
   readMemory(ctx, d)
   readVcpus(ctx, d)
   readLifecycle(ctx, d)
