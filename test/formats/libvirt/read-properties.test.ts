@@ -9,6 +9,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import type {ChrDevice, Disk, Domain, GuestKind, Interface} from '../../../src/model/domain.js'
 import {newDomain} from '../../../src/model/domain.js'
+import {applyLibvirtDefaults} from '../../../src/formats/libvirt/defaults.js'
 import {readLibvirtXml} from '../../../src/formats/libvirt/read.js'
 import {targetFor} from '../../../src/formats/libvirt/target.js'
 import {writeLibvirtXml} from '../../../src/formats/libvirt/write.js'
@@ -122,6 +123,20 @@ describe('libvirt reader properties', () => {
       )
     })
   }
+
+  it('applyLibvirtDefaults is idempotent, also through a write/read cycle (libvirt XML input is re-defaulted)', () => {
+    for (const version of ['4.5.0', '9.0.0', '11.3.0']) {
+      const target = targetFor(version, {secrets: true})
+      fc.assert(
+        fc.property(domain, (d) => {
+          const once = writeLibvirtXml(applyLibvirtDefaults(d, target), target)
+          const again = applyLibvirtDefaults(readLibvirtXml(once).domains[0]!.domain, target)
+          expect(writeLibvirtXml(again, target)).toBe(once)
+        }),
+        {numRuns: 100},
+      )
+    }
+  })
 
   const seed = writeLibvirtXml(
     fc.sample(domain, {numRuns: 1, seed: 7})[0]!,
