@@ -20,7 +20,7 @@ export function renderText(report: CheckReport, opts: RenderOptions = {}): strin
         out.push('  no findings', '')
         continue
       }
-      out.push(...table(g.findings), '')
+      out.push(...table(g.findings, shortNames([...g.files, ...g.findings.map((f) => f.file).filter((x) => x !== undefined)])), '')
     }
   }
   const v = verdict(report, opts)
@@ -32,8 +32,8 @@ function sevLabel(f: Finding): string {
   return f.waived ? `${f.severity}*` : f.severity
 }
 
-function table(fs: readonly Finding[]): string[] {
-  const rows = fs.map((f) => [sevLabel(f), f.rule, shortLoc(f), f.message])
+function table(fs: readonly Finding[], names: ReadonlyMap<string, string>): string[] {
+  const rows = fs.map((f) => [sevLabel(f), f.rule, shortLoc(f, names), f.message])
   const head = ['SEVERITY', 'RULE', 'WHERE', 'MESSAGE']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   widths[3] = 0
@@ -49,8 +49,26 @@ function table(fs: readonly Finding[]): string[] {
   return lines
 }
 
-/** Full `file:line:col` even when the header names the file: lines get pasted alone into tickets. */
-function shortLoc(f: Finding): string {
-  const where = locationOf(f)
+/**
+ * Within one domain's table, a file is named by its base name when that is unambiguous there
+ * (the group header gives the full paths); otherwise by its full path.
+ */
+function shortNames(files: readonly string[]): Map<string, string> {
+  const byBase = new Map<string, Set<string>>()
+  for (const f of files) {
+    const base = f.split('/').pop() ?? f
+    byBase.set(base, (byBase.get(base) ?? new Set()).add(f))
+  }
+  const out = new Map<string, string>()
+  for (const f of files) {
+    const base = f.split('/').pop() ?? f
+    out.set(f, byBase.get(base)?.size === 1 ? base : f)
+  }
+  return out
+}
+
+function shortLoc(f: Finding, names: ReadonlyMap<string, string>): string {
+  const file = f.file !== undefined ? (names.get(f.file) ?? f.file) : undefined
+  const where = locationOf(file !== undefined ? {...f, file} : f)
   return where === '' ? '-' : where
 }

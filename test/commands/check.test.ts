@@ -95,7 +95,8 @@ describe('xenlift check', () => {
     const dir = tmp()
     writeFileSync(join(dir, 'web.cfg'), readFileSync(join(RULES, 'DISK-SHARED/hit.cfg')))
     const r = await runCli(['check', dir])
-    expect(r.stdout).toContain(`${join(dir, 'web.cfg')}:6:1`)
+    expect(r.stdout).toContain(`pv1  [ok (info only)]  ${join(dir, 'web.cfg')}`.replace('[ok (info only)]', '[warnings]'))
+    expect(r.stdout).toMatch(/warning +DISK-SHARED +web\.cfg:6:1 /)
     expect(r.stdout).toContain('DISK-SHARED')
   })
 

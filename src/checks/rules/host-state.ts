@@ -66,7 +66,6 @@ export const xlState: HostRule = {
         message: `${name ?? dir} has a saved memory image (${p}) that libxl cannot restore`,
         ...(name !== undefined ? {domain: name} : {}),
         file: p,
-        evidence: p,
       })
     }
     return hits

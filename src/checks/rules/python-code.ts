@@ -26,7 +26,7 @@ function constructs(ctx: FileContext, rule: PyRule, scan: (lines: string[]) => R
       // The construct's own text can be a bare name (`vmid`); the whole source line reads better.
       const line = ctx.file.text.split(/\r?\n/)[p.loc.line - 1]?.trim()
       return {
-        message: computed && !p.message.includes(JSON.stringify(p.computedValue)) ? `${p.message} (statically evaluated to ${JSON.stringify(p.computedValue)})` : p.message,
+        message: computed && !mentions(p.message, p.computedValue) ? `${p.message} (statically evaluated to ${JSON.stringify(p.computedValue)})` : p.message,
         evidence: line?.includes(p.text) ? line : p.text,
         loc: p.loc,
         ...(rule === 'PY-EXPR' && computed ? {severity: 'warning' as const} : {}),
@@ -36,6 +36,11 @@ function constructs(ctx: FileContext, rule: PyRule, scan: (lines: string[]) => R
   // fallback for a file the reader could not parse into a native config at all.
   if (ctx.read.native !== undefined) return fromReader
   return scan(codeLines(ctx.file.text))
+}
+
+/** Does the reader's message already show the computed value (quoted either way)? */
+function mentions(message: string, v: unknown): boolean {
+  return message.includes(JSON.stringify(v)) || (typeof v === 'string' && message.includes(`'${v}'`)) || (typeof v === 'number' && new RegExp(`\\b${v}\\b`).test(message))
 }
 
 /** The text's lines with comments and string contents blanked, so scans never match inside them. */
