@@ -87,6 +87,9 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
       summary: {hosts: hosts.length, failedHosts: failed, domains: hosts.reduce((n, h) => n + h.domains.length, 0)},
     }
     if (!json) process.stdout.write(renderScan(hosts))
+    if (failed > 0 && failed < hosts.length && flags.inventory !== undefined) {
+      this.warn(`${failed} host(s) failed; to retry only them: --limit ${hosts.filter((h) => !h.ok).map((h) => h.host).join(',')}`)
+    }
     if (failed > 0) process.exitCode = failed === hosts.length ? EXIT.failed : EXIT.partialFleet
     return result
   }

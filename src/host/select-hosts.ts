@@ -1,3 +1,4 @@
+import {readFile} from 'node:fs/promises'
 import {applyLimit} from '../inventory/limit.js'
 import {readInventory} from '../inventory/read-inventory.js'
 import {hostTargetFor, hostTargetFromSpec, type HostTarget} from './open-host.js'
@@ -12,6 +13,24 @@ export interface HostSelection {
 /** A selection the user must fix (bad host text, empty --limit result): a usage error. */
 export class HostSelectionError extends Error {
   readonly code = 'USAGE'
+}
+
+/**
+ * `--limit @FILE`: a retry file (one host name per line, as Ansible's `.retry` files and our
+ * "failed hosts" hint) becomes the pattern `h1,h2`.
+ */
+async function expandLimitFile(limit: string): Promise<string> {
+  if (!limit.startsWith('@')) return limit
+  const file = limit.slice(1)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new HostSelectionError(`--limit ${limit}: cannot read ${file}: ${(error as Error).message}`)
+  }
+  const names = text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean)
+  if (names.length === 0) throw new HostSelectionError(`--limit ${limit}: ${file} lists no hosts`)
+  return names.join(',')
 }
 
 /**
@@ -31,7 +50,7 @@ export async function selectHosts(sel: HostSelection): Promise<{targets: HostTar
     const inv = await readInventory(sel.inventory)
     let hosts = inv.hosts
     if (sel.limit !== undefined) {
-      const r = applyLimit(inv, sel.limit)
+      const r = applyLimit(inv, await expandLimitFile(sel.limit))
       hosts = r.hosts
       for (const u of r.unmatched) warnings.push(`--limit: "${u}" matched no host in ${sel.inventory}`)
       if (hosts.length === 0) throw new HostSelectionError(`--limit ${sel.limit} selects no host of ${sel.inventory}`)

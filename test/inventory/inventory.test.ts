@@ -114,3 +114,19 @@ describe('readInventory', () => {
     expect((err as Error).message).toContain(`${dir}/bad:2:1: error:`)
   })
 })
+
+describe('selectHosts', () => {
+  it('--limit @file reads a retry list; --limit without --inventory is a usage error', async () => {
+    const {selectHosts, HostSelectionError} = await import('../../src/host/select-hosts.js')
+    const {mkdtemp, writeFile} = await import('node:fs/promises')
+    const dir = await mkdtemp('/tmp/xenlift-sel-')
+    await writeFile(`${dir}/retry`, 'legacy\n# comment\ndeb-dom0-b\n')
+    const {targets} = await selectHosts({inventory: fixture('fleet.ini'), limit: `@${dir}/retry`})
+    expect(targets.map((t) => t.name)).toEqual(['deb-dom0-b', 'legacy'])
+    expect(targets[1]).toMatchObject({kind: 'ssh', spec: {hostname: '10.0.0.9', port: 2200}})
+    await expect(selectHosts({limit: 'x'})).rejects.toBeInstanceOf(HostSelectionError)
+    await expect(selectHosts({inventory: fixture('fleet.ini'), limit: 'nothing-matches'})).rejects.toThrow(/selects no host/)
+    expect((await selectHosts({})).targets).toEqual([{kind: 'local', name: 'local'}])
+    expect((await selectHosts({hosts: ['local', 'root@h:2', 'local'], root: '/mnt/old'})).targets.map((t) => t.name)).toEqual(['/mnt/old', 'root@h:2'])
+  })
+})

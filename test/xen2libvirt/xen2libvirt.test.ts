@@ -70,6 +70,15 @@ describe('xen2libvirt (in process)', () => {
     expect(await host.libvirtDomains()).toEqual({}) // convert-only defines nothing
   })
 
+  it("replaces SUSE's domUloader by pygrub, as xen2libvirt did, and says so", async () => {
+    const cfg = path.join(dir, 'suse1')
+    await writeFile(cfg, 'name = "suse1"\nmemory = 512\nbootloader = "/usr/lib/xen/boot/domUloader.py"\ndisk = ["phy:/dev/vg/suse1,xvda,w"]\n')
+    const r = await run(['-c', cfg])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('<bootloader>/usr/bin/pygrub</bootloader>')
+    expect(r.stderr).toMatch(/suse1:3:1: warning: .*domUloader.*\[BOOT-DOMULOADER\]/)
+  })
+
   it('a directory without -r is refused; a missing path fails', async () => {
     expect((await run([DEMO])).code).toBe(1)
     expect((await run(['/nonexistent/cfg'])).stderr).toBe('Failed to open/read path /nonexistent/cfg\n')
