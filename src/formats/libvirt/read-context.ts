@@ -8,6 +8,7 @@ export interface ReadContext {
   readonly diagnostics: Diagnostic[]
 }
 
+/** Handles one child element; `path` is its slash path from `domain` (`domain/devices/disk`). */
 export type ChildHandler = (child: XmlNode, path: string) => void
 
 function place(ctx: ReadContext, node: XmlNode, path: string) {
@@ -18,6 +19,7 @@ function place(ctx: ReadContext, node: XmlNode, path: string) {
   }
 }
 
+/** Add a diagnostic located at `node` (file, line, column of its start tag) and `path`. */
 export function report(ctx: ReadContext, severity: Diagnostic['severity'], code: string, message: string, node: XmlNode, path: string, hint?: string): void {
   ctx.diagnostics.push(diag(code, severity, message, place(ctx, node, path), hint))
 }
@@ -63,6 +65,7 @@ export function intAttr(ctx: ReadContext, node: XmlNode, name: string, path: str
   return n
 }
 
+/** Decimal (optionally signed) or `0x` hex integer text; undefined for anything else. */
 export function parseIntText(v: string): number | undefined {
   const t = v.trim()
   if (/^[+-]?\d+$/.test(t)) return Number(t)

@@ -11,6 +11,7 @@ export interface XmlNode {
   readonly column: number
 }
 
+/** A parsed tree, or why the text is not well-formed XML (with the place when known). */
 export type XmlParseOutcome =
   | {readonly ok: true; readonly root: XmlNode}
   | {readonly ok: false; readonly message: string; readonly line?: number; readonly column?: number}
