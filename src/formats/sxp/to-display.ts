@@ -9,7 +9,7 @@ import type {ChrDevice, Disk, Graphics, Input, Sound} from '../../model/domain.j
 import {parseChrSpec} from '../xen-common/chr-spec.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {deviceBlocks} from './to-devices.js'
-import {childLists, lookupList, valueAtom, valueText} from './sxp-lookup.js'
+import {childLists, lookupList, strtol, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList} from './sxp-node.js'
 
 /** libvirt's graphics type names (virDomainGraphicsType, 4.5). */
@@ -96,8 +96,11 @@ function parseOldGraphics(ctx: SxpContext): Graphics[] {
   if (!img) return []
   if (valueText(img, 'vnc')?.startsWith('1')) {
     // vncdisplay is not read for old-style graphics: libvirt leaves the port to autoport.
-    const autoport = true
-    return [vnc(ctx, img, imgPath, -1, autoport, true)]
+    const display = valueText(img, 'vncdisplay')
+    if (valueText(img, 'vncunused') === '0' && display !== undefined && display !== '') {
+      report(ctx, 'GRAPHICS-EXTRA', 'warning', `fixed VNC display ${display} (port ${5900 + strtol(display)}) is not kept: libvirt's SXP reader uses autoport; set port='${5900 + strtol(display)}' autoport='no' by hand if clients rely on it`, valueAtom(img, 'vncdisplay'), `${imgPath}/vncdisplay`)
+    }
+    return [vnc(ctx, img, imgPath, -1, true, true)]
   }
   if (valueText(img, 'sdl')?.startsWith('1')) return [sdl(ctx, img, imgPath)]
   return []

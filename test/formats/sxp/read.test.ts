@@ -309,6 +309,12 @@ describe('readSxp: graphics (§4.6)', () => {
     })
   })
 
+  it('old-style fixed vncdisplay is not kept (libvirt autoport) but reported', () => {
+    const {domain, diagnostics} = read(HVM_IMAGE('(vnc 1) (vncunused 0) (vncdisplay 3)'))
+    expect(domain.devices.graphics[0]).toMatchObject({port: -1, autoport: true})
+    expect(diagnostics).toContainEqual(expect.objectContaining({code: 'GRAPHICS-EXTRA', severity: 'warning', message: expect.stringContaining('5903')}))
+  })
+
   it('old-style image vnc only without a vfb, with its password; only one device', () => {
     const {domain} = read(HVM_IMAGE('(vnc 1) (vncpasswd pw) (vnclisten 127.0.0.1) (sdl 1)'))
     expect(domain.devices.graphics).toEqual([expect.objectContaining({type: 'vnc', port: -1, autoport: true, passwd: 'pw', listen: '127.0.0.1'})])
