@@ -46,6 +46,15 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('xenlift import over SSH 
     expect(await target.libvirtDomains()).toEqual({})
   })
 
+  it('--libvirt-version aims the XML at another libvirt (11.3 writes format=raw on the loader)', async () => {
+    const r = await runCli(['import', '--inventory', inv, '--limit', 'upgraded', '--dry-run', '--libvirt-version', '11.3.0', '--json', ...ssh])
+    const out = JSON.parse(r.stdout) as ImportResult
+    expect(out.hosts[0]?.libvirtVersion).toBe('11.3.0')
+    const hvm = out.hosts[0]?.domains.find((d) => d.name === "Bob's win2k8")
+    expect(hvm?.diff).toContain("+    <loader type='rom' format='raw'>/usr/lib/xen/boot/hvmloader</loader>")
+    expect((await runCli(['import', '--libvirt-version', 'nine', '--dry-run'])).code).toBe(2)
+  })
+
   it('defines once, then reports unchanged; a host without libvirt fails alone (exit 4)', async () => {
     const first = await runCli(['import', '--inventory', inv, '--json', ...ssh])
     expect(first.code, first.stderr).toBe(4)
