@@ -26,7 +26,7 @@ import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
 import {reportFindings} from '../xen-common/findings.js'
 import {parseVnuma} from '../xen-common/vnuma.js'
-import {DEFAULT_BOOT_DIR, type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xm/to-domain.js'
+import {DEFAULT_BOOT_DIR, type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xen-common/os-keys.js'
 import {parseXlDiskSpec, xlDiskToDisk} from './disk-spec.js'
 
 export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {

@@ -5,11 +5,9 @@
  * silent about a loss, a diagnostic with the checklist rule id says so; where it fails with
  * no reason, the diagnostic gives one. Any error means no domain.
  */
-import type {Diagnostic} from '../../model/diagnostic.js'
 import {hasErrors} from '../../model/diagnostic.js'
-import type {BootDevice, Domain} from '../../model/domain.js'
+import type {Domain} from '../../model/domain.js'
 import type {NativeConfig} from '../../model/native-config.js'
-import type {LibvirtTarget} from '../libvirt/target.js'
 import {checkMemory, readCommonKeys} from '../xen-common/common-keys.js'
 import {
   type ConfigReadContext,
@@ -23,21 +21,15 @@ import {
 import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
 import {reportFindings} from '../xen-common/findings.js'
+import {
+  DEFAULT_BOOT_DIR,
+  type NativeToDomainOptions,
+  type NativeToDomainResult,
+  readBootOrder,
+  readPvOs,
+  rootExtraCmdline,
+} from '../xen-common/os-keys.js'
 import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
-
-export interface NativeToDomainOptions {
-  readonly file?: string
-  /** Seed for a config without `uuid` (default: file path and name). */
-  readonly uuidSeed?: string
-  /** Target facts: firmware directory for bare kernel names, host CPU vendor (xl nestedhvm). */
-  readonly target?: LibvirtTarget
-}
-
-export interface NativeToDomainResult {
-  /** Absent when an error stopped the conversion. */
-  readonly domain?: Domain
-  readonly diagnostics: Diagnostic[]
-}
 
 export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
@@ -55,65 +47,6 @@ export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
 }
 
-/** `boot` letters (xen_xm.c/xen_xl.c): a fd, d cdrom, n network, anything else hd; at most 4. */
-export function readBootOrder(ctx: ConfigReadContext, d: Domain): void {
-  const boot = getString(ctx, 'boot') ?? 'c'
-  const map: Record<string, BootDevice> = {a: 'fd', c: 'hd', d: 'cdrom', n: 'network'}
-  const unknown: string[] = []
-  for (const ch of boot.slice(0, 4)) {
-    const dev = map[ch]
-    if (dev === undefined) unknown.push(ch)
-    d.os.boot.push(dev ?? 'hd')
-  }
-  if (unknown.length > 0) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot letters ${unknown.join('')} are read as hd`, 'boot')
-  if (boot.length > 4) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot = "${boot}": only the first 4 devices are kept`, 'boot')
-}
-
-/** Where Xen keeps firmware and PV-GRUB images (LIBXL_FIRMWARE_DIR on Debian 12). */
-export const DEFAULT_BOOT_DIR = '/usr/lib/xen/boot'
-
-/** PV bootloader, kernel, ramdisk and the root/extra command line (shared by xm and xl). */
-export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | undefined, bootDir: string): void {
-  const bootloader = getString(ctx, 'bootloader')
-  if (bootloader !== undefined) {
-    if (bootloader.includes('domUloader')) {
-      report(ctx, 'BOOT-DOMULOADER', 'warning', `bootloader ${bootloader}: SUSE domUloader replaced by pygrub (as xen2libvirt does)`, 'bootloader')
-      d.os.bootloader = '/usr/bin/pygrub'
-    } else {
-      d.os.bootloader = bootloader
-    }
-    const args = getString(ctx, 'bootargs')
-    if (args !== undefined) d.os.bootloaderArgs = args
-  }
-  const kernel = getString(ctx, 'kernel')
-  if (kernel !== undefined) d.os.kernel = bootPath(ctx, 'kernel', kernel, bootDir)
-  const ramdisk = getString(ctx, 'ramdisk')
-  if (ramdisk !== undefined) d.os.initrd = bootPath(ctx, 'ramdisk', ramdisk, bootDir)
-  if (cmdline !== undefined) d.os.cmdline = cmdline
-  if (bootloader === undefined && (kernel === undefined || kernel === '')) {
-    report(ctx, 'BOOT-PV-NOKERNEL', 'warning', 'PV guest with neither kernel nor bootloader cannot boot')
-  }
-}
-
-/**
- * A bare file name (`kernel = "pv-grub.gz"`) is looked up by xend in Xen's boot directory;
- * libvirt needs an absolute path.
- */
-function bootPath(ctx: ConfigReadContext, key: string, value: string, bootDir: string): string {
-  if (value === '' || value.startsWith('/')) return value
-  const path = `${bootDir}/${value}`
-  report(ctx, 'BOOT-PATH', 'info', `${key} = "${value}" is read as ${path} (Xen's boot directory)`, key)
-  return path
-}
-
-/** `root` + `extra` → `root=R E` (xen_xm.c, xenParseCmdline in xen_xl.c). */
-export function rootExtraCmdline(ctx: ConfigReadContext): string | undefined {
-  const extra = getString(ctx, 'extra')
-  const root = getString(ctx, 'root')
-  if (root !== undefined) return extra !== undefined ? `root=${root} ${extra}` : `root=${root}`
-  return extra
-}
-
 function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader: string): void {
   if (d.os.kind !== 'hvm') {
     readPvOs(ctx, d, rootExtraCmdline(ctx), bootDir)
@@ -125,7 +58,7 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader:
   if (kernel !== undefined && !kernel.startsWith('/')) {
     // xend looked a bare name up in its firmware directory; libvirt needs an absolute path.
     report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM kernel = "${kernel}" is not a path: the target's default firmware is used`, 'kernel')
-  } else if (kernel !== undefined && kernel.endsWith('/hvmloader') && kernel !== hvmLoader) {
+  } else if (kernel?.endsWith('/hvmloader') && kernel !== hvmLoader) {
     // Another distribution's hvmloader path (/usr/lib64/xen/boot/…): the target has its own (§9).
     report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM firmware ${kernel} replaced by the target's ${hvmLoader}`, 'kernel')
   } else if (kernel !== undefined) {
