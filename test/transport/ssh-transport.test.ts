@@ -66,7 +66,7 @@ describe.skipIf(skip !== undefined)('SshTransport against a real sshd on loopbac
 
   it('stats, lists and resolves paths over sftp; missing paths are undefined / ENOENT', async () => {
     const dir = join(roots, 'h2/etc/xen')
-    expect(await t.stat(join(dir, 'vm1.cfg'))).toMatchObject({type: 'file', size: 13})
+    expect(await t.stat(join(dir, 'vm1.cfg'))).toMatchObject({type: 'file', size: 13, mode: 0o640}) // permission bits, as LocalTransport
     expect(await t.stat(join(dir, 'nope'))).toBeUndefined()
     expect(await t.readdir(join(roots, 'h2/etc'))).toEqual([{name: 'xen', type: 'directory'}])
     expect(await t.realpath(join(dir, '../xen/./vm1.cfg'))).toBe(join(dir, 'vm1.cfg'))

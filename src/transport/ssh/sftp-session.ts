@@ -65,7 +65,7 @@ export function sftpPosixRename(sftp: SFTPWrapper, host: string, from: string, t
 export async function sftpLstat(sftp: SFTPWrapper, host: string, path: string): Promise<FileStat | undefined> {
   try {
     const st = await call<Stats>(host, path, 'stat', (cb) => sftp.lstat(path, cb))
-    return {type: fileTypeOf(st.mode), size: st.size, mtimeMs: st.mtime * 1000, mode: st.mode}
+    return {type: fileTypeOf(st.mode), size: st.size, mtimeMs: st.mtime * 1000, mode: st.mode & 0o7777}
   } catch (err) {
     if ((err as RemoteFileError).code === 'ENOENT') return undefined
     throw err

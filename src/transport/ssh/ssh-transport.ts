@@ -121,7 +121,7 @@ export class SshTransport implements Transport {
   async writeFileAtomic(path: string, data: string | Buffer, opts: {mode?: number} = {}): Promise<void> {
     const sftp = await this.#session()
     const existing = opts.mode === undefined ? await sftpLstat(sftp, this.host, path) : undefined
-    const mode = opts.mode ?? (existing ? existing.mode & 0o7777 : 0o644)
+    const mode = opts.mode ?? existing?.mode ?? 0o644
     const tmp = `${path}.tmp-xenlift-${randomBytes(4).toString('hex')}`
     try {
       await sftpWriteFile(sftp, this.host, tmp, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, mode)
