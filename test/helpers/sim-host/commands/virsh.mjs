@@ -106,8 +106,9 @@ function list(args) {
   const table = [['Id', 'Name', 'State'], ...rows]
   const widths = [0, 1, 2].map((i) => Math.max(...table.map((r) => r[i].length)))
   const line = (r) => ` ${r.map((c, i) => c.padEnd(widths[i])).join('   ')}`.trimEnd()
-  const header = ` ${table[0].map((c, i) => c.padEnd(widths[i])).join('   ')}`
-  out(`${header}\n${'-'.repeat(header.length + 1)}\n`)
+  const padded = ` ${table[0].map((c, i) => c.padEnd(widths[i])).join('   ')}`
+  // vshTablePrint: the rule runs two past the padded header; cells are not right-padded at the end.
+  out(`${padded.trimEnd()}\n${'-'.repeat(padded.length + 2)}\n`)
   for (const r of rows) out(`${line(r)}\n`)
   out('\n')
   return 0
