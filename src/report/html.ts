@@ -12,11 +12,11 @@ export function renderHtml(report: CheckReport, opts: RenderOptions = {}): strin
   const s = report.summary
   const sections: string[] = []
   for (const h of groupFindings(report)) {
-    sections.push(`<h2>Host ${esc(h.host)}</h2>`)
+    sections.push(`<h2>Host ${esc(h.host)}</h2>`, overview(h.host, h.groups))
     for (const g of h.groups) {
       const title = g.domain === undefined ? 'Host-level findings' : `Domain <code>${esc(g.domain)}</code>`
       const badge = g.worst !== undefined ? ` <span class="badge sev-${g.worst}">${g.worst === 'blocker' ? 'BLOCKED' : g.worst}</span>` : ' <span class="badge ok">ok</span>'
-      sections.push(`<section class="domain" data-domain="${esc(g.domain ?? '')}"><h3>${title}${badge}</h3>`)
+      sections.push(`<section class="domain" id="${anchor(h.host, g.domain)}" data-domain="${esc(g.domain ?? '')}"><h3>${title}${badge}</h3>`)
       if (g.files.length > 0) sections.push(`<p class="files">${g.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}</p>`)
       if (g.findings.length === 0) sections.push('<p>No findings.</p>')
       else sections.push(table(g.findings))
@@ -48,6 +48,25 @@ ${sections.join('\n')}
 </body>
 </html>
 `
+}
+
+/** One row per domain of a host: status and counts, linked to its table. */
+function overview(host: string, groups: ReturnType<typeof groupFindings>[number]['groups']): string {
+  const rows = groups.map((g) => {
+    const c = {blocker: 0, warning: 0, info: 0, waived: 0}
+    for (const f of g.findings) f.waived ? c.waived++ : c[f.severity]++
+    const status = g.worst === 'blocker' ? 'BLOCKED' : (g.worst ?? 'ok')
+    const name = g.domain === undefined ? '(host)' : g.domain
+    return `<tr class="${g.worst ? `sev-${g.worst}` : 'ok'}"><td data-key="${g.worst ? SEVERITY_RANK[g.worst] : 3}"><span class="sev">${status}</span></td><td><a href="#${anchor(host, g.domain)}">${esc(name)}</a></td><td>${c.blocker}</td><td>${c.warning}</td><td>${c.info}</td><td>${c.waived}</td><td>${g.files.map((f) => `<code>${esc(f)}</code>`).join('<br>')}</td></tr>`
+  })
+  return `<table class="findings overview"><thead><tr><th>Status</th><th>Domain</th><th>Blockers</th><th>Warnings</th><th>Info</th><th>Waived</th><th>Source</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>`
+}
+
+/** A stable fragment id for a domain section. */
+function anchor(host: string, domain: string | undefined): string {
+  return `d-${`${host}--${domain ?? '(host)'}`.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`
 }
 
 function card(id: string, label: string, n: number): string {
@@ -98,6 +117,8 @@ table.findings th[data-dir="asc"]::after{content:" \\25B2"}table.findings th[dat
 tr.sev-blocker td:first-child{background:#fde0e3;color:#8a0016;font-weight:700}
 tr.sev-warning td:first-child{background:#fff1d6;color:#7a4a00;font-weight:600}
 tr.sev-info td:first-child{background:#e3efff;color:#0d47a1}
+tr.ok td:first-child{background:#e6f4ea;color:#1e5e2a}
+table.overview{width:auto}table.overview td:nth-child(n+3):nth-child(-n+6){text-align:right}
 tr.waived{color:#777}tr.waived td:first-child{background:#eee;text-decoration:line-through}
 .badge{font-size:.75em;padding:.1em .5em;border-radius:4px;vertical-align:middle;color:#fff}
 .badge.sev-blocker{background:#b00020}.badge.sev-warning{background:#b26a00}.badge.sev-info{background:#1565c0}.badge.ok{background:#2e7d32}
@@ -107,9 +128,9 @@ tr.waived{color:#777}tr.waived td:first-child{background:#eee;text-decoration:li
 
 // Sort a table by the clicked column: numeric/`data-key` aware, toggles ascending/descending.
 const JS = `
-document.querySelectorAll('table.findings th').forEach(function(th, col){
+document.querySelectorAll('table.findings th').forEach(function(th){
   th.addEventListener('click', function(){
-    var table = th.closest('table'), body = table.tBodies[0];
+    var table = th.closest('table'), body = table.tBodies[0], col = th.cellIndex;
     var dir = th.getAttribute('data-dir') === 'asc' ? 'desc' : 'asc';
     table.querySelectorAll('th').forEach(function(o){ o.removeAttribute('data-dir'); });
     th.setAttribute('data-dir', dir);

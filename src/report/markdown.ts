@@ -20,7 +20,13 @@ export function renderMarkdown(report: CheckReport, opts: RenderOptions = {}): s
     '',
   ]
   for (const h of groupFindings(report)) {
-    out.push(`## Host ${cell(h.host)}`, '')
+    out.push(`## Host ${cell(h.host)}`, '', '| Status | Domain | Blockers | Warnings | Info | Waived |', '|---|---|---:|---:|---:|---:|')
+    for (const g of h.groups) {
+      const c = countOf(g.findings)
+      const status = g.worst === 'blocker' ? '**BLOCKED**' : (g.worst ?? 'ok')
+      out.push(`| ${status} | ${g.domain === undefined ? '(host)' : `\`${g.domain}\``} | ${c.blocker} | ${c.warning} | ${c.info} | ${c.waived} |`)
+    }
+    out.push('')
     for (const g of h.groups) {
       const title = g.domain === undefined ? 'Host-level findings' : `Domain \`${g.domain}\``
       const badge = g.worst === 'blocker' ? ' — **BLOCKED**' : ''

@@ -54,9 +54,10 @@ describe.skipIf(!existsSync(CHROMIUM))('html report in headless chromium', async
   }, 90_000)
 
   it('sorts a table when a column header is clicked', async () => {
-    // Click "Rule" on the first table, then report the rule column in DOM order.
+    // Click "Rule" on the second findings table (column indexes must be per table), then
+    // report the rule column in DOM order.
     const probe = `<script>
-      var t = document.querySelector('table.findings'); t.tHead.rows[0].cells[1].click();
+      var t = document.querySelectorAll('table.findings:not(.overview)')[1]; t.tHead.rows[0].cells[1].click();
       var ids = Array.prototype.map.call(t.tBodies[0].rows, function(r){ return r.cells[1].textContent; });
       document.body.setAttribute('data-sorted', ids.join(','));
     </script></body>`
