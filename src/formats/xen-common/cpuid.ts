@@ -9,7 +9,7 @@
 import type {CpuFeature} from '../../model/domain.js'
 
 /** libxl cpuid name → libvirt cpu_map name, where they differ. */
-const LIBXL_TO_LIBVIRT: Readonly<Record<string, string>> = {
+export const LIBXL_TO_LIBVIRT: Readonly<Record<string, string>> = {
   sse3: 'pni',
   pclmulqdq: 'pclmuldq',
   dscpl: 'ds_cpl',

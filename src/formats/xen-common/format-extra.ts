@@ -1,0 +1,62 @@
+/**
+ * Settings the readers kept in `Domain.extra` because libvirt cannot express them (PVSCSI,
+ * scheduler caps, pools, vTPM, …). A native config CAN carry many of them: write those under
+ * the target format's key, report the rest. Keys are the native key names the xm/xl readers
+ * used, or SXP paths (`image/hvm/gfx_passthru`, `device/vscsi`, `pool_name`) from the SXP reader.
+ */
+import type {ExtraValue} from '../../model/domain.js'
+import type {NativeWriter} from './format-common.js'
+import type {NativeValue} from './native-text.js'
+
+/** Native keys xl reads (xl.cfg(5)) that may be carried over as they are. */
+const XL_KEYS = new Set([
+  'vscsi', 'vtpm', 'ioports', 'irqs', 'iomem', 'pool', 'cpu_weight', 'cap', 'gfx_passthru', 'shadow_memory',
+  'nomigrate', 'timer_mode', 'vpt_align', 'xen_platform_pci', 'videoram', 'stdvga', 'vga', 'usbdevice',
+  'vkb', 'p9', 'dtdev', 'rdm', 'claim_mode', 'max_maptrack_frames', 'driver_domain', 'seclabel',
+  'altp2m', 'acpi_s3', 'acpi_s4', 'msitranslate', 'pci_permissive', 'pci_seize', 'pci_power_mgmt',
+  'ms_vm_genid', 'serial', 'vnc', 'usb', 'vusb', 'usbctrl', 'usbdev', 'device_model_version',
+  'device_model_stubdomain_override', 'bootloader_args',
+])
+
+/** xm keys (xm create(1)) that may be carried over. */
+const XM_KEYS = new Set([
+  'vscsi', 'vtpm', 'ioports', 'irq', 'pool', 'cpu_weight', 'cpu_cap', 'gfx_passthru', 'shadow_memory', 'nomigrate',
+  'timer_mode', 'vpt_align', 'xen_platform_pci', 'videoram', 'stdvga', 'usbdevice', 'vusb', 'usb', 'access_control',
+  'cpuid', 'cpuid_check', 'vif2', 'on_xend_start', 'on_xend_stop', 'monitor', 'fda', 'fdb', 'vncconsole',
+  'opengl', 'device_model', 'hostname', 'ip', 'netmask', 'gateway', 'dhcp', 'interface', 'nfs_server', 'nfs_root',
+])
+
+/** Same setting, other name: `extra key → {xl, xm}` key names. */
+const RENAMES: Readonly<Record<string, {xl?: string; xm?: string}>> = {
+  pool_name: {xl: 'pool', xm: 'pool'},
+  cpu_cap: {xl: 'cap', xm: 'cpu_cap'},
+  cap: {xl: 'cap', xm: 'cpu_cap'},
+  weight: {xl: 'cpu_weight', xm: 'cpu_weight'},
+  irq: {xl: 'irqs', xm: 'irq'},
+  irqs: {xl: 'irqs', xm: 'irq'},
+}
+
+function toNative(v: ExtraValue): NativeValue | undefined {
+  if (typeof v === 'string' || typeof v === 'number') return v
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (Array.isArray(v)) {
+    const items = v.map(toNative)
+    return items.every((x) => x !== undefined) ? (items as NativeValue[]) : undefined
+  }
+  return undefined
+}
+
+export function formatExtra(extra: Readonly<Record<string, ExtraValue>>, w: NativeWriter): void {
+  for (const [path, value] of Object.entries(extra)) {
+    const base = path.replace(/^(image\/(hvm|linux)\/|device\/)/, '')
+    const renamed = RENAMES[base]?.[w.format] ?? base
+    const allowed = w.format === 'xl' ? XL_KEYS : XM_KEYS
+    const native = toNative(value)
+    if (allowed.has(renamed) && native !== undefined && !w.has(renamed)) {
+      w.set(renamed, native)
+      w.note(`${path} carried over as ${renamed} (libvirt's XML could not hold it)`, 'CARRIED')
+    } else if (!w.has(renamed)) {
+      w.lost(`${path} has no ${w.format} equivalent here and is not written`)
+    }
+  }
+}
