@@ -97,9 +97,10 @@ function formatNuma(d: Domain, w: NativeWriter): void {
   const cells = d.cpu?.numa
   if (!cells || cells.length === 0) return
   // Every cell gets a full distance row; libvirt fills what the XML leaves out with the
-  // defaults (10 to itself, 20 to the others), and so must we to match domxml-to-native.
+  // defaults (10 to itself, 20 to the others) after mirroring the other cell's distance to this
+  // one (distances are symmetric), and so must we to match domxml-to-native.
   const list = cells.map((c) => {
-    const row = cells.map((o) => c.distances?.find((x) => x.id === o.id)?.value ?? (o.id === c.id ? 10 : 20))
+    const row = cells.map((o) => c.distances?.find((x) => x.id === o.id)?.value ?? o.distances?.find((x) => x.id === c.id)?.value ?? (o.id === c.id ? 10 : 20))
     return [`pnode=${c.id}`, `size=${Math.ceil(c.memoryKiB / 1024)}`, `vcpus=${c.cpus}`, `vdistances=${row.join(',')}`]
   })
   w.set('vnuma', list)
