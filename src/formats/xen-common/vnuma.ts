@@ -14,6 +14,8 @@ export type VnumaResult = {readonly cells: NumaCell[]; readonly vcpus: number} |
 export function parseVnuma(list: readonly ConfigValue[]): VnumaResult {
   let nrNodes = 0
   while (nrNodes < list.length && Array.isArray(list[nrNodes])) nrNodes++
+  // virDomainNumaSetNodeCount(0) fails (libvirt: "An error occurred, but the cause is unknown").
+  if (nrNodes === 0) return {error: 'vnuma has no vnode lists ([["pnode=0", "size=…", "vcpus=…"], …])'}
   const cells: NumaCell[] = []
   let vcpus = 0
   for (let id = 0; id < list.length; id++) {
