@@ -11,7 +11,7 @@ import type {
   Video,
 } from '../../model/domain.js'
 import {diskNameToIndex} from './disk-address.js'
-import {compareVersion, type LibvirtTarget} from './target.js'
+import type {LibvirtTarget} from './target.js'
 
 /**
  * What libvirt's post-parse adds to a Xen domain before it is formatted (virDomainDefPostParse
@@ -68,11 +68,6 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
     out.loader = {...os.loader, path: target.hvmLoader, ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
   } else if (os.loader.type === undefined && target.loaderTypeRom) {
     out.loader = {...os.loader, type: 'rom'}
-  }
-  // xl `acpi_firmware` is a raw set of ACPI tables: libvirt ≥ 11.2 says `rawset`, older
-  // releases only know (and print) `slic` for it.
-  if (os.acpiTables?.some((t) => t.type === 'rawset') && compareVersion(target.version, [11, 2, 0]) < 0) {
-    out.acpiTables = os.acpiTables.map((t) => (t.type === 'rawset' ? {...t, type: 'slic'} : t))
   }
   // virDomainDefParseBootOptions: an HVM domain that names no boot device boots from disk.
   if (out.boot.length === 0) out.boot.push('hd')
