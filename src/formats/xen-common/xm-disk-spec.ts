@@ -63,8 +63,8 @@ export function parseXmDiskSpec(spec: string, hvm: boolean): XmDiskResult {
     dst = dst.slice(0, colon)
   }
   const bus = dst.startsWith('xvd') || !hvm ? 'xen' : dst.startsWith('sd') ? 'scsi' : 'ide'
-  // libxl's device post-parse defaults the format to raw (xl.cfg's default).
-  const disk: Disk = {type, device, driver: {name: driverName, type: format ?? 'raw'}, target: {dev: dst, bus}}
+  // No format for file/phy: libxl's device post-parse (formats/libvirt/defaults.ts) makes it raw.
+  const disk: Disk = {type, device, driver: {name: driverName, ...(format !== undefined ? {type: format} : {})}, target: {dev: dst, bus}}
   if (src !== undefined) disk.source = type === 'block' ? {dev: src} : {file: src}
   // libvirt's disk post-parse makes every CD-ROM read-only, whatever the mode says.
   if (mode === 'r' || mode === 'ro' || device === 'cdrom') disk.readonly = true

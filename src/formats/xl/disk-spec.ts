@@ -275,8 +275,8 @@ export function xlDiskToDisk(spec: XlDiskSpec, hvm: boolean): Disk {
   if (spec.isCdrom) {
     disk.device = 'cdrom'
     disk.type = 'file'
-    // An empty drive has no format; libxl's post-parse makes it raw like every other disk.
-    disk.driver = {name: 'qemu', type: 'raw'}
+    // An empty drive has no format (libxl's post-parse in the defaults makes it raw).
+    disk.driver = src === undefined || src === '' ? {name: 'qemu'} : {name: 'qemu', type: 'raw'}
   } else {
     const format = spec.format === 'empty' ? 'raw' : spec.format === 'unknown' ? 'raw' : spec.format
     if (spec.backend === 'phy') {

@@ -13,9 +13,9 @@ const skipped = (spec: string) => {
 }
 
 describe('xm disk specs (xenParseXMDisk)', () => {
-  it('phy: is a block device with driver phy, file: a file', () => {
-    expect(ok('phy:/dev/vg/a,hda,w').disk).toEqual({type: 'block', device: 'disk', driver: {name: 'phy', type: 'raw'}, source: {dev: '/dev/vg/a'}, target: {dev: 'hda', bus: 'ide'}})
-    expect(ok('file:/img/a.img,xvda,w').disk).toMatchObject({type: 'file', driver: {name: 'file', type: 'raw'}, source: {file: '/img/a.img'}, target: {bus: 'xen'}})
+  it('phy: is a block device with driver phy, file: a file; no format (the defaults make it raw)', () => {
+    expect(ok('phy:/dev/vg/a,hda,w').disk).toEqual({type: 'block', device: 'disk', driver: {name: 'phy'}, source: {dev: '/dev/vg/a'}, target: {dev: 'hda', bus: 'ide'}})
+    expect(ok('file:/img/a.img,xvda,w').disk).toMatchObject({type: 'file', driver: {name: 'file'}, source: {file: '/img/a.img'}, target: {bus: 'xen'}})
   })
   it('no prefix is phy (block), even for a file', () => {
     expect(ok('/img/a.img,hda,w').disk).toMatchObject({type: 'block', driver: {name: 'phy'}, source: {dev: '/img/a.img'}})
@@ -30,7 +30,7 @@ describe('xm disk specs (xenParseXMDisk)', () => {
   it('other prefixes are the driver name of a file disk', () => {
     const r = ok('iscsi:iqn.2001-04.com.example:disk,xvda,w')
     expect(r.prefix).toBe('iscsi')
-    expect(r.disk).toMatchObject({type: 'file', driver: {name: 'iscsi', type: 'raw'}, source: {file: 'iqn.2001-04.com.example:disk'}})
+    expect(r.disk).toMatchObject({type: 'file', driver: {name: 'iscsi'}, source: {file: 'iqn.2001-04.com.example:disk'}})
   })
   it('drops specs with fewer than 3 fields', () => {
     expect(skipped('file:/x,xvdb')).toMatch(/fewer than 3 fields/)
