@@ -9,7 +9,7 @@
  * - `Match exec` is never run (`matchExec: false`): reading an inventory must not execute
  *   commands from a config file. `CanonicalizeHostName` (which would spawn nslookup) is dropped.
  * - `~` and the `%h %p %r %u %n %d %%` tokens are expanded in IdentityFile, UserKnownHostsFile,
- *   GlobalKnownHostsFile, HostName and CertificateFile.
+ *   GlobalKnownHostsFile, HostName and ProxyCommand.
  * - `ProxyJump a,b` becomes a hop list; each hop is itself resolved through the config (its own
  *   HostName/User/Port/IdentityFile), and the first hop's own ProxyJump is followed, as
  *   OpenSSH's `ssh -J` does (later hops in an explicit list ignore theirs).
@@ -121,6 +121,7 @@ function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverri
   const timeout = first('connecttimeout')
   const alias = first('hostkeyalias')
   const jump = first('proxyjump')
+  const proxyCommand = first('proxycommand')
   const spec: SshConnectSpec = {
     host: overrides.name ?? host,
     hostName,
@@ -132,6 +133,7 @@ function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverri
     ...(alias !== undefined ? {hostKeyAlias: alias} : {}),
     ...(userKnown.length ? {userKnownHostsFiles: userKnown} : {}),
     ...(globalKnown.length ? {globalKnownHostsFiles: globalKnown} : {}),
+    ...(proxyCommand !== undefined && proxyCommand.toLowerCase() !== 'none' ? {proxyCommand: expandTokens(proxyCommand, t, loaded.home)} : {}),
   }
   if (!followJump || jump === undefined || jump.toLowerCase() === 'none') return spec
   if (depth >= 8) throw new Error(`ssh config: ProxyJump chain for ${host} is deeper than 8 hops (a loop?)`)

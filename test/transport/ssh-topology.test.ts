@@ -79,6 +79,25 @@ describe.skipIf(skip !== undefined)('ProxyJump, sudo and ~/.ssh/config end to en
     await t.close()
   })
 
+  it('ProxyCommand from ssh config: the stream goes through the spawned command', async () => {
+    // A tiny TCP relay standing in for `nc %h %p` / `ssh -W %h:%p bastion`; it logs what it relays.
+    const relay = join(dir, 'relay.cjs')
+    await writeFile(relay, `const fs = require('fs'); fs.appendFileSync(process.argv[4], process.argv[2] + ':' + process.argv[3] + '\\n'); const s = require('net').connect(+process.argv[3], process.argv[2]); process.stdin.pipe(s).pipe(process.stdout); s.on('close', () => process.exit(0))`)
+    const log = join(dir, 'relay.log')
+    const cfg = join(dir, 'ssh_config_pc')
+    await writeFile(cfg, [`Host via-pc`, `  HostName ${T}`, `  Port ${lab.port}`, `  User ${lab.user}`, `  ProxyCommand ${process.execPath} ${relay} %h %p ${log}`, ''].join('\n'))
+    const spec = resolveSshHost(await loadSshConfig({userConfigFile: cfg, systemConfigFile: false, home: dir}), 'via-pc')
+    expect(spec.proxyCommand).toBe(`${process.execPath} ${relay} ${T} ${lab.port} ${log}`)
+    const t = await connectSsh(spec, opts)
+    expect((await t.exec(['sh', '-c', 'echo $XENLIFT_SIM_HOST'])).stdout).toBe(`${T}\n`)
+    await t.close()
+    expect(await readFile(log, 'utf8')).toBe(`${T}:${lab.port}\n`)
+    // A failing ProxyCommand is a ConnectError carrying its stderr.
+    const err = await connectSsh({...spec, proxyCommand: 'echo "bastion unreachable" >&2; exit 1'}, opts).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConnectError)
+    expect((err as Error).message).toContain('bastion unreachable')
+  })
+
   it('wraps in sudo -n -- env LC_ALL=C when asked (argv as sudo received it)', async () => {
     const t = await connectSsh({host: T, port: lab.port, user: lab.user}, opts)
     const r = await t.exec(['sh', '-c', 'echo "$LC_ALL:$1"', 'sh', 'a b'], {sudo: true})

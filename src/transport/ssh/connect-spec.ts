@@ -17,6 +17,11 @@ export interface SshConnectSpec {
   readonly identitiesOnly?: boolean
   /** Jump hosts in connection order (`ProxyJump a,b` → [a, b]); each verified against its own name. */
   readonly proxyJump?: readonly SshConnectSpec[]
+  /**
+   * ssh_config `ProxyCommand` (tokens already expanded), run with `/bin/sh -c`; its stdin/stdout
+   * carry the SSH stream. Used for the first hop only; ProxyJump wins when both are set.
+   */
+  readonly proxyCommand?: string
   /** ssh_config `ConnectTimeout`, in ms. */
   readonly connectTimeoutMs?: number
   /** ssh_config `HostKeyAlias`: the name looked up in known_hosts instead of HostName. */

@@ -12,6 +12,7 @@ import type {Client as Ssh2Client, ConnectConfig} from 'ssh2'
 import {ConnectError, type HostKeyError, TimeoutError} from '../errors.js'
 import {defaultIdentityFiles, planAuth} from './auth.js'
 import {type SshConnectSpec, specHostName, specPort} from './connect-spec.js'
+import {type ProxyCommandSocket, spawnProxyCommand} from './proxy-command.js'
 import {checkHostKey, hostKeyRefusal, knownKeyTypes} from './host-key-check.js'
 import {hashedKnownHostsLine, type KnownHostEntry, knownHostsName, orderServerHostKeyAlgorithms, parseKnownHosts} from './known-hosts.js'
 
@@ -49,16 +50,41 @@ export interface OpenedConnection {
 export async function openConnection(spec: SshConnectSpec, opts: SshConnectOptions): Promise<OpenedConnection> {
   const hops = [...(spec.proxyJump ?? []), spec]
   const opened: Ssh2Client[] = []
+  // ProxyCommand applies to the first hop (the one we would otherwise reach over TCP). It is
+  // spawned right before ssh2 takes the stream, so its early death cannot go unnoticed.
+  const first = hops[0]!
+  let proxy: ProxyCommandSocket | undefined
   try {
-    let sock: Duplex | undefined
     for (const [i, hop] of hops.entries()) {
-      if (i > 0) sock = await forwardOut(opened[i - 1]!, hops[i - 1]!, hop, hop.connectTimeoutMs ?? opts.connectTimeoutMs ?? 20_000)
-      opened.push(await connectOne(hop, opts, sock))
+      let sock: (() => Duplex) | undefined
+      if (i > 0) {
+        const stream = await forwardOut(opened[i - 1]!, hops[i - 1]!, hop, hop.connectTimeoutMs ?? opts.connectTimeoutMs ?? 20_000)
+        sock = () => stream
+      } else if (first.proxyCommand !== undefined) {
+        const command = first.proxyCommand
+        sock = () => {
+          proxy = spawnProxyCommand(command)
+          return proxy.sock
+        }
+      }
+      try {
+        opened.push(await connectOne(hop, opts, sock))
+      } catch (err) {
+        if (i === 0) await proxy?.settled()
+        const proxyErr = i === 0 ? proxy?.stderr() : undefined
+        if (proxyErr && err instanceof ConnectError && err.code === 'CONNECT_FAILED') {
+          throw new ConnectError(hop.host, `host ${hop.host}: ProxyCommand \`${first.proxyCommand}\` failed: ${proxyErr}`, {cause: err})
+        }
+        throw err
+      }
     }
   } catch (err) {
     for (const c of opened.reverse()) c.end()
+    proxy?.kill()
     throw err
   }
+  const p = proxy
+  if (p) opened[0]!.once('close', () => p.kill())
   const client = opened.pop()!
   return {client, jumps: opened}
 }
@@ -105,7 +131,7 @@ async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[
   return all
 }
 
-async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: Duplex | undefined): Promise<Ssh2Client> {
+async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: (() => Duplex) | undefined): Promise<Ssh2Client> {
   const home = homedir()
   const hostName = specHostName(spec)
   const port = specPort(spec)
@@ -178,7 +204,6 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
       >['serverHostKey'],
       ...(opts.legacyAlgorithms ? {kex: {append: ['diffie-hellman-group14-sha1', 'diffie-hellman-group1-sha1']}} : {}),
     } as ConnectConfig['algorithms'],
-    ...(sock ? {sock} : {}),
     ...(opts.debug ? {debug: opts.debug} : {}),
   }
 
@@ -228,6 +253,6 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: D
     }
     client.once('ready', onReady)
     client.once('error', onError)
-    client.connect(config)
+    client.connect(sock ? {...config, sock: sock()} : config)
   })
 }
