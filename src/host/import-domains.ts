@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto'
+import {createHash, randomBytes} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {ExecResult, Transport} from '../transport/transport.js'
@@ -143,16 +143,18 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
       }
     }
   }
+  const xml = withImportStamp(item.xml, item.source)
   const diff = createTwoFilesPatch(
     existing !== undefined ? `${item.name} (defined)` : '/dev/null',
     `${item.name} (from ${item.source})`,
     existing ?? '',
-    item.xml,
+    xml,
     undefined,
     undefined,
     {context: 3},
   )
-  if (existing !== undefined && sameDefinition(existing, item.xml)) {
+  const stamp = stampOf(xml)
+  if (existing !== undefined && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
     return {...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced, ...(await maybeStart(t, item, opts))}
   }
   if (existing !== undefined && !opts.update) {
@@ -172,7 +174,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   }
   const tmp = `${opts.tmpDir ?? '/tmp'}/xenlift-${item.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}.xml`
   try {
-    await t.writeFileAtomic(tmp, item.xml, {mode: 0o600})
+    await t.writeFileAtomic(tmp, xml, {mode: 0o600})
     const def = await virsh(['define', tmp])
     if (def.exitCode !== 0) return {...base, status: 'failed', action, message: `virsh define failed: ${lastLine(def)}`, diff, blockers, ...forced}
   } finally {
@@ -201,6 +203,35 @@ async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): 
   const r = await t.exec(['virsh', '-c', LIBXL_URI, 'start', item.name], execOpts(opts))
   if (r.exitCode !== 0) throw new Error(`virsh start ${item.name}: ${lastLine(r)}`)
   return {started: true}
+}
+
+/** Namespace of the `<metadata>` stamp import leaves in each domain it defines. */
+export const STAMP_NS = 'https://xenlift.dev/xmlns/import/1'
+
+/**
+ * Stamp the XML with what it was made from: `<metadata><xenlift:import sha256=… source=…/>`,
+ * sha256 over the converted XML. libvirt keeps foreign-namespace metadata verbatim while it
+ * rewrites the rest (adds MACs, controllers, addresses), so comparing stamps is what makes a
+ * second import "unchanged" on a real libvirt, where comparing XML text would not.
+ */
+export function withImportStamp(xml: string, source: string): string {
+  if (xml.includes(STAMP_NS)) return xml
+  const sha = createHash('sha256').update(xml).digest('hex')
+  const stamp = `  <metadata>\n    <xenlift:import xmlns:xenlift="${STAMP_NS}" sha256="${sha}" source="${escapeAttr(source)}"/>\n  </metadata>\n`
+  // After <uuid> (or <name>), where libvirt itself formats <metadata>.
+  const m = /^ *<uuid>[^\n]*\n/m.exec(xml) ?? /^ *<name>[^\n]*\n/m.exec(xml)
+  if (!m) return xml
+  const at = m.index + m[0].length
+  return `${xml.slice(0, at)}${stamp}${xml.slice(at)}`
+}
+
+/** The sha256 of an import stamp in a (dumped) definition. */
+export function stampOf(xml: string): string | undefined {
+  return /<xenlift:import\b[^>]*\bsha256=["']([0-9a-f]{64})["']/.exec(xml)?.[1]
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')
 }
 
 /**

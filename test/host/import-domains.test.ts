@@ -1,8 +1,8 @@
-import {mkdtemp, readdir, rm} from 'node:fs/promises'
+import {mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeEach, describe, expect, it} from 'vitest'
-import {importDomains, sameDefinition, type ImportItem} from '../../src/host/import-domains.js'
+import {importDomains, sameDefinition, withImportStamp, type ImportItem} from '../../src/host/import-domains.js'
 import {inventoryFromDiscovery} from '../../src/host/check-inventory.js'
 import {discoverConfigs} from '../../src/host/discover.js'
 import {importItemsFrom} from '../../src/host/import-sources.js'
@@ -53,10 +53,24 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
     const [first] = await importDomains(t, [item()], {tmpDir: tmp})
     expect(first).toMatchObject({status: 'changed', action: 'define'})
     expect(await host.libvirtDomains()).toEqual({vm1: UUID})
-    expect(await host.libvirtXml('vm1')).toBe(xml('vm1', UUID))
+    expect(await host.libvirtXml('vm1')).toBe(withImportStamp(xml('vm1', UUID), '/etc/xen/vm1'))
+    expect(await host.libvirtXml('vm1')).toMatch(/<xenlift:import xmlns:xenlift="[^"]+" sha256="[0-9a-f]{64}" source="\/etc\/xen\/vm1"\/>/)
     const [second] = await importDomains(t, [item()], {tmpDir: tmp})
     expect(second).toMatchObject({status: 'ok', action: 'unchanged'})
     expect(await readdir(tmp)).toEqual([])
+  })
+
+  it('stays "unchanged" when libvirt rewrote the definition (defaults added) but kept our stamp', async () => {
+    await importDomains(t, [item()], {tmpDir: tmp})
+    // What a real libvirtd does on define: adds defaults (a MAC, a controller), reformats.
+    const stored = path.join(host.root, '.sim/libvirt/xml/vm1.xml')
+    const rewritten = (await readFile(stored, 'utf8')).replace('  </devices>', "    <controller type='xenbus' index='0'/>\n  </devices>")
+    await writeFile(stored, rewritten)
+    const [again] = await importDomains(t, [item({source: '/copy/elsewhere/vm1'})], {tmpDir: tmp})
+    expect(again).toMatchObject({status: 'ok', action: 'unchanged'})
+    // a real change in the config still shows
+    const [changed] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {tmpDir: tmp})
+    expect(changed).toMatchObject({status: 'skipped', action: 'differs'})
   })
 
   it('dry run changes nothing and shows a unified diff against dumpxml', async () => {
