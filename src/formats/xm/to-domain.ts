@@ -92,7 +92,7 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
       return
     }
     if (/(^|,)\s*(vdev|target|format|access|devtype|backendtype)=/.test(spec) || /^[^,]*,(raw|qcow2?|vhd|qed),/.test(spec)) {
-      error(ctx, `${path}: '${spec}' is an xl disk spec, not xm (SOURCE,VDEV,MODE): read this file as xl`, 'disk', path)
+      error(ctx, `${path}: '${spec}' is an xl disk spec, not xm (SOURCE,VDEV,MODE): this looks like an xl config (convert it with --from xl)`, 'disk', path)
       return
     }
     const r = parseXmDiskSpec(spec, d.os.kind === 'hvm')
