@@ -1,4 +1,5 @@
-import {type PyValue, pyRepr, pyStr} from './python-value.js'
+import {formatExponent, formatFixed, formatGeneral} from './python-float.js'
+import {type PyValue, hasUnorderedDict, pyRepr, pyStr} from './python-value.js'
 
 /** Widths beyond this are refused rather than building a giant string. */
 const MAX_FORMAT_WIDTH = 1 << 16
@@ -8,11 +9,12 @@ const MAX_FORMAT_WIDTH = 1 << 16
  * `"%(n)s" % {"n": 1}`), as `PyString_Format` does it. Returns an error text where Python
  * would raise (wrong argument count, `%d` of a string), so the caller can report it instead.
  */
-export function pyFormat(fmt: string, args: PyValue): {value: string} | {error: string} {
+export function pyFormat(fmt: string, args: PyValue): {value: string; unicode: boolean} | {error: string} {
   const list = args.t === 'tuple' ? args.v : [args]
   const dict = args.t === 'dict' ? args : undefined
   let argi = 0
   let out = ''
+  let unicode = false
   const spec = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrs%])?/y
   let i = 0
   while (i < fmt.length) {
@@ -58,12 +60,13 @@ export function pyFormat(fmt: string, args: PyValue): {value: string} | {error: 
       }
     }
     if (width > MAX_FORMAT_WIDTH || (precision ?? 0) > MAX_FORMAT_WIDTH) return {error: 'format width too large'}
+    if (conv === 's' && arg.t === 'str' && arg.unicode) unicode = true
     const body = convert(conv, arg, m[2] ?? '', precision)
     if (typeof body !== 'string') return body
     out += pad(body, width, m[2] ?? '', 'diouxXeEfFgG'.includes(conv))
   }
   if (!dict && argi < list.length) return {error: 'not all arguments converted during string formatting'}
-  return {value: out}
+  return {value: out, unicode}
 }
 
 function pad(body: string, width: number, flags: string, numeric: boolean): string {
@@ -87,9 +90,11 @@ function convert(conv: string, arg: PyValue, flags: string, precision: number | 
   const sign = (neg: boolean): string => (neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '')
   switch (conv) {
     case 's':
-      return precision === undefined ? pyStr(arg) : pyStr(arg).slice(0, precision)
-    case 'r':
-      return precision === undefined ? pyRepr(arg) : pyRepr(arg).slice(0, precision)
+    case 'r': {
+      if (hasUnorderedDict(arg)) return {error: 'a dict prints in hash order, which cannot be known statically'}
+      const text = conv === 's' ? pyStr(arg) : pyRepr(arg)
+      return precision === undefined ? text : text.slice(0, precision)
+    }
     case 'c':
       if (arg.t === 'str' && arg.v.length === 1) return arg.v
       if (arg.t === 'int' && arg.v >= 0n && arg.v < 256n) return String.fromCharCode(Number(arg.v))
@@ -121,24 +126,11 @@ function convert(conv: string, arg: PyValue, flags: string, precision: number | 
       const neg = f < 0 || Object.is(f, -0)
       const a = Math.abs(f)
       let s: string
-      if (conv === 'f' || conv === 'F') s = a.toFixed(Math.min(p, 100))
-      else if (conv === 'e' || conv === 'E') s = expo(a, p)
-      else s = general(a, p === 0 ? 1 : p, flags.includes('#'))
+      if (conv === 'f' || conv === 'F') s = formatFixed(a, p)
+      else if (conv === 'e' || conv === 'E') s = formatExponent(a, p)
+      else s = formatGeneral(a, p, flags.includes('#'))
       if (conv === 'E' || conv === 'G') s = s.toUpperCase()
       return sign(neg) + s
     }
   }
-}
-
-function expo(a: number, p: number): string {
-  return a.toExponential(Math.min(p, 100)).replace(/e([+-])(\d)$/, 'e$10$2')
-}
-
-/** `%g`: exponent form when exp < -4 or exp >= precision, trailing zeros removed. */
-function general(a: number, p: number, alt: boolean): string {
-  if (a === 0) return alt ? `0.${'0'.repeat(p - 1)}` : '0'
-  const exp = Math.floor(Math.log10(Number(a.toExponential(p - 1))))
-  let s = exp < -4 || exp >= p ? expo(a, p - 1) : a.toFixed(Math.max(0, p - 1 - exp))
-  if (!alt) s = s.replace(/\.?0+(e|$)/, '$1').replace(/\.(e|$)/, '$1')
-  return s
 }

@@ -376,6 +376,7 @@ function lexString(text: string, q: number, prefix: string): LexedString | Strin
   }
   const body = text.slice(q + quote.length, bodyEnd)
   const decoded = raw ? {value: body.replace(/\r\n?/g, '\n'), escaped: false} : decodeEscapes(body, unicode)
+  if ('error' in decoded) return decoded
   return {
     end: bodyEnd + quote.length,
     value: decoded.value,
@@ -401,7 +402,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 }
 
 /** Python 2 string escapes; unknown escapes keep the backslash, as Python does. */
-function decodeEscapes(body: string, unicode: boolean): {value: string; escaped: boolean} {
+function decodeEscapes(body: string, unicode: boolean): {value: string; escaped: boolean} | {error: string} {
   if (!body.includes('\\')) return {value: body.replace(/\r\n?/g, '\n'), escaped: false}
   let out = ''
   let escaped = false
@@ -440,13 +441,13 @@ function decodeEscapes(body: string, unicode: boolean): {value: string; escaped:
     const hexLen = e === 'x' ? 2 : unicode && e === 'u' ? 4 : unicode && e === 'U' ? 8 : 0
     if (hexLen > 0) {
       const hex = body.slice(i + 2, i + 2 + hexLen)
-      if (new RegExp(`^[0-9a-fA-F]{${hexLen}}$`).test(hex)) {
-        const cp = Number.parseInt(hex, 16)
-        out += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd'
-        i += 1 + hexLen
-        escaped = true
-        continue
-      }
+      const cp = /^[0-9a-fA-F]+$/.test(hex) && hex.length === hexLen ? Number.parseInt(hex, 16) : -1
+      // Python 2 refuses these at compile time ("invalid \x escape", "truncated \uXXXX escape").
+      if (cp < 0 || cp > 0x10ffff) return {error: `invalid \\${e} escape in string`}
+      out += String.fromCodePoint(cp)
+      i += 1 + hexLen
+      escaped = true
+      continue
     }
     out += '\\'
   }

@@ -1,7 +1,7 @@
 import type {ValueSyntax} from '../../model/native-config.js'
 import type {PyToken} from './python-lexer.js'
 import {MAX_VALUE_SIZE, binary, compare, subscript, unary} from './python-operators.js'
-import {type PyValue, pyInt, pyRepr, truthy, valueSize} from './python-value.js'
+import {type PyValue, hasUnorderedDict, isHashable, pyEquals, pyInt, pyRepr, truthy, valueSize} from './python-value.js'
 
 /**
  * Static evaluation of the SAFE LITERAL SUBSET of Python 2 expressions found in xm configs.
@@ -212,8 +212,13 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
     }
     return parseComparison()
   }
+  // Python chains comparisons: `a < b == c` is `a < b and b == c`.
   const parseComparison = (): R => {
-    let l = parseBinary(0)
+    const first = parseBinary(0)
+    let left = first.v
+    let result: PyValue | undefined
+    let known = true
+    let chained = false
     for (;;) {
       const t = peek()
       let op: string | undefined
@@ -221,12 +226,16 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
       else if (isWord(t, 'in')) op = 'in'
       else if (isWord(t, 'is')) op = isWord(peek(1), 'not') ? 'is not' : 'is'
       else if (isWord(t, 'not') && isWord(peek(1), 'in')) op = 'not in'
-      if (op === undefined || !t) return l
+      if (op === undefined || !t) return chained ? {v: known ? result : undefined, lit: undefined} : first
+      chained = true
       i += op.includes(' ') ? 2 : 1
       const r = parseBinary(0)
-      const v = l.v && r.v ? compare(op, l.v, r.v) : undefined
-      if (l.v && r.v && v === undefined) issue('PY-EXPR', `comparison \`${op}\` of these values is not evaluated`, t)
-      l = {v, lit: undefined}
+      const v = left && r.v ? compare(op, left, r.v) : undefined
+      if (left && r.v && v === undefined) issue('PY-EXPR', `comparison \`${op}\` of these values is not evaluated`, t)
+      if (v === undefined) known = false
+      // The chain's value is the first false comparison, else the last one.
+      else if (result === undefined || truthy(result)) result = v
+      left = r.v
     }
   }
 
@@ -436,10 +445,21 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
       return UNKNOWN
     }
     literal('dict', open)
-    const v: PyValue | undefined = allKnown
-      ? {t: 'dict', v: keys.map((k, n) => [k.v as PyValue, (items[n] as R).v as PyValue] as const)}
-      : undefined
-    return {v, lit: allLit ? 'dict' : undefined}
+    if (!allKnown) return {v: undefined, lit: allLit ? 'dict' : undefined}
+    // A repeated key keeps its last value, as in Python; unhashable keys raise TypeError there.
+    const pairs: (readonly [PyValue, PyValue])[] = []
+    for (let n = 0; n < keys.length; n++) {
+      const k = (keys[n] as R).v as PyValue
+      if (!isHashable(k)) {
+        issue('PY-EXPR', `dict key of type ${k.t} would fail in Python (unhashable)`, open)
+        return UNKNOWN
+      }
+      const val = (items[n] as R).v as PyValue
+      const at = pairs.findIndex(([old]) => pyEquals(old, k))
+      if (at >= 0) pairs[at] = [(pairs[at] as readonly [PyValue, PyValue])[0], val]
+      else pairs.push([k, val])
+    }
+    return {v: {t: 'dict', v: pairs}, lit: allLit ? 'dict' : undefined}
   }
 
   const findCloser = (open: PyToken): number | undefined => {
@@ -474,6 +494,10 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
       if (t.text === '`') {
         const r = parseTest()
         expect('`')
+        if (r.v && hasUnorderedDict(r.v)) {
+          issue('PY-EXPR', 'repr of a dict: Python 2 prints its keys in hash order, which xenlift cannot know', t)
+          return UNKNOWN
+        }
         return {v: r.v ? {t: 'str', v: pyRepr(r.v)} : undefined, lit: undefined}
       }
       issue('SYNTAX', `invalid syntax near '${t.text}'`, t)

@@ -39,7 +39,29 @@ function tooBig(n: number): boolean {
   return n > MAX_VALUE_SIZE
 }
 
+/** CPython's float_divmod: built on fmod, so `1 // 0.1` is 9.0, not 10.0. */
+function floatDivmod(vx: number, wx: number): [number, number] {
+  let mod = vx % wx
+  let div = (vx - mod) / wx
+  if (mod !== 0) {
+    if (wx < 0 !== mod < 0) {
+      mod += wx
+      div -= 1
+    }
+  } else mod = wx < 0 ? -0 : 0
+  let floordiv: number
+  if (div !== 0) {
+    floordiv = Math.floor(div)
+    if (div - floordiv > 0.5) floordiv += 1
+  } else floordiv = vx / wx < 0 || Object.is(vx / wx, -0) ? -0 : 0
+  return [floordiv, mod]
+}
+
 export function binary(op: string, a: PyValue, b: PyValue): OpResult {
+  if (a.t === 'bool' && b.t === 'bool' && (op === '&' || op === '|' || op === '^')) {
+    // bool overrides the bit operators: True | False is True, not 1.
+    return {value: {t: 'bool', v: op === '&' ? a.v && b.v : op === '|' ? a.v || b.v : a.v !== b.v}}
+  }
   if (op === '+') {
     if (a.t === 'str' && b.t === 'str') {
       if (tooBig(a.v.length + b.v.length)) return {error: 'result too large'}
@@ -53,7 +75,8 @@ export function binary(op: string, a: PyValue, b: PyValue): OpResult {
   if (op === '%' && a.t === 'str') {
     const r = pyFormat(a.v, b)
     if ('error' in r) return r
-    const unicode = a.unicode || (b.t === 'str' && b.unicode) || (b.t === 'tuple' && b.v.some((x) => x.t === 'str' && x.unicode))
+    // A unicode format, or a unicode argument consumed by %s, makes the result unicode.
+    const unicode = a.unicode === true || r.unicode
     return {value: unicode ? {t: 'str', v: r.value, unicode: true} : {t: 'str', v: r.value}}
   }
   if (op === '*') {
@@ -92,7 +115,9 @@ export function binary(op: string, a: PyValue, b: PyValue): OpResult {
         if (q === 0n) return {error: 'ZeroDivisionError'}
         return {value: pyInt(floorMod(p, q), long)}
       case '**':
-        if (q < 0n) return {value: {t: 'float', v: Number(p) ** Number(q)}}
+        if (q < 0n && p === 0n) return {error: 'ZeroDivisionError: 0 cannot be raised to a negative power'}
+        // Python converts to float and calls C pow().
+        if (q < 0n) return {value: {t: 'float', v: powFloat(Number(p), Number(q))}}
         if (bitLength(p) * Number(q) > 4096) return {error: 'result too large'}
         return {value: pyInt(p ** q, long)}
       case '<<':
@@ -123,18 +148,59 @@ export function binary(op: string, a: PyValue, b: PyValue): OpResult {
       if (g === 0) return {error: 'ZeroDivisionError'}
       return {value: {t: 'float', v: f / g}}
     case '//':
-      if (g === 0) return {error: 'ZeroDivisionError'}
-      return {value: {t: 'float', v: Math.floor(f / g)}}
     case '%': {
       if (g === 0) return {error: 'ZeroDivisionError'}
-      const m = f % g
-      return {value: {t: 'float', v: m !== 0 && m < 0 !== g < 0 ? m + g : m}}
+      const [div, mod] = floatDivmod(f, g)
+      return {value: {t: 'float', v: op === '//' ? div : mod}}
     }
     case '**':
+      if (f === 0 && g < 0) return {error: 'ZeroDivisionError: 0.0 cannot be raised to a negative power'}
       if (f < 0 && !Number.isInteger(g)) return {error: 'negative number cannot be raised to a fractional power'}
-      return {value: {t: 'float', v: f ** g}}
+      {
+        const v = powFloat(f, g)
+        // C pow() overflow: Python raises OverflowError "Numerical result out of range".
+        return Number.isFinite(v) ? {value: {t: 'float', v}} : {error: 'OverflowError'}
+      }
   }
   return {error: `unsupported operand type(s) for ${op}: 'float'`}
+}
+
+/**
+ * C's pow() (glibc: correctly rounded), which JS `**` is not always. Integer exponents up to 64
+ * are computed exactly on the binary value and rounded once; `x ** 0.5` is sqrt.
+ */
+function powFloat(f: number, g: number): number {
+  if (g === 0.5 && f >= 0) return Math.sqrt(f)
+  if (!Number.isInteger(g) || Math.abs(g) > 64 || !Number.isFinite(f) || f === 0) return f ** g
+  // f = m / 2^k exactly.
+  let k = 0
+  let x = Math.abs(f)
+  while (!Number.isInteger(x) && k < 1100) {
+    x *= 2
+    k++
+  }
+  const n = BigInt(Math.abs(g))
+  const m = BigInt(x) ** n
+  const twos = 1n << (BigInt(k) * n)
+  const [num, den] = g > 0 ? [m, twos] : [twos, m]
+  // Quotient with 66+ significant bits and a sticky bit: Number() then rounds it exactly once.
+  const shift = 66 + bitLength(den) - bitLength(num)
+  const scaledNum = shift > 0 ? num << BigInt(shift) : num
+  const scaledDen = shift > 0 ? den : den << BigInt(-shift)
+  let q = scaledNum / scaledDen
+  q = (q << 1n) | (scaledNum % scaledDen === 0n ? 0n : 1n)
+  let r = Number(q)
+  let e = -(shift + 1)
+  while (e < -1000) {
+    r /= 2 ** 1000
+    e += 1000
+  }
+  while (e > 1000) {
+    r *= 2 ** 1000
+    e -= 1000
+  }
+  r *= 2 ** e
+  return f < 0 && Number(n % 2n) === 1 ? -r : r
 }
 
 function bitLength(n: bigint): number {

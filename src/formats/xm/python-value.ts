@@ -1,4 +1,5 @@
 import type {ConfigValue} from '../../model/native-config.js'
+import {reprFloat, strFloat} from './python-float.js'
 
 /**
  * A statically evaluated Python 2 value. Python 2 because xm (xen/xm/create.py) ran configs
@@ -82,10 +83,14 @@ export function truthy(v: PyValue): boolean {
   }
 }
 
-/** `str(v)` in Python 2. */
+/** `str(v)` in Python 2: no `L` on longs, floats with 12 significant digits. */
 export function pyStr(v: PyValue): string {
-  return v.t === 'str' ? v.v : pyRepr(v)
+  if (v.t === 'str') return v.v
+  if (v.t === 'int') return `${v.v}`
+  if (v.t === 'float') return strFloat(v.v)
+  return pyRepr(v)
 }
+
 
 /** `repr(v)` in Python 2 (floats use the shortest repr, as Python 2.7 does). */
 export function pyRepr(v: PyValue): string {
@@ -109,14 +114,6 @@ export function pyRepr(v: PyValue): string {
   }
 }
 
-export function reprFloat(x: number): string {
-  if (Number.isNaN(x)) return 'nan'
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf'
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`
-  const s = String(x)
-  // JS writes 1e+21 where Python writes 1e+21 too, but 1e-7 as 1e-7 (Python: 1e-07).
-  return s.replace(/e([+-])(\d)$/, 'e$10$2')
-}
 
 /** Python's repr of a str: single quotes unless the text holds a single quote and no double. */
 export function reprString(s: string): string {
@@ -173,4 +170,18 @@ export function valueSize(v: PyValue): number {
     default:
       return 1
   }
+}
+
+/** Python 2 dicts iterate in hash order: the text of a dict with 2+ keys cannot be known statically. */
+export function hasUnorderedDict(v: PyValue): boolean {
+  if (v.t === 'dict') return v.v.length > 1 || v.v.some(([k, x]) => hasUnorderedDict(k) || hasUnorderedDict(x))
+  if (v.t === 'list' || v.t === 'tuple') return v.v.some(hasUnorderedDict)
+  return false
+}
+
+/** Lists and dicts (and tuples holding them) cannot be dict keys. */
+export function isHashable(v: PyValue): boolean {
+  if (v.t === 'list' || v.t === 'dict') return false
+  if (v.t === 'tuple') return v.v.every(isHashable)
+  return true
 }
