@@ -7,7 +7,7 @@
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {diag} from '../../model/diagnostic.js'
 import type {BootDevice, Domain, Graphics} from '../../model/domain.js'
-import {formatChr, formatPci, formatVif, type SpecResult} from './format-specs.js'
+import {commaInSpec, formatChr, formatPci, formatVif, type SpecResult} from './format-specs.js'
 import type {NativeLine, NativeValue} from './native-text.js'
 
 export type NativeFormat = 'xm' | 'xl'
@@ -43,7 +43,7 @@ export class NativeWriter {
 
   /** Add a spec to a list key, or report why it cannot be. */
   spec(list: string[], r: SpecResult, code?: string): void {
-    if ('lost' in r) this.lost(r.lost, code)
+    if ('lost' in r) this.lost(r.lost, code ?? r.code)
     else {
       list.push(r.spec)
       if (r.note !== undefined) this.note(r.note)
@@ -67,7 +67,8 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
   const hvm = d.os.kind === 'hvm'
   w.set('name', d.name)
   w.set('uuid', d.uuid)
-  if (d.description !== undefined && d.description !== '') w.note('the description is not part of xm/xl configs; written as a comment would be lost by xl: dropped', 'LOST')
+  // Neither xm (xend ignores unknown keys) nor xl has a description; a comment would not survive xl.
+  if (d.description !== undefined && d.description !== '') w.lost('the description has no xm/xl key: dropped')
   const cur = d.currentMemoryKiB > 0 ? d.currentMemoryKiB : d.maxMemoryKiB
   w.set('maxmem', mib(Math.max(d.maxMemoryKiB, cur)))
   w.set('memory', mib(cur))
@@ -174,6 +175,8 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
   }
   if (!g) return
   if (g.type === 'spice') return w.lost('SPICE needs an HVM guest')
+  const comma = commaInSpec('vfb', {display: g.display, xauthority: g.xauth, vnclisten: listenOf(g), vncpasswd: g.passwd, keymap: g.keymap})
+  if (comma) return w.lost(comma.lost)
   const parts: string[] = []
   if (g.type === 'sdl') {
     parts.push('type=sdl')
@@ -181,8 +184,13 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
     if (g.xauth !== undefined) parts.push(`xauthority=${g.xauth}`)
   } else {
     parts.push('type=vnc')
+    // xl's vfb default is vncunused=1, so a fixed port needs an explicit vncunused=0, as libvirt's
+    // xenFormatVfb writes it (lab suite, test/lab: domxml-to-native).
     if (g.autoport !== false) parts.push('vncunused=1')
-    else if (g.port !== undefined) parts.push(`vncdisplay=${g.port >= 5900 ? g.port - 5900 : g.port}`)
+    else {
+      parts.push('vncunused=0')
+      if (g.port !== undefined) parts.push(`vncdisplay=${g.port >= 5900 ? g.port - 5900 : g.port}`)
+    }
     const listen = listenOf(g)
     if (listen !== undefined) parts.push(`vnclisten=${listen}`)
     if (g.passwd !== undefined) parts.push(`vncpasswd=${g.passwd}`)
@@ -207,10 +215,10 @@ function formatSpice(g: Graphics, w: NativeWriter): void {
     w.set('spicedisable_ticketing', 1)
   }
   if (g.mouseMode !== undefined) w.set('spiceagent_mouse', flag(g.mouseMode === 'client'))
-  if (g.clipboardCopyPaste) {
-    w.set('spicevdagent', 1)
-    w.set('spice_clipboard_sharing', 1)
-  }
+  // libxl needs the vdagent for the client (agent) mouse as for clipboard sharing; libvirt's
+  // xenFormatXLSpice sets it for both (lab suite, test/lab: domxml-to-native).
+  if (g.mouseMode === 'client' || g.clipboardCopyPaste) w.set('spicevdagent', 1)
+  if (g.clipboardCopyPaste) w.set('spice_clipboard_sharing', 1)
 }
 
 function formatHvmChr(d: Domain, w: NativeWriter): void {

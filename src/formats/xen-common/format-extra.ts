@@ -36,6 +36,15 @@ const RENAMES: Readonly<Record<string, {xl?: string; xm?: string}>> = {
   irqs: {xl: 'irqs', xm: 'irq'},
 }
 
+/** Checklist rule id of a setting that cannot be carried (checklist.md), else the generic LOST. */
+const RULE: Readonly<Record<string, string>> = {
+  vscsi: 'PVSCSI', vtpm: 'VTPM', usb: 'PVUSB', vusb: 'PVUSB', usbdevice: 'PVUSB', usbctrl: 'PVUSB', usbdev: 'PVUSB',
+  ioports: 'IOPORTS-IRQ', irq: 'IOPORTS-IRQ', irqs: 'IOPORTS-IRQ', iomem: 'IOPORTS-IRQ', gfx_passthru: 'GFX-PASSTHRU',
+  pool: 'CPU-POOL', shadow_memory: 'MEM-SHADOW', cpuid: 'CPU-CPUID', cpuid_check: 'CPU-CPUID', vif2: 'VIF2',
+  access_control: 'ACM-XSM', seclabel: 'ACM-XSM', device_model: 'DM-PATH', driver_domain: 'DRIVER-DOMAIN',
+  on_xend_start: 'MGD-AUTOSTART', on_xend_stop: 'MGD-AUTOSTOP', cap: 'CPU-WEIGHT', cpu_cap: 'CPU-WEIGHT', cpu_weight: 'CPU-WEIGHT',
+}
+
 function toNative(v: ExtraValue): NativeValue | undefined {
   if (typeof v === 'string' || typeof v === 'number') return v
   if (typeof v === 'boolean') return v ? 1 : 0
@@ -56,7 +65,7 @@ export function formatExtra(extra: Readonly<Record<string, ExtraValue>>, w: Nati
       w.set(renamed, native)
       w.note(`${path} carried over as ${renamed} (libvirt's XML could not hold it)`, 'CARRIED')
     } else if (!w.has(renamed)) {
-      w.lost(`${path} has no ${w.format} equivalent here and is not written`)
+      w.lost(`${path} has no ${w.format} equivalent here and is not written`, RULE[renamed] ?? RULE[base] ?? 'LOST')
     }
   }
 }

@@ -5,12 +5,34 @@
  */
 import type {ChrDevice, Disk, Hostdev, Interface} from '../../model/domain.js'
 
-export type SpecResult = {readonly spec: string; readonly note?: string} | {readonly lost: string}
+/** A written spec (maybe with a note), or why it cannot be written (with the checklist rule id when one fits). */
+export type SpecResult = {readonly spec: string; readonly note?: string} | {readonly lost: string; readonly code?: string}
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0')
 
+/**
+ * xm and xl split device specs on commas with no quoting (xend `parseDeviceSpec`-style splits,
+ * libxlu's vif/vfb/channel parsers), so a value holding one cannot be said: writing it would
+ * silently give another device. Returns the reason, or undefined when every field is clean.
+ */
+export function commaInSpec(what: string, fields: Readonly<Record<string, string | undefined>>): {readonly lost: string} | undefined {
+  const bad = Object.entries(fields).filter(([, v]) => v?.includes(','))
+  if (bad.length === 0) return undefined
+  return {lost: `${what}: ${bad.map(([k, v]) => `${k} '${v}'`).join(', ')} holds a comma, which a ${what.split(' ')[0]} spec cannot quote`}
+}
+
 /** `mac=…,bridge=…[.tag|:t1:t2],ip=…,script=…,model=…|type=…,vifname=…,rate=…KB/s` */
 export function formatVif(nic: Interface, hvm: boolean, format: 'xm' | 'xl'): SpecResult {
+  const comma = commaInSpec(`vif ${nic.mac ?? nic.targetDev ?? ''}`.trim(), {
+    mac: nic.mac,
+    bridge: nic.source?.bridge ?? nic.source?.network,
+    ip: nic.ips.map((ip) => ip.address).join(' '),
+    script: nic.script,
+    model: nic.model,
+    vifname: nic.targetDev,
+    backend: nic.backendDomain,
+  })
+  if (comma) return comma
   const parts: string[] = []
   if (nic.mac !== undefined) parts.push(`mac=${nic.mac}`)
   let note: string | undefined
@@ -78,8 +100,10 @@ function diskPath(d: Disk): string | undefined {
 /** xm disk spec `PREFIX:PATH,VDEV[:cdrom],MODE` (`xenFormatXMDisk`). */
 export function formatXmDisk(d: Disk): SpecResult {
   if (d.type === 'network') return {lost: `network disk (${d.source?.protocol ?? 'unknown protocol'}) ${d.target.dev}: xm has no syntax for it`}
-  if (d.device === 'floppy') return {lost: `floppy ${d.target.dev}: xm configs have no floppy disks (use fda/fdb)`}
+  if (d.device === 'floppy') return {code: 'FLOPPY', lost: `floppy ${d.target.dev}: xm configs have no floppy disks (use fda/fdb)`}
   const path = diskPath(d)
+  const comma = commaInSpec(`disk ${d.target.dev}`, {path, vdev: d.target.dev, script: d.script})
+  if (comma) return comma
   let note: string | undefined
   let src = ''
   if (path !== undefined) {
@@ -110,7 +134,10 @@ const XL_FORMATS = new Set(['raw', 'qcow', 'qcow2', 'vhd', 'qed'])
 /** xl disk spec `format=…,vdev=…,access=…,backendtype=…[,devtype=cdrom][,script=…],target=…` (`xenFormatXLDisk`). */
 export function formatXlDisk(d: Disk): SpecResult {
   if (d.shareable) return {lost: `disk ${d.target.dev} is shared writable (<shareable/>, w!): xl has no such access mode`}
-  if (d.device === 'floppy') return {lost: `floppy ${d.target.dev}: libxl has no floppy disks`}
+  if (d.device === 'floppy') return {code: 'FLOPPY', lost: `floppy ${d.target.dev}: libxl has no floppy disks`}
+  // `target=` comes last and takes the rest of the spec, commas included (xl-disk-configuration(5)).
+  const comma = commaInSpec(`disk ${d.target.dev}`, {vdev: d.target.dev, script: d.script, backend: d.backendDomain})
+  if (comma) return comma
   const parts: string[] = []
   const fmt = d.driver?.type ?? 'raw'
   if (!XL_FORMATS.has(fmt)) return {lost: `disk ${d.target.dev}: image format ${fmt} is not one xl reads (raw, qcow, qcow2, vhd, qed)`}

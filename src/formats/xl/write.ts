@@ -8,7 +8,7 @@ import type {Domain} from '../../model/domain.js'
 import {LIBXL_TO_LIBVIRT} from '../xen-common/cpuid.js'
 import {bootOrder, formatCommon, NativeWriter} from '../xen-common/format-common.js'
 import {formatExtra} from '../xen-common/format-extra.js'
-import {formatChr, formatXlDisk} from '../xen-common/format-specs.js'
+import {commaInSpec, formatChr, formatXlDisk} from '../xen-common/format-specs.js'
 import {formatNativeConfig} from '../xen-common/native-text.js'
 
 export interface NativeWriteResult {
@@ -38,7 +38,7 @@ export function writeXl(domain: Domain): NativeWriteResult {
   formatChannels(domain, w)
   if (domain.qemuArgs && domain.qemuArgs.length > 0) w.set('device_model_args', domain.qemuArgs)
   formatExtra(domain.extra, w)
-  return {text: formatNativeConfig(w.lines), diagnostics: w.diagnostics}
+  return {text: formatNativeConfig(w.lines, 'xl'), diagnostics: w.diagnostics}
 }
 
 function formatOs(d: Domain, w: NativeWriter): void {
@@ -127,6 +127,11 @@ function formatChannels(d: Domain, w: NativeWriter): void {
   for (const c of d.devices.channels) {
     if (c.target.type !== undefined && c.target.type !== 'xen') {
       w.lost(`channel with target type ${c.target.type}`)
+      continue
+    }
+    const comma = commaInSpec('channel', {name: c.target.name, path: c.type === 'unix' ? c.sources[0]?.path : undefined})
+    if (comma) {
+      w.lost(comma.lost)
       continue
     }
     const name = c.target.name !== undefined ? `,name=${c.target.name}` : ''

@@ -22,7 +22,7 @@ export function writeXm(domain: Domain): NativeWriteResult {
   if (disks.length > 0) w.set('disk', disks)
   reportXlOnly(domain, w)
   formatExtra(domain.extra, w)
-  return {text: formatNativeConfig(w.lines), diagnostics: w.diagnostics}
+  return {text: formatNativeConfig(w.lines, 'xm'), diagnostics: w.diagnostics}
 }
 
 function formatOs(d: Domain, w: NativeWriter): void {
