@@ -39,6 +39,8 @@ export function readCommonKeys(ctx: ConfigReadContext, opts: CommonOptions): Dom
   const name = readName(ctx)
   const kind = readKind(ctx)
   const d = newDomain(name ?? '', kind)
+  const at = entryOf(ctx, 'name')?.loc
+  if (at) d.loc = {...at, ...(at.file === undefined && ctx.file !== undefined ? {file: ctx.file} : {})}
   readUuid(ctx, d, opts)
   readMemory(ctx, d)
   readLifecycle(ctx, d)
