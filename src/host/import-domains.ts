@@ -21,6 +21,8 @@ export interface ImportItem {
    * the converter's diagnostics (errors and checklist blocker ids).
    */
   readonly blockers?: readonly Diagnostic[]
+  /** xend started it at boot (`on_xend_start start`, an /etc/xen/auto link). */
+  readonly autostart?: boolean
   /** Not imported, with why (e.g. a duplicate of a config.sxp). */
   readonly skip?: string
 }
@@ -43,6 +45,8 @@ export interface ImportOutcome {
   readonly blockers: Diagnostic[]
   readonly forced?: boolean
   readonly started?: boolean
+  /** `virsh autostart` was run (with `autostart`, for domains xend started at boot). */
+  readonly autostart?: boolean
   readonly dryRun: boolean
 }
 
@@ -54,6 +58,8 @@ export interface ImportOptions {
   readonly force?: boolean
   /** `virsh start` after defining (domains already running are left alone). */
   readonly start?: boolean
+  /** `virsh autostart` the domains xend started at boot, as xendomains did. */
+  readonly autostart?: boolean
   readonly timeoutMs?: number
   readonly sudo?: boolean
   /** Directory on the host for the XML handed to `virsh define`. */
@@ -155,7 +161,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   )
   const stamp = stampOf(xml)
   if (existing !== undefined && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
-    return {...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced, ...(await maybeStart(t, item, opts))}
+    return {...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced, ...(await afterDefine(t, item, opts))}
   }
   if (existing !== undefined && !opts.update) {
     return {
@@ -170,7 +176,8 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   }
   const action = existing !== undefined ? 'redefine' : 'define'
   if (dryRun) {
-    return {...base, status: 'changed', action, message: `would ${action} from ${item.source}${opts.start ? ' and start it' : ''}`, diff, blockers, ...forced}
+    const extra = [opts.autostart && item.autostart ? 'mark it autostart' : '', opts.start ? 'start it' : ''].filter(Boolean).join(' and ')
+    return {...base, status: 'changed', action, message: `would ${action} from ${item.source}${extra ? ` and ${extra}` : ''}`, diff, blockers, ...forced}
   }
   const tmp = `${opts.tmpDir ?? '/tmp'}/xenlift-${item.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}.xml`
   try {
@@ -188,7 +195,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     diff,
     blockers,
     ...forced,
-    ...(await maybeStart(t, item, opts)),
+    ...(await afterDefine(t, item, opts)),
   }
 }
 
@@ -196,8 +203,19 @@ function blockersOf(item: ImportItem): Diagnostic[] {
   return item.blockers !== undefined ? [...item.blockers] : item.diagnostics.filter(isBlocker)
 }
 
+async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean; autostart?: boolean}> {
+  if (opts.dryRun) return {}
+  let autostart: {autostart?: boolean} = {}
+  if (opts.autostart && item.autostart) {
+    const a = await t.exec(['virsh', '-c', LIBXL_URI, 'autostart', item.name], execOpts(opts))
+    if (a.exitCode !== 0) throw new Error(`virsh autostart ${item.name}: ${lastLine(a)}`)
+    autostart = {autostart: true}
+  }
+  return {...autostart, ...(await maybeStart(t, item, opts))}
+}
+
 async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean}> {
-  if (!opts.start || opts.dryRun) return {}
+  if (!opts.start) return {}
   const state = await t.exec(['virsh', '-c', LIBXL_URI, 'domstate', item.name], execOpts(opts))
   if (state.exitCode === 0 && state.stdout.trim() === 'running') return {started: false}
   const r = await t.exec(['virsh', '-c', LIBXL_URI, 'start', item.name], execOpts(opts))

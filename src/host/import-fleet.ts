@@ -64,7 +64,7 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
     if (sources === undefined) {
       p?.update(target.name, 'finding configs')
       const found = await discoverConfigs(host.files)
-      sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role}))
+      sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
       inventory = inventoryFromDiscovery(target.name, found)
     }
     const {items, fileErrors} = importItemsFrom(sources, targetFor(version), inventory)

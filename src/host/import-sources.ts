@@ -12,6 +12,8 @@ export interface ImportSource {
   readonly path: string
   readonly text: string
   readonly role?: DiscoveredConfig['role']
+  /** An /etc/xen/auto link points at it. */
+  readonly autostart?: boolean
 }
 
 /** A blocker finding of `xenlift check`, as a located diagnostic, with the file and domain it is about. */
@@ -77,6 +79,7 @@ export function importItemsFrom(
           ...(d.output !== undefined ? {xml: d.output} : {}),
           source: src.path,
           diagnostics: ds,
+          ...(src.autostart || d.domain.autostart ? {autostart: true} : {}),
           blockers: blockersOf(src.path, d.name),
         },
         // A local copy of a dom0 tree has no role: its xend domain dirs are recognised by path.

@@ -14,7 +14,7 @@ export function renderImport(hosts: readonly HostImport[], opts: {showDiff: bool
     }
     for (const f of h.fileErrors) for (const d of f.diagnostics.filter((x) => x.severity === 'error')) out += `${h.host}: ${formatDiagnostic(d, f.path)}\n`
     for (const d of h.domains) {
-      out += `${h.host}: ${d.name}: ${d.status}${d.dryRun && d.status === 'changed' ? ' (dry run)' : ''}: ${d.message}${d.forced ? ' (blockers overridden by --force)' : ''}${d.started ? '; started' : ''}\n`
+      out += `${h.host}: ${d.name}: ${d.status}${d.dryRun && d.status === 'changed' ? ' (dry run)' : ''}: ${d.message}${d.forced ? ' (blockers overridden by --force)' : ''}${d.autostart ? '; marked autostart' : ''}${d.started ? '; started' : ''}\n`
       if (d.action === 'blocked' || d.forced) for (const b of d.blockers) out += `    blocker: ${formatDiagnostic(b, d.source)}\n`
       if (d.diff && (opts.showDiff || d.action === 'differs')) out += indentDiff(d.diff)
     }

@@ -43,6 +43,10 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('xenlift import over SSH 
     expect(r.stdout).toMatch(/^upgraded: backup01: skipped: not defined: 2 blockers \(PVSCSI, XL-STATE-001\)/m)
     expect(r.stdout).toMatch(/^ {4}blocker: .*config\.sxp:\d+:\d+: .*\[PVSCSI\]$/m)
     expect(r.stdout).toMatch(/^upgraded: web01: skipped: duplicate of \/var\/lib\/xend/m)
+    // /etc/xen/auto/mail01 -> ../mail01: xendomains started it at boot
+    const auto = await runCli(['import', '--inventory', inv, '--limit', 'upgraded', '--dry-run', '--autostart', ...ssh])
+    expect(auto.stdout).toMatch(/^upgraded: mail01: changed \(dry run\): would define from \/etc\/xen\/mail01 and mark it autostart$/m)
+    expect(auto.stdout).toMatch(/^upgraded: db01: changed \(dry run\): would define from \/etc\/xen\/db01\.cfg$/m)
     expect(await target.libvirtDomains()).toEqual({})
   })
 

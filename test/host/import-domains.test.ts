@@ -129,6 +129,17 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
     expect(out[0]?.message).toMatch(/virsh define failed: .*/)
   })
 
+  it('--autostart marks only the domains xend started at boot', async () => {
+    const other = '33333333-2222-4333-8444-555555555555'
+    const out = await importDomains(t, [item({autostart: true}), item({name: 'vm2', uuid: other, xml: xml('vm2', other)})], {autostart: true, tmpDir: tmp})
+    expect(out.map((o) => [o.name, o.autostart ?? false])).toEqual([
+      ['vm1', true],
+      ['vm2', false],
+    ])
+    const state = JSON.parse(await readFile(path.join(host.root, '.sim/libvirt/domains.json'), 'utf8')) as Record<string, {autostart: boolean}>
+    expect([state.vm1?.autostart, state.vm2?.autostart]).toEqual([true, false])
+  })
+
   it('--start starts once; a running domain is left alone', async () => {
     const [a] = await importDomains(t, [item()], {start: true, tmpDir: tmp})
     expect(a).toMatchObject({status: 'changed', started: true})
