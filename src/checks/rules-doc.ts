@@ -43,6 +43,7 @@ export function renderRulesDoc(rules: readonly Rule[] = [...ruleCatalog().values
     '| `BAD-VALUE` | blocker/warning | a value the converter cannot map |',
     '| `UNSUPPORTED` | warning/info | a setting with no mapping in the target |',
     '| `IO` | warning | a file that could not be read |',
+    '| `VIF-NO-MAC` | warning | a vif without `mac=`: libvirt would give it the zero MAC (every such guest shares it) |',
     '| `HOST-UNREACHABLE` | blocker | the host could not be reached or read; nothing on it was checked |',
     '| `INTERNAL` | blocker | a xenlift bug (a reader or rule crashed); the other files are still checked |',
     '',

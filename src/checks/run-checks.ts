@@ -156,6 +156,7 @@ const READER_REMEDIATION: Readonly<Record<string, string>> = {
   IO: 'Make the file readable and run the check again.',
   'NOT-A-CONFIG': 'Nothing to do if this is not a domain config.',
   INTERNAL: 'Report this xenlift bug; check this domain by hand.',
+  'VIF-NO-MAC': 'Write the MAC the guest has bound (udev persistent-net, ifcfg HWADDR) into the vif as mac=00:16:3e:…; xenlift convert generates a deterministic one otherwise.',
 }
 
 function readerFinding(d: Diagnostic, host: string, domain: string, file: string, catalog: Map<string, Rule>): Finding {
