@@ -70,6 +70,8 @@ export interface SimHostSpec {
    * not read, and each host has its own home like a real dom0.
    */
   readonly home?: string
+  /** `false`: no `Subsystem sftp` (a host whose admin disabled SFTP). */
+  readonly sftp?: boolean
   /** More host keys besides ed25519 (e.g. `['rsa']`), to test host key algorithm ordering. */
   readonly extraHostKeyTypes?: readonly ('rsa' | 'ecdsa' | 'dsa')[]
   /** Overrides the lab-wide MaxSessions for this host. */
@@ -385,7 +387,7 @@ function sshdConfig(
     'PrintLastLog no',
     'UseDNS no',
     'LogLevel INFO',
-    'Subsystem sftp internal-sftp',
+    ...(spec.sftp === false ? [] : ['Subsystem sftp internal-sftp']),
     `SetEnv ${setEnv.join(' ')}`,
     ...tail,
     '',

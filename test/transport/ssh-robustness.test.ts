@@ -19,10 +19,11 @@ describe.skipIf(skip !== undefined)('SshTransport robustness on real sshd', () =
   const A = '127.0.0.2'
   const NOFWD = '127.0.0.3'
   const ONE = '127.0.0.4'
+  const NOSFTP = '127.0.0.5'
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'xenlift-robust-'))
-    lab = await startSshd({hosts: [{address: A}, {address: NOFWD, extraConfig: ['AllowTcpForwarding no']}, {address: ONE, maxSessions: 1}]})
+    lab = await startSshd({hosts: [{address: A}, {address: NOFWD, extraConfig: ['AllowTcpForwarding no']}, {address: ONE, maxSessions: 1}, {address: NOSFTP, sftp: false}]})
     opts = {identityFiles: [lab.clientKeyFile], knownHostsFiles: [lab.knownHostsFile], globalKnownHostsFiles: [], agent: false}
     t = await connectSsh({host: A, port: lab.port, user: lab.user}, opts)
   })
@@ -106,6 +107,16 @@ describe.skipIf(skip !== undefined)('SshTransport robustness on real sshd', () =
     expect((await one.exec(['echo', 'after sftp'])).stdout).toBe('after sftp\n')
     expect((await one.stat('/'))?.type).toBe('directory')
     await one.close()
+  })
+
+  it('a host without SFTP: file calls fail with SFTP_FAILED and a hint, commands still work', async () => {
+    const n = await connectSsh({host: NOSFTP, port: lab.port, user: lab.user}, opts)
+    const err = await n.readFile('/etc/hostname').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ConnectError)
+    expect(err).toMatchObject({code: 'SFTP_FAILED', host: NOSFTP})
+    expect((err as Error).message).toContain('Subsystem sftp')
+    expect((await n.exec(['echo', 'ok'])).stdout).toBe('ok\n')
+    await n.close()
   })
 
   it('close() is idempotent and later calls fail with ConnectError', async () => {

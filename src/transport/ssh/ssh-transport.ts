@@ -184,31 +184,43 @@ export class SshTransport implements Transport {
   /** One SFTP session per connection, opened on first use; it holds one channel while open. */
   #session(): Promise<SFTPWrapper> {
     if (this.#lost) return Promise.reject(this.#lost)
-    if (!this.#sftp) {
-      const opening = this.#channels
-        .run(
-          () =>
-            new Promise<SFTPWrapper>((resolve, reject) => {
-              this.#client.sftp((err, sftp) => {
-                if (err) reject(this.#lost ?? new ChannelOpenRefusedError(`${this.host}: cannot open an SFTP session: ${err.message}`, {cause: err}))
-                else resolve(sftp)
-              })
-            }),
-          isOpenRefusal,
-        )
-        .then((sftp) => {
-          this.#channels.reserve(1)
-          sftp.on('close', () => {
-            this.#channels.reserve(0)
-            if (this.#sftp === opening) this.#sftp = undefined
-          })
-          return sftp
+    if (this.#sftp) return this.#sftp
+    const opening: Promise<SFTPWrapper> = this.#channels
+      .run(() => this.#openSftp(), isOpenRefusal)
+      .then((sftp) => {
+        this.#channels.reserve(1)
+        sftp.on('close', () => {
+          this.#channels.reserve(0)
+          if (this.#sftp === opening) this.#sftp = undefined
         })
-      opening.catch(() => {
-        if (this.#sftp === opening) this.#sftp = undefined
+        return sftp
       })
-      this.#sftp = opening
-    }
-    return this.#sftp
+      .catch((err: unknown) => {
+        if (this.#sftp === opening) this.#sftp = undefined
+        if (!isOpenRefusal(err)) throw err
+        throw new ConnectError(this.host, `${(err as Error).message}; the server allows no more sessions on this connection (sshd MaxSessions)`, {cause: err})
+      })
+    this.#sftp = opening
+    return opening
+  }
+
+  #openSftp(): Promise<SFTPWrapper> {
+    return new Promise<SFTPWrapper>((resolve, reject) => {
+      this.#client.sftp((err, sftp) => {
+        if (!err) return resolve(sftp)
+        if (this.#lost) return reject(this.#lost)
+        // "Channel open failure" is the MaxSessions case the limiter handles; anything else
+        // (e.g. "Unable to start subsystem: sftp") means the host has no SFTP server.
+        if (/channel open failure/i.test(err.message)) {
+          return reject(new ChannelOpenRefusedError(`host ${this.host}: cannot open an SFTP session: ${err.message}`, {cause: err}))
+        }
+        reject(
+          new ConnectError(this.host, `host ${this.host}: cannot start SFTP (${err.message}); enable \`Subsystem sftp\` in the host's sshd_config`, {
+            cause: err,
+            code: 'SFTP_FAILED',
+          }),
+        )
+      })
+    })
   }
 }
