@@ -20,7 +20,9 @@ import type {LibvirtTarget} from './target.js'
  * never changes the one it is given. Parsers never add these; only this function does, so a
  * domain read from any format ends up with the same defaults.
  *
- * Every default fills a gap only: a value the input said is never overwritten.
+ * Every default fills a gap only: a value the input said is never overwritten. The two
+ * rewrites are spellings, not values: the target release's name for the acpi_firmware table
+ * set, and libxl's `variable` form of an HVM clock the parser left at utc/localtime.
  */
 export function applyLibvirtDefaults(domain: Domain, target: LibvirtTarget): Domain {
   const kind = domain.os.kind
