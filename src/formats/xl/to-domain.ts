@@ -228,20 +228,23 @@ function readInputs(ctx: ConfigReadContext, d: Domain): void {
   }
 }
 
-/** `key=value,…` of a usbctrl/usbdev/channel string, as libvirt scans them (prefix match, last wins). */
-function keyValues(spec: string): Map<string, string> | undefined {
-  const out = new Map<string, string>()
+/**
+ * `key=value,…` of a usbctrl/usbdev/channel string, as libvirt scans them (prefix match, last
+ * wins). `complete` is false when libvirt gave up on the entry: it looks for '=' in the whole
+ * rest of the string, so an item without one stops the scan (values seen so far stay read).
+ */
+function keyValues(spec: string): {values: Map<string, string>; complete: boolean} {
+  const values = new Map<string, string>()
   let key: string | undefined = spec
   while (key !== undefined) {
+    if (!key.includes('=')) return {values, complete: false}
     const comma = key.indexOf(',')
-    // libvirt looks for '=' in the whole rest of the string, not just this item.
-    if (!key.includes('=')) return undefined
     const item = comma >= 0 ? key.slice(0, comma) : key
     const eq = item.indexOf('=')
-    if (eq >= 0) out.set(item.slice(0, eq), item.slice(eq + 1))
+    if (eq >= 0) values.set(item.slice(0, eq), item.slice(eq + 1))
     key = comma >= 0 ? key.slice(comma + 1).replace(/^[, \t]+/, '') : undefined
   }
-  return out
+  return {values, complete: true}
 }
 
 function hexInt(s: string | undefined): number | undefined {
@@ -253,12 +256,12 @@ function hexInt(s: string | undefined): number | undefined {
 function readUsbdev(ctx: ConfigReadContext, d: Domain): void {
   for (const {value, index} of getListStrings(ctx, 'usbdev') ?? []) {
     const path = `usbdev[${index}]`
-    const kv = keyValues(value)
-    const busText = kv?.get('hostbus')
-    const addrText = kv?.get('hostaddr')
+    const {values: kv, complete} = keyValues(value)
+    const busText = kv.get('hostbus')
+    const addrText = kv.get('hostaddr')
     const bus = hexInt(busText)
     const device = hexInt(addrText)
-    if (kv === undefined || (busText !== undefined && bus === undefined) || (addrText !== undefined && device === undefined)) {
+    if (!complete || (busText !== undefined && bus === undefined) || (addrText !== undefined && device === undefined)) {
       report(ctx, 'PVUSB', 'warning', `${path}: '${value}' cannot be parsed (hostbus=/hostaddr= are hex); libvirt drops it`, 'usbdev', undefined, path)
       continue
     }
@@ -273,13 +276,13 @@ function readUsbdev(ctx: ConfigReadContext, d: Domain): void {
 function readUsbctrl(ctx: ConfigReadContext, d: Domain): void {
   for (const {value, index} of getListStrings(ctx, 'usbctrl') ?? []) {
     const path = `usbctrl[${index}]`
-    const kv = keyValues(value)
-    const type = kv?.get('type')
-    const versionText = kv?.get('version')
-    const portsText = kv?.get('ports')
+    const {values: kv, complete} = keyValues(value)
+    const type = kv.get('type')
+    const versionText = kv.get('version')
+    const portsText = kv.get('ports')
     const version = versionText !== undefined ? hexInt(versionText) : 2
     const ports = portsText !== undefined ? hexInt(portsText) : 8
-    if (kv === undefined || (type !== undefined && !type.startsWith('qusb')) || version === undefined || ports === undefined) {
+    if (!complete || (type !== undefined && !type.startsWith('qusb')) || version === undefined || ports === undefined) {
       report(ctx, 'PVUSB', 'warning', `${path}: '${value}' is not a qusb controller libvirt can read; libvirt drops it`, 'usbctrl', undefined, path)
       continue
     }
@@ -293,13 +296,13 @@ function readChannels(ctx: ConfigReadContext, d: Domain): void {
   let name: string | undefined
   for (const {value, index} of getListStrings(ctx, 'channel') ?? []) {
     const path = `channel[${index}]`
-    const kv = keyValues(value)
-    if (kv === undefined) {
+    const {values: kv, complete} = keyValues(value)
+    // libvirt keeps a name read from a dropped entry for the next one (its variable is not reset).
+    name = kv.get('name') ?? name
+    if (!complete) {
       report(ctx, 'BAD-VALUE', 'warning', `${path}: '${value}' has an element without '='; libvirt drops it`, 'channel', undefined, path)
       continue
     }
-    // libvirt keeps a name given in an earlier entry for a later one without name= (its variable is not reset).
-    name = kv.get('name') ?? name
     const connection = kv.get('connection')
     let ch: ChrDevice
     if (connection === undefined) {

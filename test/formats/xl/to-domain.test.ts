@@ -162,3 +162,25 @@ describe('readXl', () => {
     expect(readXl('Memory = 5\n', {file: FILE}).domains).toEqual([])
   })
 })
+
+describe('xl: quirks kept from libvirt', () => {
+  it('a channel name carries over to a later entry without name=', () => {
+    expect(domain(`${PV}channel = ["connection=pty,name=a", "connection=pty", "connection=pty"]\n`).devices.channels.map((c) => c.target.name)).toEqual(['a', undefined, undefined])
+    expect(domain(`${PV}channel = ["name=a,connection=pty,bogus", "connection=pty"]\n`).devices.channels.map((c) => c.target.name)).toEqual(['a'])
+  })
+  it('unparsable usbctrl/usbdev entries are dropped (reported)', () => {
+    const r = map(`${PV}usbctrl = ["ports=zz"]\nusbdev = ["hostbus=zz,hostaddr=1"]\n`)
+    expect(r.domain?.devices.controllers).toEqual([])
+    expect(r.domain?.devices.hostdevs).toEqual([])
+    expect(r.diagnostics.filter((d) => d.code === 'PVUSB').map((d) => d.path)).toEqual(['usbdev[0]', 'usbctrl[0]'])
+  })
+  it('duplicate PCI entries give duplicate hostdevs', () => {
+    expect(domain(`${HVM}pci = ["01:00.0", "01:00.0"]\n`).devices.hostdevs).toHaveLength(2)
+  })
+  it('an empty device_model_override is an empty emulator', () => {
+    expect(domain(`${PV}device_model_override = ""\n`).devices.emulator).toBe('')
+  })
+  it('a vfb string of 1024 characters or more is an error', () => {
+    expect(errors(`${PV}vfb = ["vnclisten=${'x'.repeat(1020)}"]\n`)[0]?.message).toMatch(/too big/)
+  })
+})
