@@ -27,7 +27,8 @@ export interface ScannedDomain {
   /** Host path of the config it was read from. */
   readonly source: string
   readonly format: SourceFormat
-  readonly role: DiscoveredConfig['role']
+  /** `runtime`: running under xend with no config file found; read from `xm list -l`. */
+  readonly role: DiscoveredConfig['role'] | 'runtime'
   /** Started at boot (xend `on_xend_start start`, /etc/xen/auto). */
   readonly autostart: boolean
   /** From `xm list`/`xl list`: `running`, `blocked`, …, `shut off`; absent when unknown (offline root). */
@@ -137,11 +138,36 @@ export async function scanHost(
       domains.push(summarise(domain, cfg, ds, state, checked.get(`${cfg.path}\u0000${domain.name}`) ?? countFindings(ds)))
     }
   }
+  // A domain xend runs that no config on disk describes (started with `xm create` from a file
+  // elsewhere, since deleted or moved): xend's own SXP of it is the only definition left.
+  if (facts.toolstack?.xm) {
+    const known = new Set(domains.map((d) => d.name))
+    for (const r of facts.running.filter((x) => !known.has(x.name))) {
+      opts.onStep?.(`reading xm list -l ${r.name}`)
+      const dump = await t.exec(['xm', 'list', '-l', r.name], {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
+      const source = `xm list -l ${r.name}`
+      if (dump.exitCode !== 0) {
+        errors.push({path: source, message: dump.stderr.trim() || `exit ${dump.exitCode}`})
+        continue
+      }
+      const read = readConfig(dump.stdout, {file: source, from: 'sxp'})
+      if ('skip' in read) continue
+      if (read.domains.length === 0) {
+        const why = read.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)
+        errors.push({path: source, message: why.join('; ') || 'no domain in xend\'s dump'})
+      }
+      for (const {domain, diagnostics} of read.domains) {
+        const ds = [...read.diagnostics, ...diagnostics]
+        const cfg = {path: source, realPath: source, text: dump.stdout, format: 'sxp' as const, role: 'runtime' as const, autostartLinks: []}
+        domains.push(summarise(domain, cfg, ds, describeXenState(r.state), countFindings(ds)))
+      }
+    }
+  }
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))
   return {ok: true, facts, domains, skipped: found.skipped, errors}
 }
 
-function summarise(d: Domain, cfg: DiscoveredConfig, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
+function summarise(d: Domain, cfg: Omit<DiscoveredConfig, 'role'> & {role: ScannedDomain['role']}, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
   return {
     name: d.name,
     ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),

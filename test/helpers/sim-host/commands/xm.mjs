@@ -62,7 +62,8 @@ function sxpOf(d) {
     const text = readFileSync(join(root, d.sxp), 'utf8').trim()
     return text.replace(/^\(domain/, `(domain\n    (domid ${d.domid})\n    (state ${d.state})\n    (cpu_time ${d.cpuTime})`)
   }
-  return `(domain\n    (domid ${d.domid})\n    (uuid ${d.uuid})\n    (vcpus ${d.vcpus})\n    (memory ${d.memory})\n    (name ${d.name})\n    (state ${d.state})\n    (cpu_time ${d.cpuTime})\n)`
+  const uuid = d.uuid ?? `00000000-0000-4000-8000-${String(d.domid).padStart(12, '0')}`
+  return `(domain\n    (domid ${d.domid})\n    (uuid ${uuid})\n    (vcpus ${d.vcpus})\n    (memory ${d.memory})\n    (name ${d.name})\n    (state ${d.state})\n    (cpu_time ${d.cpuTime})\n)`
 }
 
 function info() {
