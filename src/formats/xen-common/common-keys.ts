@@ -90,7 +90,12 @@ function readUuid(ctx: ConfigReadContext, d: Domain, opts: CommonOptions): void 
   if (v === undefined) {
     const seed = opts.uuidSeed ?? `${ctx.file ?? ''}\u0000${d.name}`
     d.uuid = deterministicUuid(seed)
-    report(ctx, 'UUID-MISSING', 'info', `no uuid: xenlift derived ${d.uuid} from the file and name (libvirt would pick a random one on every conversion)`)
+    const computed = ctx.cfg.entries.some((e) => e.key === 'uuid')
+    if (computed) {
+      report(ctx, 'UUID-MISSING', 'warning', `uuid is computed when xm runs the file: xenlift cannot evaluate it and derived ${d.uuid} instead`, 'uuid', 'write the domain UUID as a literal string')
+    } else {
+      report(ctx, 'UUID-MISSING', 'info', `no uuid: xenlift derived ${d.uuid} from the file and name (libvirt would pick a random one on every conversion)`)
+    }
     return
   }
   if (typeof v !== 'string') {
