@@ -72,6 +72,9 @@ export const xlState: HostRule = {
   },
 }
 
+/** Bridges xend's network-bridge made: xenbr0 (Xen < 3.2) or the renamed NIC eth0 (Xen ≥ 3.2). */
+const XEND_BRIDGE_NAME = /^(xenbr\d+|eth\d+)$/
+
 const XEND_NET = /^\s*\(\s*network-script\s+'?(network-(?:bridge|route|nat))/
 
 function bridgeDefined(ctx: HostContext, bridge: string): boolean {
@@ -86,7 +89,8 @@ export const xendNet: HostRule = {
   severity: 'blocker',
   blocker: true,
   scope: 'host',
-  detects: 'host: `xend-config.sxp` `(network-script network-bridge|route|nat)`; a vif `bridge=` the distro network config does not create',
+  detects:
+    'host: `xend-config.sxp` `(network-script network-bridge|route|nat)`; a vif `bridge=` the distro network config does not create (blocker), or, with no network config known, a bridge named like the ones xend made (`xenbr0`, `eth0`: warning)',
   remediation: 'xl and libvirt do no host networking: define the bridge in the distro network config (e.g. br0) or as a libvirt network before starting guests.',
   check(ctx) {
     const hits: RuleHit[] = []
@@ -97,12 +101,26 @@ export const xendNet: HostRule = {
         if (m) hits.push({message: `xend runs ${m[1]} to set up host networking; nothing will after the upgrade`, file: f.path, evidence: line.trim(), loc: {line: i + 1, column: line.indexOf('(') + 1}})
       })
     }
-    if (ctx.inventory.networkConfigs.length === 0) return hits
+    const xendBridges = hits.some((h) => /network-bridge/.test(h.evidence ?? ''))
+    const known = ctx.inventory.networkConfigs.length > 0
     for (const c of ctx.domains) {
+      const seen = new Set<string>()
       for (const v of vifSpecs(c)) {
         const b = v.keys.bridge
-        if (b === undefined || b === '' || bridgeDefined(ctx, b)) continue
-        hits.push({message: `bridge ${b} is not created by the host's network configuration`, domain: c.domain.name, file: c.file.path, evidence: v.text, ...(v.loc ? {loc: v.loc} : {})})
+        if (b === undefined || b === '' || seen.has(b)) continue
+        seen.add(b)
+        let message: string | undefined
+        // Only a bridge the host's own network config is known to lack is a blocker; a name
+        // that xend used to create is a strong hint (warning), the host-level line above blocks.
+        let severity: 'blocker' | 'warning' = 'blocker'
+        if (known) {
+          if (!bridgeDefined(ctx, b)) message = `bridge ${b} is not created by the host's network configuration`
+        } else if (XEND_BRIDGE_NAME.test(b)) {
+          // No distro network config to look at: the names xend's network-bridge gave are the risk.
+          message = `bridge ${b} is a name xend's network-bridge script creates${xendBridges ? ' (and xend-config.sxp runs it)' : ''}; after the upgrade nothing creates it unless the distro network config does`
+          severity = 'warning'
+        }
+        if (message) hits.push({message, severity, domain: c.domain.name, file: c.file.path, evidence: v.text, ...(v.loc ? {loc: v.loc} : {})})
       }
     }
     return hits
