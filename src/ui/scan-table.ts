@@ -29,6 +29,8 @@ export function renderScan(scans: readonly HostScan[]): string {
   if (domRows.length) out += `\n${renderTable(['DOMAIN', 'HOST', 'UUID', 'TYPE', 'MEMORY', 'VCPUS', 'DISKS', 'NICS', 'STATE', 'FINDINGS', 'SOURCE'], domRows)}`
   const errRows = scans.flatMap((s) => s.errors.map((e) => [s.host, e.path, e.message]))
   if (errRows.length) out += `\n${renderTable(['HOST', 'UNREADABLE', 'WHY'], errRows)}`
+  const noteRows = scans.flatMap((s) => (s.facts?.notes ?? []).map((n) => [s.host, n]))
+  if (noteRows.length) out += `\n${renderTable(['HOST', 'NOTE'], noteRows)}`
   return out
 }
 

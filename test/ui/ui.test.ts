@@ -38,3 +38,41 @@ describe('createHostProgress (plain)', () => {
     expect(text).toMatch(/b: connection refused|b: failed/)
   })
 })
+
+describe('renderScan', () => {
+  it('lists failed hosts, domains, unreadable files and probe notes', async () => {
+    const {renderScan} = await import('../../src/ui/scan-table.js')
+    const text = renderScan([
+      {host: 'a', ok: false, error: 'connect ECONNREFUSED', domains: [], skipped: [], errors: []},
+      {
+        host: 'b',
+        ok: true,
+        facts: {running: [], notes: ['`virsh --version` timed out'], toolstack: {xendRunning: true, xm: true, xl: true, inUse: 'xend'}},
+        domains: [
+          {
+            name: 'web01',
+            kind: 'pv',
+            memoryKiB: 524288,
+            maxMemoryKiB: 524288,
+            vcpus: 1,
+            disks: ['xvda=/dev/vg/web01'],
+            interfaces: [],
+            source: '/etc/xen/web01',
+            format: 'xm',
+            role: 'etc-xen',
+            autostart: true,
+            state: 'running',
+            findings: {blocker: 1, warning: 2, info: 0},
+            diagnostics: [],
+          },
+        ],
+        skipped: [],
+        errors: [{path: '/etc/xen/broken', message: 'syntax error'}],
+      },
+    ])
+    expect(text).toMatch(/^a +- +- +- +- +- +FAILED: connect ECONNREFUSED$/m)
+    expect(text).toMatch(/^web01 +b +- +PV +512M +1 +1 +0 +running \(auto\) +1 blocker, 2 warning +\/etc\/xen\/web01$/m)
+    expect(text).toMatch(/^b +\/etc\/xen\/broken +syntax error$/m)
+    expect(text).toMatch(/^b +`virsh --version` timed out$/m)
+  })
+})
