@@ -109,13 +109,32 @@ describe.skipIf(skip !== undefined)('SshTransport robustness on real sshd', () =
     await one.close()
   })
 
-  it('a host without SFTP: file calls fail with SFTP_FAILED and a hint, commands still work', async () => {
-    const n = await connectSsh({host: NOSFTP, port: lab.port, user: lab.user}, opts)
-    const err = await n.readFile('/etc/hostname').catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ConnectError)
-    expect(err).toMatchObject({code: 'SFTP_FAILED', host: NOSFTP})
-    expect((err as Error).message).toContain('Subsystem sftp')
-    expect((await n.exec(['echo', 'ok'])).stdout).toBe('ok\n')
+  it('a host without SFTP: file calls fall back to shell commands, same results, one warning', async () => {
+    const warnings: string[] = []
+    const n = await connectSsh({host: NOSFTP, port: lab.port, user: lab.user}, {...opts, onWarning: (m) => warnings.push(m)})
+    const d = join(dir, 'nosftp')
+    await mkdir(join(d, 'sub'), {recursive: true})
+    const {symlink} = await import('node:fs/promises')
+    const data = Buffer.concat([randomBytes(70_000), Buffer.from("\n'it's' $x\0")])
+    await n.writeFileAtomic(join(d, 'f b'), data, {mode: 0o600})
+    expect((await readFile(join(d, 'f b'))).equals(data)).toBe(true)
+    expect((await n.readFile(join(d, 'f b'))).equals(data)).toBe(true)
+    expect(await n.stat(join(d, 'f b'))).toMatchObject({type: 'file', size: data.length, mode: 0o600})
+    await n.writeFileAtomic(join(d, 'f b'), 'v2')
+    expect(await n.stat(join(d, 'f b'))).toMatchObject({size: 2, mode: 0o600})
+    await symlink(join(d, 'f b'), join(d, 'link'))
+    expect(await n.readdir(d)).toEqual([
+      {name: 'f b', type: 'file'},
+      {name: 'link', type: 'symlink'},
+      {name: 'sub', type: 'directory'},
+    ])
+    expect((await n.stat(join(d, 'link')))?.type).toBe('symlink')
+    expect(await n.realpath(join(d, 'sub/../link'))).toBe(join(d, 'f b'))
+    expect(await n.stat(join(d, 'missing'))).toBeUndefined()
+    await expect(n.readFile(join(d, 'missing'))).rejects.toMatchObject({code: 'ENOENT'})
+    await expect(n.realpath(join(d, 'missing'))).rejects.toMatchObject({code: 'ENOENT'})
+    await expect(n.writeFileAtomic(join(d, 'nodir/x'), 'x')).rejects.toMatchObject({code: 'ENOENT'})
+    expect(warnings.filter((w) => w.includes('Subsystem sftp'))).toHaveLength(1)
     await n.close()
   })
 

@@ -47,14 +47,24 @@ export class ChannelLimiter {
   async run<T>(fn: () => Promise<T>, isOpenRefusal: (err: unknown) => boolean): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       await this.acquire()
+      let outcome: {ok: true; value: T} | {ok: false; err: unknown}
       try {
-        return await fn()
+        outcome = {ok: true, value: await fn()}
       } catch (err) {
-        const others = this.#active - 1
-        if (!isOpenRefusal(err) || others < 1 || attempt >= 20) throw err
+        outcome = {ok: false, err}
+      }
+      const others = this.#active - 1
+      this.release()
+      if (outcome.ok) return outcome.value
+      if (!isOpenRefusal(outcome.err) || attempt >= 20) throw outcome.err
+      if (others >= 1) {
         this.#limit = Math.min(this.#limit, others + this.#reserved)
-      } finally {
-        this.release()
+      } else if (attempt < 3) {
+        // Nothing else open on our side: sshd may still be tearing down a session that just
+        // closed (it counts it until the child is reaped). Back off briefly, then retry.
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt))
+      } else {
+        throw outcome.err
       }
     }
   }

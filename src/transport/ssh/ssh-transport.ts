@@ -14,6 +14,7 @@ import {ChannelLimiter} from './channel-limiter.js'
 import {type OpenedConnection, openConnection, type SshConnectOptions} from './connect.js'
 import {type SshConnectSpec, specLabel} from './connect-spec.js'
 import {ChannelOpenRefusedError, runExecChannel} from './exec-channel.js'
+import {execLstat, execReaddir, execReadFile, execRealpath, execWriteFileAtomic} from './exec-file-ops.js'
 import {buildRemoteCommand} from './remote-command.js'
 import {
   sftpChmod,
@@ -34,7 +35,7 @@ export interface SshTransportOptions extends SshConnectOptions {
 /** Connect (through any ProxyJump hops), verify host keys, authenticate. */
 export async function connectSsh(spec: SshConnectSpec, opts: SshTransportOptions = {}): Promise<SshTransport> {
   const opened = await openConnection(spec, opts)
-  return new SshTransport(spec, opened, opts.maxChannels ?? 4)
+  return new SshTransport(spec, opened, opts.maxChannels ?? 4, opts.onWarning)
 }
 
 const isOpenRefusal = (err: unknown): boolean => err instanceof ChannelOpenRefusedError
@@ -49,10 +50,13 @@ export class SshTransport implements Transport {
   #sftp: Promise<SFTPWrapper> | undefined
   #lost: ConnectError | undefined
   #closing = false
+  #noSftp = false
+  readonly #onWarning: ((message: string) => void) | undefined
   readonly #closed: Promise<void>
 
-  constructor(spec: SshConnectSpec, opened: OpenedConnection, maxChannels: number) {
+  constructor(spec: SshConnectSpec, opened: OpenedConnection, maxChannels: number, onWarning?: (message: string) => void) {
     this.host = spec.host
+    this.#onWarning = onWarning
     this.label = specLabel(spec, userInfo().username)
     this.#client = opened.client
     this.#jumps = opened.jumps
@@ -115,16 +119,19 @@ export class SshTransport implements Transport {
   }
 
   async readFile(path: string): Promise<Buffer> {
-    return sftpReadFile(await this.#session(), this.host, path)
+    const sftp = await this.#sftpOrExec()
+    return sftp ? sftpReadFile(sftp, this.host, path) : execReadFile(this.#run, this.host, path)
   }
 
   async writeFileAtomic(path: string, data: string | Buffer, opts: {mode?: number} = {}): Promise<void> {
-    const sftp = await this.#session()
-    const existing = opts.mode === undefined ? await sftpLstat(sftp, this.host, path) : undefined
+    const sftp = await this.#sftpOrExec()
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    const existing = opts.mode === undefined ? await this.stat(path) : undefined
     const mode = opts.mode ?? existing?.mode ?? 0o644
     const tmp = `${path}.tmp-xenlift-${randomBytes(4).toString('hex')}`
+    if (!sftp) return execWriteFileAtomic(this.#run, this.host, path, tmp, bytes, mode)
     try {
-      await sftpWriteFile(sftp, this.host, tmp, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, mode)
+      await sftpWriteFile(sftp, this.host, tmp, bytes, mode)
       // The open mode is filtered by sftp-server's umask; set it exactly.
       await sftpChmod(sftp, this.host, tmp, mode)
       await this.#rename(sftp, tmp, path)
@@ -135,16 +142,19 @@ export class SshTransport implements Transport {
   }
 
   async readdir(path: string): Promise<DirEntry[]> {
-    return sftpReaddir(await this.#session(), this.host, path)
+    const sftp = await this.#sftpOrExec()
+    return sftp ? sftpReaddir(sftp, this.host, path) : execReaddir(this.#run, this.host, path)
   }
 
   /** lstat semantics: a symlink is reported as `symlink` (use `realpath` to follow it). */
   async stat(path: string): Promise<FileStat | undefined> {
-    return sftpLstat(await this.#session(), this.host, path)
+    const sftp = await this.#sftpOrExec()
+    return sftp ? sftpLstat(sftp, this.host, path) : execLstat(this.#run, this.host, path)
   }
 
   async realpath(path: string): Promise<string> {
-    return sftpRealpath(await this.#session(), this.host, path)
+    const sftp = await this.#sftpOrExec()
+    return sftp ? sftpRealpath(sftp, this.host, path) : execRealpath(this.#run, this.host, path)
   }
 
   async close(): Promise<void> {
@@ -166,6 +176,24 @@ export class SshTransport implements Transport {
     }
     const r = await this.exec(['mv', '-f', '--', from, to])
     if (r.exitCode !== 0) throw new ConnectError(this.host, `host ${this.host}: cannot rename ${from} onto ${to}: ${r.stderr.trim()}`, {code: 'SFTP_FAILED'})
+  }
+
+  readonly #run = (argv: readonly string[], opts?: {input?: string}): Promise<ExecResult> => this.exec(argv, opts)
+
+  /**
+   * The SFTP session, or undefined once we know the host has no SFTP server: then file calls
+   * run as commands (exec-file-ops.ts) and we say so once.
+   */
+  async #sftpOrExec(): Promise<SFTPWrapper | undefined> {
+    if (this.#noSftp) return undefined
+    try {
+      return await this.#session()
+    } catch (err) {
+      if (!(err instanceof ConnectError && err.code === 'SFTP_FAILED')) throw err
+      this.#noSftp = true
+      this.#onWarning?.(`${err.message}; using shell commands (base64, stat, find) for file access instead`)
+      return undefined
+    }
   }
 
   /** End the sftp session (if any) and wait until its channel is closed. */
