@@ -56,9 +56,18 @@ describe.skipIf(!existsSync(CORPUS))('corpus', async () => {
     for (const f of named) expect(text).toContain(f)
   })
 
-  it('masks the corpus VNC passwords', () => {
+  it('masks every password the corpus holds, in every format', () => {
     expect(report.findings.some((f) => f.rule === 'VNC-PASSWORD')).toBe(true)
-    expect(JSON.stringify(report)).not.toMatch(/vncpasswd\s*=\s*['"](?!\*\*\*|['"])/)
+    const secrets = new Set<string>()
+    for (const f of collected.inventories[0]?.files ?? []) {
+      for (const m of f.text.matchAll(/passwd\s*=\s*['"]([^'"]+)['"]|\(vncpasswd\s+'?([^)'\s]+)/g)) secrets.add(m[1] ?? m[2] ?? '')
+    }
+    secrets.delete('')
+    expect(secrets.size).toBeGreaterThan(0)
+    for (const format of ['text', 'json', 'markdown', 'html'] as const) {
+      const out = renderReport(report, format)
+      for (const s of secrets) if (s !== 'REDACTED') expect(out, `${format} leaks ${s}`).not.toContain(s)
+    }
   })
 }, 120_000)
 
