@@ -161,7 +161,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   )
   const stamp = stampOf(xml)
   if (existing !== undefined && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
-    return {...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced, ...(await afterDefine(t, item, opts))}
+    return withAfter({...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced}, await afterDefine(t, item, opts))
   }
   if (existing !== undefined && !opts.update) {
     return {
@@ -187,37 +187,47 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   } finally {
     await t.exec(['rm', '-f', '--', tmp], execOpts(opts)).catch(() => undefined)
   }
-  return {
-    ...base,
-    status: 'changed',
-    action,
-    message: `${action === 'define' ? 'defined' : 'redefined'} from ${item.source}`,
-    diff,
-    blockers,
-    ...forced,
-    ...(await afterDefine(t, item, opts)),
-  }
+  return withAfter(
+    {...base, status: 'changed', action, message: `${action === 'define' ? 'defined' : 'redefined'} from ${item.source}`, diff, blockers, ...forced},
+    await afterDefine(t, item, opts),
+  )
+}
+
+/** The definition stands; a failed autostart/start fails the domain and says what was done. */
+function withAfter(o: ImportOutcome, after: {started?: boolean; autostart?: boolean; error?: string}): ImportOutcome {
+  const {error, ...done} = after
+  if (error === undefined) return {...o, ...done}
+  return {...o, ...done, status: 'failed', message: `${o.message}; ${error}`}
 }
 
 function blockersOf(item: ImportItem): Diagnostic[] {
   return item.blockers !== undefined ? [...item.blockers] : item.diagnostics.filter(isBlocker)
 }
 
-async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean; autostart?: boolean}> {
+async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean; autostart?: boolean; error?: string}> {
   if (opts.dryRun) return {}
   let autostart: {autostart?: boolean} = {}
   if (opts.autostart && item.autostart) {
     const a = await t.exec(['virsh', '-c', LIBXL_URI, 'autostart', item.name], execOpts(opts))
-    if (a.exitCode !== 0) throw new Error(`virsh autostart ${item.name}: ${lastLine(a)}`)
+    if (a.exitCode !== 0) return {error: `virsh autostart failed: ${lastLine(a)}`}
     autostart = {autostart: true}
   }
-  return {...autostart, ...(await maybeStart(t, item, opts))}
+  try {
+    return {...autostart, ...(await maybeStart(t, item, opts))}
+  } catch (error) {
+    if ((error as {code?: unknown}).code === 'CONNECTION_LOST') throw error
+    return {...autostart, error: (error as Error).message}
+  }
 }
 
 async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean}> {
   if (!opts.start) return {}
   const state = await t.exec(['virsh', '-c', LIBXL_URI, 'domstate', item.name], execOpts(opts))
   if (state.exitCode === 0 && state.stdout.trim() === 'running') return {started: false}
+  // Running outside libvirt (still under xend, or `xl create`d): a second instance would write
+  // the same disks. The hypervisor's list (xl) sees every domain, whoever started it.
+  const xl = await t.exec(['xl', 'list', item.name], execOpts(opts))
+  if (xl.exitCode === 0) throw new Error(`not started: '${item.name}' is already running outside libvirt (xl list shows it); shut it down there first`)
   const r = await t.exec(['virsh', '-c', LIBXL_URI, 'start', item.name], execOpts(opts))
   if (r.exitCode !== 0) throw new Error(`virsh start ${item.name}: ${lastLine(r)}`)
   return {started: true}

@@ -148,6 +148,15 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
     expect((await t.exec(['virsh', 'domstate', 'vm1'])).stdout.trim()).toBe('running')
   })
 
+  it('--start refuses a domain that runs outside libvirt (still under xend)', async () => {
+    const h2 = await createSimHost({dir, name: 'both', profile: 'debian12-libvirt', running: [{name: 'vm1'}]})
+    const t2 = new LocalTransport({env: h2.env})
+    const [r] = await importDomains(t2, [item()], {start: true, tmpDir: tmp})
+    expect(r).toMatchObject({status: 'failed'})
+    expect(r?.message).toMatch(/^defined from \/etc\/xen\/vm1; not started: 'vm1' is already running outside libvirt/)
+    expect((await t2.exec(['virsh', 'domstate', 'vm1'])).stdout.trim()).toBe('shut off')
+  })
+
   it('fails the host when libvirtd is down (a connection error is not "domain missing")', async () => {
     await t.exec(['systemctl', 'stop', 'libvirtd'])
     const [r] = await importDomains(t, [item()], {tmpDir: tmp})

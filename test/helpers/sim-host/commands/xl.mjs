@@ -18,9 +18,17 @@ main('xl', (args) => {
   }
 })
 
-function list() {
+function list(args = []) {
   const c = hostConfig()
-  const doms = [{name: 'Domain-0', domid: 0, memory: c.dom0MemoryMiB ?? 1024, vcpus: c.nrCpus ?? 4, state: 'r-----', cpuTime: 1234.5}, ...runningDomains()]
+  let doms = [{name: 'Domain-0', domid: 0, memory: c.dom0MemoryMiB ?? 1024, vcpus: c.nrCpus ?? 4, state: 'r-----', cpuTime: 1234.5}, ...runningDomains()]
+  const names = args.filter((a) => !a.startsWith('-'))
+  for (const n of names) {
+    if (!doms.some((d) => d.name === n || String(d.domid) === n)) {
+      err(`${n} is an invalid domain identifier (rc=-6)\n`)
+      return 1
+    }
+  }
+  if (names.length) doms = doms.filter((d) => names.includes(d.name) || names.includes(String(d.domid)))
   // xl: "%-40s %5s %5s %5s %10s %9s" header with a tab-ish layout; values "%-40s %5d %5lu %5d     %s %8.1f"
   out('Name                                        ID   Mem VCPUs\tState\tTime(s)\n')
   for (const d of doms) out(`${d.name.padEnd(40)} ${String(d.domid).padStart(5)} ${String(d.memory).padStart(5)} ${String(d.vcpus).padStart(5)}     ${d.state} ${d.cpuTime.toFixed(1).padStart(9)}\n`)
