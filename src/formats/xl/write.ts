@@ -48,14 +48,15 @@ function formatOs(d: Domain, w: NativeWriter): void {
     if (os.loader?.type === 'pflash' || os.bios === 'ovmf') w.set('bios', 'ovmf')
     else if (os.bios !== undefined) w.set('bios', os.bios)
     else if (os.loader?.path !== undefined && !/\/hvmloader$/.test(os.loader.path)) {
-      w.lost(`HVM firmware ${os.loader.path}: xl picks its own (bios = seabios|rombios|ovmf)`, 'BOOT-HVM-LOADER', 'info')
+      w.lost(`HVM firmware ${os.loader.path}: xl picks its own (bios = seabios|rombios|ovmf)`, 'BOOT-HVM-LOADER')
     }
     w.set('kernel', os.kernel)
     w.set('ramdisk', os.initrd)
     w.set('cmdline', os.cmdline)
     w.set('boot', bootOrder(d))
     for (const t of os.acpiTables ?? []) {
-      if (t.type === 'slic' && !w.has('acpi_firmware')) w.set('acpi_firmware', t.path)
+      // libvirt 9.0 says slic, 11.2+ rawset (and xl's reader keeps rawset): both are acpi_firmware.
+      if ((t.type === 'slic' || t.type === 'rawset') && !w.has('acpi_firmware')) w.set('acpi_firmware', t.path)
       else w.lost(`ACPI table ${t.type} ${t.path}`)
     }
     formatUsbInputs(d, w)
