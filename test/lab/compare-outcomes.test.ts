@@ -37,6 +37,17 @@ describe('compareOutcomes', () => {
     expect(compareOutcomes('gen:xl:1', 'from-native', ok('<x/>'), fail('duplicate key'), rules).verdict).toBe('unexplained')
   })
 
+  it('equate rules pair lines that agree after the rewrite, and explain lines rewritten to nothing', () => {
+    const eq: KnownDifference[] = [
+      {id: 'order', phase: 'to-native', reason: 'test', equate: (l) => (l.startsWith('d = ') ? `d = ${l.slice(4).split(',').sort().join(',')}` : l)},
+      {id: 'zero', phase: 'to-native', reason: 'test', equate: (l) => (l === 'p = 0' ? '' : l)},
+    ]
+    const r = compareOutcomes('a', 'to-native', ok('d = b,a\n'), ok('d = a,b\np = 0\n'), eq)
+    expect(r.verdict).toBe('reasoned')
+    expect([...r.rules].sort()).toEqual(['order', 'zero'])
+    expect(compareOutcomes('a', 'to-native', ok('d = b,c\n'), ok('d = a,b\n'), eq).verdict).toBe('unexplained')
+  })
+
   it('tallies and prints the three counts', () => {
     const t = tally([
       compareOutcomes('a', 'from-native', ok('x'), ok('x'), []),
@@ -83,7 +94,7 @@ describe('known-differences.ts', () => {
     expect(new Set(ids).size).toBe(ids.length)
     for (const k of KNOWN_DIFFERENCES) {
       expect(k.reason.length, k.id).toBeGreaterThan(30)
-      const matchers = [k.onlyLibvirt, k.onlyXenlift, k.difference, k.outcome].filter((m) => m !== undefined)
+      const matchers = [k.onlyLibvirt, k.onlyXenlift, k.difference, k.outcome, k.equate].filter((m) => m !== undefined)
       expect(matchers.length, k.id).toBeGreaterThan(0)
     }
   })

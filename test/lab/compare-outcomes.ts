@@ -67,9 +67,11 @@ export function compareOutcomes(
     return {...base, verdict: 'unexplained', rules: [], unexplained: [`${outcome}: ${error}`]}
   }
   if (xenlift.text === libvirt.text) return {...base, verdict: 'identical', rules: [], unexplained: []}
-  const {onlyLibvirt, onlyXenlift, diff} = changedLines(libvirt.text, xenlift.text)
+  const changed = changedLines(libvirt.text, xenlift.text)
+  const {diff} = changed
   const used = new Set<string>()
   const unexplained: string[] = []
+  const {onlyLibvirt, onlyXenlift} = pairEquated(changed.onlyLibvirt, changed.onlyXenlift, usable, used)
   const claim = (line: string, side: 'onlyLibvirt' | 'onlyXenlift', mark: string) => {
     const rule = usable.find((r) => r[side]?.test(line))
     if (rule) used.add(rule.id)
@@ -78,6 +80,45 @@ export function compareOutcomes(
   for (const l of onlyLibvirt) claim(l, 'onlyLibvirt', '-')
   for (const l of onlyXenlift) claim(l, 'onlyXenlift', '+')
   return {...base, verdict: unexplained.length === 0 ? 'reasoned' : 'unexplained', rules: [...used], unexplained, diff}
+}
+
+/**
+ * Remove the lines the `equate` rules explain: both sides' lines are rewritten by every
+ * applicable rule; a libvirt line and a xenlift line that become equal are a pair, a line
+ * that becomes '' stands alone. Rules that changed a removed line are credited in `used`.
+ */
+function pairEquated(
+  onlyLibvirt: readonly string[],
+  onlyXenlift: readonly string[],
+  rules: readonly KnownDifference[],
+  used: Set<string>,
+): {onlyLibvirt: string[]; onlyXenlift: string[]} {
+  const eq = rules.filter((r) => r.equate !== undefined)
+  if (eq.length === 0) return {onlyLibvirt: [...onlyLibvirt], onlyXenlift: [...onlyXenlift]}
+  const norm = (line: string) => eq.reduce((l, r) => (r.equate ? r.equate(l) : l), line)
+  const credit = (line: string) => {
+    for (const r of eq) if (r.equate && r.equate(line) !== line) used.add(r.id)
+  }
+  const left: string[] = []
+  const pool = onlyXenlift.map((l) => ({line: l, norm: norm(l), taken: false}))
+  for (const l of onlyLibvirt) {
+    const n = norm(l)
+    const partner = pool.find((p) => !p.taken && p.norm === n)
+    if (n === '' || partner) {
+      credit(l)
+      if (partner) {
+        partner.taken = true
+        credit(partner.line)
+      }
+    } else left.push(l)
+  }
+  const right: string[] = []
+  for (const p of pool) {
+    if (p.taken) continue
+    if (p.norm === '') credit(p.line)
+    else right.push(p.line)
+  }
+  return {onlyLibvirt: left, onlyXenlift: right}
 }
 
 export interface Tally {

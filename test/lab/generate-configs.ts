@@ -177,9 +177,16 @@ function disks(r: Rng, c: Cfg, kind: Kind, format: NativeFormat): void {
   const extra = format === 'xm' ? XM_DISKS_EXTRA : XL_DISKS_EXTRA
   const list = [r.pick(primary)]
   const n = r.int(0, 2)
+  // Two disks on one vdev: libvirt's from-native accepts them but its XML parser refuses the
+  // result ("target 'hda' duplicated"); not a conversion question, so never generated.
+  const vdev = (spec: string) => {
+    const f = spec.split(',')
+    const positional = /^(raw|qcow2?|vhd|qed)$/.test(f[1] ?? '') ? f[2] : f[1] // xl TARGET,FORMAT,VDEV or xm SOURCE,VDEV
+    return /vdev=(\w+)/.exec(spec)?.[1] ?? positional?.replace(/^ioemu:/, '').replace(/:cdrom$/, '')
+  }
   for (let i = 0; i < n; i++) {
     const d = r.pick(kind === 'hvm' && r.chance(0.5) ? primary : extra)
-    if (!list.includes(d)) list.push(d)
+    if (!list.some((x) => vdev(x) === vdev(d))) list.push(d)
   }
   c.set('disk', qlist(list))
 }
