@@ -8,7 +8,7 @@ export interface InventoryFile {
   readonly text: string
   /** Where the file was found; decides host-level rules (managed domain dir, /etc/xen, loose file). */
   readonly role: 'managed-sxp' | 'etc-xen' | 'xend-config' | 'loose'
-  /** Named by the user one by one: read by content even when the name says "not a config" (`xmexample1`). */
+  /** Named by the user one by one: Xen's example configs (`xmexample1`) are then read by content. */
   readonly explicit?: boolean
 }
 

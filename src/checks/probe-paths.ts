@@ -3,6 +3,7 @@ import type {SxpList} from '../formats/sxp/sxp-node.js'
 import {diskPath, diskSpecs} from './disk-specs.js'
 import type {InventoryFile} from './host-inventory.js'
 import type {DomainContext} from './rule.js'
+import {detectionName} from './run-checks.js'
 
 /**
  * The file-backed disk sources a host's configs name, for the collector to probe (pure: the
@@ -15,7 +16,7 @@ export function diskSourcesToProbe(files: readonly InventoryFile[]): string[] {
     if (file.role === 'xend-config') continue
     let read: ReturnType<typeof readConfig>
     try {
-      read = readConfig(file.text, {file: file.path, ...(file.explicit ? {} : {baseName: file.path.split('/').pop() ?? file.path})})
+      read = readConfig(file.text, {file: file.path, ...detectionName(file)})
     } catch {
       continue
     }

@@ -57,11 +57,20 @@ export function runChecks(inventories: readonly HostInventory[], opts: CheckOpti
   }
 }
 
+/**
+ * The base name format detection may skip by: Xen's example configs (`xmexample2`) are real
+ * domain configs by content, so a file the user named one by one is read even with that name;
+ * xl.conf, backups and the like stay skipped (a shell glob over /etc/xen names them too).
+ */
+export function detectionName(file: InventoryFile): {baseName?: string} {
+  const baseName = file.path.split('/').pop() ?? file.path
+  return file.explicit && /^(xm|xl)example|\.example$/.test(baseName) ? {} : {baseName}
+}
+
 function readFile(file: InventoryFile): ReadFile {
   if (file.role === 'xend-config') return {file, skip: 'xend daemon configuration'}
-  const baseName = file.path.split('/').pop() ?? file.path
   try {
-    const r = readConfig(file.text, {file: file.path, ...(file.explicit ? {} : {baseName})})
+    const r = readConfig(file.text, {file: file.path, ...detectionName(file)})
     return 'skip' in r ? {file, skip: r.skip} : {file, read: r}
   } catch (error) {
     // A reader bug must not stop the other files: the file becomes one INTERNAL finding.
