@@ -9,7 +9,7 @@
  * - `Match exec` is never run (`matchExec: false`): reading an inventory must not execute
  *   commands from a config file. `CanonicalizeHostName` (which would spawn nslookup) is dropped.
  * - `~` and the `%h %p %r %u %n %d %%` tokens are expanded in IdentityFile, UserKnownHostsFile,
- *   GlobalKnownHostsFile, HostName and ProxyCommand.
+ *   GlobalKnownHostsFile, HostName, ProxyCommand and IdentityAgent.
  * - `ProxyJump a,b` becomes a hop list; each hop is itself resolved through the config (its own
  *   HostName/User/Port/IdentityFile), and the first hop's own ProxyJump is followed, as
  *   OpenSSH's `ssh -J` does (later hops in an explicit list ignore theirs).
@@ -122,6 +122,7 @@ function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverri
   const alias = first('hostkeyalias')
   const jump = first('proxyjump')
   const proxyCommand = first('proxycommand')
+  const agent = first('identityagent')
   const spec: SshConnectSpec = {
     host: overrides.name ?? host,
     hostName,
@@ -129,6 +130,7 @@ function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverri
     user,
     ...(identityFiles.length ? {identityFiles} : {}),
     ...(first('identitiesonly')?.toLowerCase() === 'yes' ? {identitiesOnly: true} : {}),
+    ...identityAgentField(agent, t, loaded.home),
     ...(timeout !== undefined && /^\d+$/.test(timeout) ? {connectTimeoutMs: Number(timeout) * 1000} : {}),
     ...(alias !== undefined ? {hostKeyAlias: alias} : {}),
     ...(userKnown.length ? {userKnownHostsFiles: userKnown} : {}),
@@ -144,6 +146,13 @@ function resolveHop(loaded: LoadedSshConfig, host: string, overrides: HostOverri
     resolved.push(...(hopSpec.proxyJump ?? []), withoutJump(hopSpec))
   }
   return {...spec, proxyJump: resolved}
+}
+
+/** IdentityAgent: `none` → false; `SSH_AUTH_SOCK` means the environment's (left to the transport). */
+function identityAgentField(value: string | undefined, tokens: Readonly<Record<string, string>>, home: string): {identityAgent?: string | false} {
+  if (value === undefined || value === 'SSH_AUTH_SOCK' || value === '$SSH_AUTH_SOCK') return {}
+  if (value.toLowerCase() === 'none') return {identityAgent: false}
+  return {identityAgent: expandTokens(value, tokens, home)}
 }
 
 function withoutJump(spec: SshConnectSpec): SshConnectSpec {

@@ -28,6 +28,12 @@ Host behind
   HostName 10.9.9.9
   ProxyJump bastion
 
+Host agent-none
+  IdentityAgent none
+
+Host agent-path
+  IdentityAgent ~/.1password/agent.sock
+
 Host two-hops
   HostName 10.8.8.8
   ProxyJump ops@bastion:2200,dom0-1
@@ -127,6 +133,12 @@ describe('ssh config resolution', () => {
   it('resolves an inventory host by its hostname, named by its inventory name', () => {
     expect(resolveInventoryHost(loaded, {name: 'web-a', hostname: 'dom0-1'})).toMatchObject({host: 'web-a', hostName: '10.0.0.1', user: 'admin', port: 2222})
     expect(resolveInventoryHost(loaded, {name: 'web-a', hostname: 'dom0-1', user: 'root', port: 22})).toMatchObject({user: 'root', port: 22})
+  })
+
+  it('IdentityAgent: none disables the agent, a path is ~-expanded', () => {
+    expect(resolveSshHost(loaded, 'agent-none').identityAgent).toBe(false)
+    expect(resolveSshHost(loaded, 'agent-path').identityAgent).toBe(join(home, '.1password/agent.sock'))
+    expect(resolveSshHost(loaded, 'plain.example').identityAgent).toBeUndefined()
   })
 
   it('never runs Match exec and does not canonicalize', async () => {

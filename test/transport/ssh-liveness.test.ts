@@ -112,6 +112,11 @@ describe.skipIf(skip !== undefined)('connect timeout, keepalive, host key algori
       const t = await connectSsh({host: A, port: lab.port, user: lab.user}, {...opts, identityFiles: [stranger], agent: sock})
       expect((await t.exec(['true'])).exitCode).toBe(0)
       await t.close()
+      // The same agent named by ssh_config IdentityAgent (no agent option given).
+      const {agent: _none, ...noAgentOpts} = opts
+      const viaConfig = await connectSsh({host: A, port: lab.port, user: lab.user, identityAgent: sock}, {...noAgentOpts, identityFiles: [stranger]})
+      await viaConfig.close()
+      await expect(connectSsh({host: A, port: lab.port, user: lab.user, identityAgent: false}, {...noAgentOpts, identityFiles: [stranger]})).rejects.toMatchObject({code: 'AUTH_FAILED'})
       // IdentitiesOnly: the agent is not used, so the stranger key alone fails.
       await expect(connectSsh({host: A, port: lab.port, user: lab.user, identitiesOnly: true}, {...opts, identityFiles: [stranger], agent: sock})).rejects.toMatchObject({code: 'AUTH_FAILED'})
       // 2. Order: the agent now holds only the stranger key, the file is right, and sshd allows

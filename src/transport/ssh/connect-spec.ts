@@ -13,6 +13,8 @@ export interface SshConnectSpec {
   readonly user?: string
   /** Private key files, tried in order before the agent (ssh_config `IdentityFile`). */
   readonly identityFiles?: readonly string[]
+  /** ssh_config `IdentityAgent`: the agent socket to use, or `false` for `none`. */
+  readonly identityAgent?: string | false
   /** ssh_config `IdentitiesOnly`: do not fall back to the agent. */
   readonly identitiesOnly?: boolean
   /** Jump hosts in connection order (`ProxyJump a,b` → [a, b]); each verified against its own name. */

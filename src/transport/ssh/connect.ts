@@ -20,7 +20,7 @@ export interface SshConnectOptions {
   /** Identity files tried before the spec's (e.g. `--identity`). */
   readonly identityFiles?: readonly string[]
   readonly passphrase?: string
-  /** ssh-agent socket; default `SSH_AUTH_SOCK`; `false` disables the agent. */
+  /** ssh-agent socket (wins over ssh_config IdentityAgent); default `SSH_AUTH_SOCK`; `false` disables it. */
   readonly agent?: string | false
   /** Overrides the spec's UserKnownHostsFile; default `~/.ssh/known_hosts`, `~/.ssh/known_hosts2`. */
   readonly knownHostsFiles?: readonly string[]
@@ -119,6 +119,12 @@ function forwardOut(jump: Ssh2Client, jumpSpec: SshConnectSpec, target: SshConne
   })
 }
 
+/** Options win over ssh_config IdentityAgent, which wins over SSH_AUTH_SOCK; `false` = none. */
+function agentSocket(fromOptions: string | false | undefined, fromConfig: string | false | undefined): string | undefined {
+  const chosen = fromOptions ?? fromConfig ?? process.env['SSH_AUTH_SOCK']
+  return chosen === false || chosen === '' ? undefined : chosen
+}
+
 async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
   const all: KnownHostEntry[] = []
   for (const file of files) {
@@ -149,7 +155,7 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: (
     username,
     identityFiles: explicitIds.length > 0 ? explicitIds : defaultIdentityFiles(home),
     explicitFiles: opts.identityFiles ?? [],
-    agent: opts.agent === false ? undefined : (opts.agent ?? process.env['SSH_AUTH_SOCK']),
+    agent: agentSocket(opts.agent, spec.identityAgent),
     identitiesOnly: spec.identitiesOnly ?? false,
     ...(opts.passphrase !== undefined ? {passphrase: opts.passphrase} : {}),
   })
