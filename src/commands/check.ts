@@ -80,7 +80,12 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
       ...(flags.recursive ? ['-r'] : []),
       ...paths,
     ].join(' ')
-    const rendered = renderReport(report, format, {inputs})
+    // Hosts go on with `import` (dry run first); files and a mounted tree with `convert`.
+    const fleet = flags.host !== undefined || flags.inventory !== undefined
+    const nextWhenClear = fleet
+      ? `xenlift import ${inputs} --dry-run`
+      : `xenlift convert ${[...(flags.root !== undefined ? ['-r', flags.root] : []), ...(flags.recursive ? ['-r'] : []), ...paths].join(' ')}`
+    const rendered = renderReport(report, format, {inputs, nextWhenClear})
     if (flags.output !== undefined) {
       await writeFile(flags.output, rendered)
       process.stderr.write(`wrote ${format} report to ${flags.output}\n`)

@@ -62,8 +62,10 @@ export function countsLine(c: {blocker: number; warning: number; info: number; w
 }
 
 export interface RenderOptions {
-  /** How the user named the inputs (`--root /mnt/old`), for the "next command" hint. */
+  /** How the user named the inputs (`--root /mnt/old`), for the "run check again" hint. */
   readonly inputs?: string
+  /** The command to run next when nothing blocks (default `xenlift convert <inputs>`). */
+  readonly nextWhenClear?: string
 }
 
 /** The one-line verdict plus the next command to run. */
@@ -74,6 +76,6 @@ export function verdict(report: CheckReport, opts: RenderOptions = {}): {summary
   const next =
     s.blocker > 0
       ? `Fix or waive (--policy) the blockers, then run: xenlift check ${inputs}`
-      : `No blockers. Next: xenlift convert ${inputs}`
+      : `No blockers. Next: ${opts.nextWhenClear ?? `xenlift convert ${inputs}`}`
   return {summary, next}
 }
