@@ -160,6 +160,8 @@ export function formatXlDisk(d: Disk): SpecResult {
     parts.push(`target=rbd:${d.source.name}:${opts.join(':')}`)
   } else {
     const path = diskPath(d)
+    // libxlu's `target=` rule strips trailing commas (STRIP(',') in libxlu_disk_l.l).
+    if (path?.endsWith(',')) return {lost: `disk ${d.target.dev}: path '${path}' ends in a comma, which xl strips from a disk target`}
     if (path !== undefined) parts.push(`target=${path}`)
   }
   const spec = parts.join(',')
