@@ -1,4 +1,4 @@
-import {NOT_IMPLEMENTED, ruleCatalog} from './registry.js'
+import {allRules, NOT_IMPLEMENTED, ruleCatalog} from './registry.js'
 import type {Rule} from './rule.js'
 
 const SCOPE: Readonly<Record<Rule['scope'], string>> = {file: 'config file', domain: 'domain', host: 'host'}
@@ -11,7 +11,10 @@ function cell(s: string): string {
  * docs/rules.md, generated from the rule definitions so the documentation cannot drift
  * (`npx tsx scripts/gen-rules-doc.ts`; a test fails when the committed file differs).
  */
-export function renderRulesDoc(rules: readonly Rule[] = [...ruleCatalog().values()]): string {
+export function renderRulesDoc(all: readonly Rule[] = allRules()): string {
+  const rules = [...ruleCatalog(all).values()]
+  // One id may be checked at several scopes (MGD-AUTOSTART: SXP key and /etc/xen/auto link).
+  const scopes = (id: string): string => [...new Set(all.filter((r) => r.id === id).map((r) => SCOPE[r.scope]))].join(', ')
   const out = [
     '# `xenlift check` rules',
     '',
@@ -29,7 +32,7 @@ export function renderRulesDoc(rules: readonly Rule[] = [...ruleCatalog().values
     '',
     '| Id | Title | Severity | Scope | Detects | Remediation |',
     '|---|---|---|---|---|---|',
-    ...rules.map((r) => `| \`${r.id}\` | ${cell(r.title)} | ${r.severity} | ${SCOPE[r.scope]} | ${cell(r.detects)} | ${cell(r.remediation)} |`),
+    ...rules.map((r) => `| \`${r.id}\` | ${cell(r.title)} | ${r.severity} | ${scopes(r.id)} | ${cell(r.detects)} | ${cell(r.remediation)} |`),
     '',
     '## Reader findings',
     '',

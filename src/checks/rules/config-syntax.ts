@@ -35,7 +35,7 @@ export const xlSyntax: FileRule = {
   severity: 'warning',
   blocker: false,
   scope: 'file',
-  detects: 'xm: upper-case key names, negative numbers, Python operators outside strings (xl would reject the file)',
+  detects: 'xm: upper-case key names and negative numbers, which xl\'s lexer rejects (Python operators are PY-EXPR)',
   remediation: 'Lower-case the keys; write negative numbers as strings where xl allows it, or let xenlift convert the file.',
   check(ctx) {
     const n = ctx.read.native
