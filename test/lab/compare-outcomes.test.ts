@@ -60,17 +60,21 @@ describe('compareOutcomes', () => {
 })
 
 describe('compareDefined', () => {
-  const defined = "<domain type='xen'><name>a</name><devices><disk type='block'/></devices></domain>"
+  const defined = "<domain type='xen'>\n  <name>a</name>\n  <devices>\n    <disk type='block'/>\n  </devices>\n</domain>\n"
   it('is identical when dumpxml gives the same domain back, whatever the formatting', () => {
     const dumped = `<domain type="xen">\n  <name>a</name>\n  <devices>\n    <disk type="block"></disk>\n  </devices>\n</domain>\n`
     expect(compareDefined('a', defined, ok(dumped), [], compareXml).verdict).toBe('identical')
   })
-  it('reports a changed attribute as PATH: defined X, dumpxml Y', () => {
+  it('explains a semantic difference line by line (- dumpxml, + defined)', () => {
     const r = compareDefined('a', defined, ok(defined.replace('block', 'file')), [], compareXml)
-    expect(r.unexplained).toEqual(['/domain/devices[1]/disk[1]/@type: defined block, dumpxml file'])
+    expect(r.verdict).toBe('unexplained')
+    expect(r.unexplained).toEqual(["-    <disk type='file'/>", "+    <disk type='block'/>"])
+    expect(r.diff).toContain('/domain/devices[1]/disk[1]/@type: defined block, dumpxml file')
+    const rule: KnownDifference = {id: 'f', phase: 'define', reason: 'test', onlyLibvirt: /type='file'/, onlyXenlift: /type='block'/}
+    expect(compareDefined('a', defined, ok(defined.replace('block', 'file')), [rule], compareXml).verdict).toBe('reasoned')
   })
   it('a refused define is unexplained unless a rule names its error', () => {
-    expect(compareDefined('a', defined, fail('XML error: nope'), [], compareXml).unexplained).toEqual(['define failed: XML error: nope'])
+    expect(compareDefined('a', defined, fail('XML error: nope'), [], compareXml).unexplained).toEqual(['only-libvirt-fails: XML error: nope'])
   })
 })
 
@@ -94,7 +98,7 @@ describe('known-differences.ts', () => {
     expect(new Set(ids).size).toBe(ids.length)
     for (const k of KNOWN_DIFFERENCES) {
       expect(k.reason.length, k.id).toBeGreaterThan(30)
-      const matchers = [k.onlyLibvirt, k.onlyXenlift, k.difference, k.outcome, k.equate].filter((m) => m !== undefined)
+      const matchers = [k.onlyLibvirt, k.onlyXenlift, k.outcome, k.equate].filter((m) => m !== undefined)
       expect(matchers.length, k.id).toBeGreaterThan(0)
     }
   })

@@ -147,10 +147,11 @@ export function formatTally(label: string, t: Tally): string {
 
 /**
  * The define check: what xenlift wrote (`defined`) against what the real driver gives back
- * (`virsh dumpxml`, or the define error). Compared semantically (test/helpers/xml-compare.ts:
- * attribute order, quoting and indentation do not matter; element order does), every
- * difference rendered as `PATH: defined X, dumpxml Y` and claimed by a `define` rule's
- * `difference` pattern, or unexplained.
+ * (`virsh dumpxml`, or the define error). Equal when semantically equal (test/helpers/
+ * xml-compare.ts: attribute order, quoting and indentation do not matter). Otherwise the
+ * difference is explained line by line, as for from-native (both texts are in libvirt's own
+ * formatting, and a line diff, unlike the tree compare, survives an inserted element):
+ * `onlyLibvirt` = lines only dumpxml has, `onlyXenlift` = lines only the defined XML has.
  */
 export function compareDefined(
   id: string,
@@ -160,21 +161,10 @@ export function compareDefined(
   diffXml: (expected: string, actual: string) => readonly {path: string; expected: string; actual: string}[],
 ): Comparison {
   const xenlift: Outcome = {ok: true, text: defined}
-  const base = {id, phase: 'define' as const, xenlift, libvirt: dumped}
-  const usable = rules.filter((r) => applies(r, 'define', id))
-  if (!dumped.ok) {
-    const rule = usable.find((r) => r.outcome === 'only-libvirt-fails' && (r.error === undefined || r.error.test(dumped.error)))
-    if (rule) return {...base, verdict: 'reasoned', rules: [rule.id], unexplained: []}
-    return {...base, verdict: 'unexplained', rules: [], unexplained: [`define failed: ${dumped.error}`]}
-  }
-  const diffs = diffXml(defined, dumped.text).map((d) => `${d.path}: defined ${d.expected}, dumpxml ${d.actual}`)
-  if (diffs.length === 0) return {...base, verdict: 'identical', rules: [], unexplained: []}
-  const used = new Set<string>()
-  const unexplained: string[] = []
-  for (const line of diffs) {
-    const rule = usable.find((r) => r.difference?.test(line))
-    if (rule) used.add(rule.id)
-    else unexplained.push(line)
-  }
-  return {...base, verdict: unexplained.length === 0 ? 'reasoned' : 'unexplained', rules: [...used], unexplained, diff: diffs.join('\n')}
+  if (!dumped.ok) return compareOutcomes(id, 'define', xenlift, dumped, rules)
+  const semantic = diffXml(defined, dumped.text)
+  if (semantic.length === 0) return {id, phase: 'define', verdict: 'identical', rules: [], xenlift, libvirt: dumped, unexplained: []}
+  const r = compareOutcomes(id, 'define', xenlift, {ok: true, text: dumped.text.replace(/\s+$/, '\n')}, rules)
+  const paths = semantic.map((d) => `${d.path}: defined ${d.expected}, dumpxml ${d.actual}`).join('\n')
+  return {...r, diff: `${paths}\n${r.diff ?? ''}`}
 }
