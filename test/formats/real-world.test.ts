@@ -47,7 +47,9 @@ describe.skipIf(all.length === 0)('real-world xm/xl configs', () => {
       const text = readFileSync(file, 'utf8')
       const det = detectFormat(text)
       const format = 'format' in det && det.format === 'xl' ? 'xl' : 'xm'
-      const result = format === 'xl' ? readXl(text, {file}) : readXm(text, {file})
+      let result = format === 'xl' ? readXl(text, {file}) : readXm(text, {file})
+      // An xl config that detection took for xm: the xm reader says so, and xl must read it.
+      if (result.diagnostics.some((d) => d.message.includes('--from xl'))) result = readXl(text, {file})
       const first = result.domains[0]
       if (first === undefined) {
         const errors = result.diagnostics.filter((d) => d.severity === 'error')
@@ -82,11 +84,13 @@ describe.skipIf(all.length === 0)('real-world xm/xl configs', () => {
     for (const file of all) {
       const text = readFileSync(file, 'utf8')
       const det = detectFormat(text)
-      const r = 'format' in det && det.format === 'xl' ? readXl(text, {file}) : readXm(text, {file})
+      let r = 'format' in det && det.format === 'xl' ? readXl(text, {file}) : readXm(text, {file})
+      if (r.diagnostics.some((d) => d.message.includes('--from xl'))) r = readXl(text, {file})
       if (r.domains.length > 0) converted++
     }
-    // Known today: 14 of 33 convert; the rest are xl files read as xm, libvirt errors (vif ip
-    // with a trailing space, missing HVM kernel) or configs computed from `vmid`.
-    expect(converted).toBeGreaterThanOrEqual(14)
+    // Known today: 20 of 33 convert; the rest are libvirt errors (vif ip with a trailing space,
+    // an HVM xm config without kernel), configs computed from `vmid`, a stubdom fragment with no
+    // name, an nbd: disk and one file with a syntax error as published.
+    expect(converted).toBeGreaterThanOrEqual(20)
   })
 })
