@@ -77,7 +77,7 @@ export const migLive: DomainRule = {
   severity: 'blocker',
   blocker: true,
   scope: 'domain',
-  detects: 'SXP runtime dump of a domain whose `state` shows it running (`r`) or blocked (`b`)',
+  detects: 'SXP runtime dump of a domain whose `state` shows it running (`r`) or blocked (`b`); host: the live toolstack lists it (`xm list`, with --host)',
   remediation: 'Plan downtime: shut the domain down, dump its config, upgrade, define it in libvirt, start it.',
   check(ctx) {
     if (ctx.sxp === undefined) return []
