@@ -14,8 +14,8 @@ import {writeXl} from '../../src/formats/xl/write.js'
 import {readXm} from '../../src/formats/xm/read.js'
 import {writeXm} from '../../src/formats/xm/write.js'
 
-const hard = fc.constantFrom(' ', ',', '"', "'", '\\', ':', '=', '#', ';', '[', ']', 'é')
-const text = (min: number, max: number, extra = hard, base = 'abcxyz019_-.') =>
+const hard: fc.Arbitrary<string> = fc.constantFrom(' ', ',', '"', "'", '\\', ':', '=', '#', ';', '[', ']', 'é')
+const text = (min: number, max: number, extra: fc.Arbitrary<string> = hard, base = 'abcxyz019_-.') =>
   fc.string({unit: fc.oneof({weight: 4, arbitrary: fc.constantFrom(...base.split(''))}, extra), minLength: min, maxLength: max})
 /** Paths: absolute, with hard characters in the middle. */
 const path = fc.tuple(text(1, 6, fc.constantFrom('_', '-')), text(1, 12)).map(([dir, file]) => `/${dir}/${file}`)
