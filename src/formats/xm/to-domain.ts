@@ -72,7 +72,7 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader:
   } else if (entryOf(ctx, 'kernel') === undefined) {
     // Located at what made the guest HVM, which is what needs the firmware.
     const at = entryOf(ctx, 'type') !== undefined ? 'type' : 'builder'
-    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =; libvirt ignores loader =)', at, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
+    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =; libvirt ignores loader =). If this is an xl config, convert it with --from xl', at, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
   }
   readBootOrder(ctx, d)
 }
