@@ -138,6 +138,9 @@ export function reportDroppedKeys(ctx: ConfigReadContext, d: Domain, format: 'xm
     const dk = Object.hasOwn(DROPPED_KEYS, e.key) ? DROPPED_KEYS[e.key] : undefined
     if (dk && (dk.format === undefined || dk.format === format)) {
       d.extra[e.key] = toExtra(used.value)
+      // xend's defaults (`ignore`) change nothing; `on_xend_start = "start"` is an autostart wish.
+      if ((e.key === 'on_xend_start' || e.key === 'on_xend_stop') && used.value === 'ignore') continue
+      if (e.key === 'on_xend_start' && used.value === 'start') d.autostart = true
       report(ctx, dk.code, dk.severity, `${e.key}: ${dk.what}`, e.key)
     } else if (format === 'xm' && XL_ONLY_KEYS.has(e.key)) {
       d.extra[e.key] = toExtra(used.value)

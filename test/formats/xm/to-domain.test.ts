@@ -303,3 +303,14 @@ describe('readXm', () => {
     expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({file: FILE, line: 3, column: 1, path: 'vif[0]', message: "vif[0]: malformed mac address 'nope'"})
   })
 })
+
+describe('xm: xend start/stop wishes', () => {
+  it('on_xend_start = "start" is an autostart wish; ignore is silent', () => {
+    const r = map(`${PV}on_xend_start = "start"\n`)
+    expect(r.domain?.autostart).toBe(true)
+    expect(r.diagnostics.map((d) => d.code)).toContain('MGD-AUTOSTART')
+    const q = map(`${PV}on_xend_start = "ignore"\non_xend_stop = "ignore"\n`)
+    expect(q.domain?.autostart).toBeUndefined()
+    expect(q.diagnostics.map((d) => d.code)).not.toContain('MGD-AUTOSTART')
+  })
+})
