@@ -55,12 +55,74 @@ function toNative(v: ExtraValue): NativeValue | undefined {
   return undefined
 }
 
+/** `['key', 'v']` pairs of an SXP device body (`(vscsi (feature-host 0) (dev …))` as toExtra gives it). */
+function sxpField(body: readonly ExtraValue[], key: string): ExtraValue[] | undefined {
+  const hit = body.find((x) => Array.isArray(x) && x[0] === key)
+  return Array.isArray(hit) ? hit.slice(1) : undefined
+}
+
+function sxpAtom(body: readonly ExtraValue[], key: string): string | undefined {
+  const v = sxpField(body, key)?.[0]
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined
+}
+
+/**
+ * The SXP reader keeps xend device blocks as nested lists (`[['vscsi', ['feature-host', '0'],
+ * ['dev', ['p-devname', '/dev/sdc'], ['v-dev', '0:0:0:0'], …]]]`). Those are not config values:
+ * turn the ones with a native spelling into spec strings (xl.cfg(5) vscsi `pdev,vdev[,feature-host]`,
+ * vtpm `backend=…,uuid=…`; xm's `'PDEV, VDEV'`); undefined when the value is not SXP-shaped,
+ * `lost` when it is but cannot be spelled.
+ */
+function fromSxpDevices(kind: string, value: ExtraValue, format: 'xm' | 'xl'): NativeValue | {lost: string} | undefined {
+  if (!Array.isArray(value) || !value.every((d) => Array.isArray(d) && d[0] === kind)) return undefined
+  const specs: string[] = []
+  for (const dev of value as ExtraValue[][]) {
+    if (kind === 'vscsi') {
+      const host = sxpAtom(dev, 'feature-host') === '1'
+      if (host && format === 'xm') return {lost: 'vscsi in feature-host mode has no xm spelling'}
+      for (const d of dev.filter((x): x is ExtraValue[] => Array.isArray(x) && x[0] === 'dev')) {
+        const pdev = sxpAtom(d, 'p-devname') ?? sxpAtom(d, 'p-dev')
+        const vdev = sxpAtom(d, 'v-dev')
+        if (pdev === undefined || vdev === undefined) return {lost: 'a vscsi device without p-dev or v-dev'}
+        if (pdev.includes(',')) return {lost: `vscsi device '${pdev}' holds a comma`}
+        specs.push(format === 'xl' ? `${pdev},${vdev}${host ? ',feature-host' : ''}` : `${pdev}, ${vdev}`)
+      }
+    } else if (kind === 'ioports') {
+      const hex = (v: string | undefined) => v?.replace(/^0x/i, '')
+      const from = hex(sxpAtom(dev, 'from'))
+      const to = hex(sxpAtom(dev, 'to'))
+      if (from === undefined) return {lost: 'an ioports block without from'}
+      specs.push(to !== undefined && to !== from ? `${from}-${to}` : from)
+    } else if (kind === 'irq') {
+      const irq = sxpAtom(dev, 'irq')
+      if (irq === undefined) return {lost: 'an irq block without irq'}
+      specs.push(irq)
+    } else if (kind === 'vtpm' && format === 'xl') {
+      const parts = [['backend', sxpAtom(dev, 'backend')], ['uuid', sxpAtom(dev, 'uuid')]].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`)
+      specs.push(parts.join(','))
+    } else {
+      return {lost: `xend's (${kind} …) device block has no ${format} spelling here`}
+    }
+  }
+  return specs
+}
+
 export function formatExtra(extra: Readonly<Record<string, ExtraValue>>, w: NativeWriter): void {
   for (const [path, value] of Object.entries(extra)) {
     const base = path.replace(/^(image\/(hvm|linux)\/|device\/)/, '')
     const renamed = RENAMES[base]?.[w.format] ?? base
     const allowed = w.format === 'xl' ? XL_KEYS : XM_KEYS
-    const native = toNative(value)
+    const sxp = fromSxpDevices(base, value, w.format)
+    if (sxp !== undefined && !Array.isArray(sxp) && typeof sxp === 'object') {
+      w.lost(`${path}: ${(sxp as {lost: string}).lost}`, RULE[base] ?? 'LOST')
+      continue
+    }
+    const native = sxp !== undefined ? (sxp as NativeValue) : toNative(value)
+    // Nested lists are xl's vnuma syntax only; anywhere else they are a structure no key takes.
+    if (Array.isArray(native) && native.some((x) => Array.isArray(x))) {
+      w.lost(`${path} is a nested structure no ${w.format} key takes`, RULE[renamed] ?? RULE[base] ?? 'LOST')
+      continue
+    }
     if (allowed.has(renamed) && native !== undefined && !w.has(renamed)) {
       w.set(renamed, native)
       w.note(`${path} carried over as ${renamed} (libvirt's XML could not hold it)`, 'CARRIED')
