@@ -69,6 +69,8 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
   w.set('uuid', d.uuid)
   // Neither xm (xend ignores unknown keys) nor xl has a description; a comment would not survive xl.
   if (d.description !== undefined && d.description !== '') w.lost('the description has no xm/xl key: dropped')
+  // Autostart is not a config key for either toolstack: xendomains starts what /etc/xen/auto links to.
+  if (d.autostart) w.note('autostart is not a config key: link the written config into /etc/xen/auto (xendomains starts those)', 'MGD-AUTOSTART')
   const cur = d.currentMemoryKiB > 0 ? d.currentMemoryKiB : d.maxMemoryKiB
   w.set('maxmem', mib(Math.max(d.maxMemoryKiB, cur)))
   w.set('memory', mib(cur))

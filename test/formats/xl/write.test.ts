@@ -201,3 +201,13 @@ describe('writeXl: strings are written as libxlu reads them', () => {
     expect(readBack(r.text).name).toBe(name)
   })
 })
+
+describe('writeXl: notes', () => {
+  it('autostart is a note pointing at /etc/xen/auto, not a key', () => {
+    const d = pv()
+    d.autostart = true
+    const r = writeXl(d)
+    expect(r.diagnostics.filter((x) => x.code === 'MGD-AUTOSTART').map((x) => [x.severity, x.message])).toEqual([['info', expect.stringMatching(/\/etc\/xen\/auto/)]])
+    expect(r.text).not.toMatch(/auto/)
+  })
+})
