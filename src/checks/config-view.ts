@@ -1,6 +1,6 @@
 import type {Location} from '../model/domain.js'
-import type {ConfigValue} from '../model/native-config.js'
-import {lastEntry} from '../model/native-config.js'
+import type {ConfigEntry, ConfigValue, NativeConfig} from '../model/native-config.js'
+import type {SxpList} from '../formats/sxp/sxp-node.js'
 import type {DomainContext} from './rule.js'
 import {sxpChild, sxpImage, sxpText} from './sxp-query.js'
 
@@ -18,21 +18,44 @@ export interface Setting {
   readonly loc?: Partial<Location>
 }
 
+/** Last entry per key of a native config (xm/xl: the last assignment wins), built once per config. */
+const lastEntries = new WeakMap<NativeConfig, Map<string, ConfigEntry>>()
+
+function lastEntryOf(cfg: NativeConfig, key: string): ConfigEntry | undefined {
+  let m = lastEntries.get(cfg)
+  if (m === undefined) {
+    m = new Map()
+    for (const e of cfg.entries) m.set(e.key, e)
+    lastEntries.set(cfg, m)
+  }
+  return m.get(key)
+}
+
+/** Where SXP settings live, found once per domain list: top level, image/<kind>, platform. */
+const sxpPlaces = new WeakMap<SxpList, [string, SxpList | undefined][]>()
+
+function placesOf(sxp: SxpList): [string, SxpList | undefined][] {
+  let places = sxpPlaces.get(sxp)
+  if (places === undefined) {
+    const image = sxpImage(sxp)
+    places = [
+      ['domain', sxp],
+      [`domain/image/${imageKind(image)}`, image],
+      ['domain/platform', sxpChild(sxp, 'platform')],
+    ]
+    sxpPlaces.set(sxp, places)
+  }
+  return places
+}
+
 export function setting(ctx: DomainContext, key: string, sxpKey: string = key): Setting | undefined {
   if (ctx.native) {
-    const e = lastEntry(ctx.native, key)
+    const e = lastEntryOf(ctx.native, key)
     if (e === undefined) return undefined
     return {key, value: e.value, text: `${key} = ${e.text}`, loc: {...e.loc, path: key}}
   }
   if (ctx.sxp) {
-    const image = sxpImage(ctx.sxp)
-    const platform = sxpChild(ctx.sxp, 'platform')
-    const places: [string, ReturnType<typeof sxpChild>][] = [
-      ['domain', ctx.sxp],
-      [`domain/image/${imageKind(image)}`, image],
-      ['domain/platform', platform],
-    ]
-    for (const [prefix, list] of places) {
+    for (const [prefix, list] of placesOf(ctx.sxp)) {
       if (list === undefined) continue
       const c = sxpChild(list, sxpKey)
       if (c === undefined) continue

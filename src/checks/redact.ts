@@ -13,6 +13,8 @@ const SXP_PAIR = new RegExp(String.raw`\((${SECRET_KEYS})(\s+)(?:'([^']*)'|"([^"
 const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi
 
 export function redactSecrets(text: string): string {
+  // Most evidence has no secret at all: skip the regexes (the URL one backtracks on long text).
+  if (!/pass|secret/i.test(text) && !text.includes('://')) return text
   return text
     .replace(KEY_VALUE, (whole, prefix: string, sq?: string, dq?: string, bare?: string) => {
       const v = sq ?? dq ?? bare ?? ''

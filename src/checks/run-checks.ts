@@ -245,8 +245,19 @@ export function compareFindings(a: Finding, b: Finding): number {
 }
 
 function summariseHost(host: string, ctx: HostContext, findings: readonly Finding[]): HostSummary {
+  const byName = new Map<string, Finding[]>()
+  for (const f of findings) {
+    if (f.domain === undefined) continue
+    const list = byName.get(f.domain)
+    if (list) list.push(f)
+    else byName.set(f.domain, [f])
+  }
+  const nameCount = new Map<string, number>()
+  for (const d of ctx.domains) nameCount.set(d.domain.name, (nameCount.get(d.domain.name) ?? 0) + 1)
   const domains: DomainSummary[] = ctx.domains.map((d) => {
-    const mine = findings.filter((f) => f.domain === d.domain.name && (f.file === d.file.path || f.file === undefined || !ctx.domains.some((o) => o !== d && o.domain.name === d.domain.name)))
+    // Two domains with one name (DUP-NAME) split that name's findings by file.
+    const shared = (nameCount.get(d.domain.name) ?? 0) > 1
+    const mine = (byName.get(d.domain.name) ?? []).filter((f) => !shared || f.file === d.file.path || f.file === undefined)
     const c = countSeverities(mine)
     const worst: FindingSeverity | undefined = c.blocker > 0 ? 'blocker' : c.warning > 0 ? 'warning' : c.info > 0 ? 'info' : undefined
     return {name: d.domain.name, ...(d.domain.uuid !== undefined ? {uuid: d.domain.uuid} : {}), file: d.file.path, format: d.read.format, ...c, ...(worst ? {worst} : {})}

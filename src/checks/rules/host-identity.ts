@@ -22,10 +22,16 @@ export function canonicalUuid(u: string | undefined): string | undefined {
  * The UUID the input declares. xm/xl configs without `uuid` get a derived one from the reader
  * (deterministic, for conversion), which must not count as an identity here.
  */
+const declared = new WeakMap<DomainContext, {uuid: string | undefined}>()
+
 function uuidOf(c: DomainContext): string | undefined {
-  if (c.native && setting(c, 'uuid') === undefined) return undefined
-  if (c.sxp && setting(c, 'uuid') === undefined) return undefined
-  return canonicalUuid(c.domain.uuid)
+  let d = declared.get(c)
+  if (d === undefined) {
+    const said = (!c.native && !c.sxp) || setting(c, 'uuid') !== undefined
+    d = {uuid: said ? canonicalUuid(c.domain.uuid) : undefined}
+    declared.set(c, d)
+  }
+  return d.uuid
 }
 
 function hitFor(c: DomainContext, message: string, evidence?: string): RuleHit {
@@ -37,7 +43,9 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map
   for (const it of items) {
     const k = key(it)
     if (k === undefined) continue
-    m.set(k, [...(m.get(k) ?? []), it])
+    const list = m.get(k)
+    if (list) list.push(it)
+    else m.set(k, [it])
   }
   return m
 }
@@ -145,7 +153,14 @@ export const dupMac: HostRule = {
     }
     const identity = (c: DomainContext): string => uuidOf(c) ?? uuidByName.get(c.domain.name) ?? `name:${c.domain.name}`
     const byMac = new Map<string, {c: DomainContext; text: string; loc?: RuleHit['loc']}[]>()
-    for (const c of ctx.domains) for (const m of domainMacs(c)) byMac.set(m.mac, [...(byMac.get(m.mac) ?? []), {c, text: m.text, ...(m.loc ? {loc: m.loc} : {})}])
+    for (const c of ctx.domains) {
+      for (const m of domainMacs(c)) {
+        const user = {c, text: m.text, ...(m.loc ? {loc: m.loc} : {})}
+        const list = byMac.get(m.mac)
+        if (list) list.push(user)
+        else byMac.set(m.mac, [user])
+      }
+    }
     const hits: RuleHit[] = []
     for (const [mac, users] of byMac) {
       const ids = new Set(users.map((u) => identity(u.c)))
