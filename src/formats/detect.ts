@@ -25,6 +25,8 @@ export function isNonConfigName(baseName: string): string | undefined {
 
 const XL_ONLY_KEYS = /^\s*(type|bios|usbctrl|usbdev|channel|vnuma|max_event_channels|max_grant_frames|spice\w*|device_model_args|cmdline|acpi_firmware|nestedhvm|vkb|p9|dtdev|rdm)\s*(=|\+=)/m
 const XL_DISK_SPEC = /(^|[,"'\s])(vdev|target|format|access|backendtype|devtype)=/
+/** xl's positional disk spec `TARGET,FORMAT,VDEV,ACCESS` (`/img/a.img,raw,xvdb,rw`): xm specs have no format field. */
+const XL_POSITIONAL_DISK = /["'][^"',]*,\s*(raw|qcow2?|vhd|qed|empty)\s*,\s*[a-z]+\d*(:cdrom)?\s*,\s*(r|ro|rw|w)?\s*[,"']/
 const PYTHON_SIGNS = /^\s*(import\s|from\s+\S+\s+import\s|if\s|for\s|while\s|def\s|try\s*:|else\s*:|elif\s)/m
 
 /**
@@ -52,7 +54,7 @@ export function detectFormat(text: string, baseName?: string): Detection {
   }
   if (!/^[A-Za-z_][\w.]*\s*(\+?=)/m.test(body) && !PYTHON_SIGNS.test(body)) return {skip: 'no key = value assignments'}
   if (PYTHON_SIGNS.test(body)) return {format: 'xm', reason: 'contains Python statements'}
-  if (XL_ONLY_KEYS.test(body) || XL_DISK_SPEC.test(body)) return {format: 'xl', reason: 'uses xl-only keys or disk syntax'}
+  if (XL_ONLY_KEYS.test(body) || XL_DISK_SPEC.test(body) || XL_POSITIONAL_DISK.test(body)) return {format: 'xl', reason: 'uses xl-only keys or disk syntax'}
   return {format: 'xm', reason: 'key = value config without xl-only syntax'}
 }
 
