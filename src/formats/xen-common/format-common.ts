@@ -119,6 +119,7 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
   }
   if (d.devices.emulator !== undefined) w.set('device_model_override', d.devices.emulator)
   formatGraphics(d, w)
+  formatVideo(d, w)
   if (d.devices.sounds.length > 0) {
     if (hvm) w.set('soundhw', d.devices.sounds.map((s) => s.model).join(','))
     else w.lost('sound cards apply to HVM guests only', 'SOUND')
@@ -199,6 +200,24 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
     if (g.keymap !== undefined) parts.push(`keymap=${g.keymap}`)
   }
   w.set('vfb', [parts.join(',')])
+}
+
+/**
+ * libvirt's writers leave video out (its readers ignore `vga`/`stdvga`/`videoram` and default to
+ * cirrus), so the default cirrus card is not written; another emulated card is said the way each
+ * toolstack spells it (xl.cfg(5) `vga`, `videoram` in MiB; xm's `stdvga = 1`), or reported.
+ */
+function formatVideo(d: Domain, w: NativeWriter): void {
+  const videos = d.devices.videos
+  if (d.os.kind !== 'hvm' || videos.length === 0) return
+  if (videos.length > 1) w.lost(`only one video card can be written; ${videos.length - 1} more dropped`, 'GRAPHICS-EXTRA')
+  const m = videos[0]!.model
+  if (m.type === 'cirrus') return
+  const xl: Record<string, string> = {vga: 'stdvga', qxl: 'qxl', none: 'none'}
+  if (w.format === 'xl' && xl[m.type] !== undefined) w.set('vga', xl[m.type])
+  else if (w.format === 'xm' && m.type === 'vga') w.set('stdvga', 1)
+  else return w.lost(`video model ${m.type} has no ${w.format} key`, 'GRAPHICS-EXTRA')
+  if (m.vram !== undefined && m.type !== 'none') w.set('videoram', Math.ceil(m.vram / 1024))
 }
 
 function listenOf(g: Graphics): string | undefined {

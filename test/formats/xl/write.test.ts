@@ -211,3 +211,17 @@ describe('writeXl: notes', () => {
     expect(r.text).not.toMatch(/auto/)
   })
 })
+
+describe('writeXl: video', () => {
+  it('cirrus (the default) is not written; vga and qxl are spelled vga = …; others are reported', () => {
+    const d = hvm()
+    d.devices.videos = [{model: {type: 'cirrus', vram: 8192}}]
+    expect(writeXl(d).text).not.toMatch(/vga|videoram/)
+    d.devices.videos = [{model: {type: 'vga', vram: 16384}}]
+    expect(lines(writeXl(d).text)).toEqual(expect.arrayContaining(['vga = "stdvga"', 'videoram = 16']))
+    d.devices.videos = [{model: {type: 'qxl'}}]
+    expect(lines(writeXl(d).text)).toContain('vga = "qxl"')
+    d.devices.videos = [{model: {type: 'virtio'}}]
+    expect(expectLoss(d, 'GRAPHICS-EXTRA', /video model virtio/)).not.toMatch(/vga/)
+  })
+})

@@ -201,3 +201,13 @@ describe('writeXm: strings are written as Python reads them', () => {
     expect(readXm(r.text).domains[0]!.domain.name).toBe(name)
   })
 })
+
+describe('writeXm: video', () => {
+  it('vga is stdvga = 1; qxl is reported', () => {
+    const d = hvm()
+    d.devices.videos = [{model: {type: 'vga'}}]
+    expect(lines(writeXm(d).text)).toContain('stdvga = 1')
+    d.devices.videos = [{model: {type: 'qxl'}}]
+    expect(expectLoss(d, 'GRAPHICS-EXTRA', /video model qxl/)).not.toMatch(/vga/)
+  })
+})
