@@ -86,6 +86,7 @@ class XmStatementParser {
   private block: BlockDraft | undefined
   private current: LogicalLine | undefined
   private reportedIndent = -1
+  private aliasBudget = 1_000_000
   /** Lines that already carry a PY-* or SYNTAX finding (XL-SYNTAX is not repeated there). */
   private readonly flaggedLines = new Set<number>()
 
@@ -277,7 +278,7 @@ class XmStatementParser {
       this.construct('PY-EXPR', `\`${word}\` statement is not evaluated`, this.src(stmt), head.line, head.col)
       if (word === 'del') {
         // `del memory` removes the option from what xm sees: its value is no longer known.
-        for (const t of stmt.slice(1)) if (t.kind === 'name' && this.bindings.has(t.text)) this.mutated(t, stmt)
+        for (const t of stmt.slice(1)) if (t.kind === 'name' && this.bindings.has(t.text)) this.mutated(t, stmt, false)
       }
       return
     }
@@ -342,9 +343,60 @@ class XmStatementParser {
     const bin: PyToken = {...op, text: op.text.slice(0, -1), end: op.end - 1}
     const open: PyToken = {...op, text: '(', start: op.end - 1}
     const close: PyToken = {...op, text: ')', start: op.end - 1}
+    const before = this.bindings.get(target.text)
     const r = this.evaluate([target, bin, open, ...rhs, close])
     this.report(r, target)
+    const old = before?.kind === 'value' ? before.value : before?.maybe
+    const inPlace = old?.t === 'list' && (op.text === '+=' || op.text === '*=')
+    const {same, holding} = inPlace ? this.aliasesOf(target.text) : {same: [], holding: []}
     this.addEntry(target, rhs, r.value, 'expression', r.value !== undefined, true)
+    for (const alias of holding) this.changedWith(alias, target, stmt)
+    // `+=`/`*=` extend a list in place: every other name bound to the same list changes too.
+    for (const alias of same) {
+      const msg = `\`${alias}\` changes too: it is the same list as \`${target.text}\`, which \`${this.src(stmt)}\` extends in place`
+      this.construct('PY-EXPR', msg, this.src(stmt), target.line, target.col, alias)
+      this.bindings.set(alias, r.value ? {kind: 'value', value: r.value} : {kind: 'unknown', why: `changed with \`${target.text}\` at line ${target.line}`})
+      if (this.firstAssigned.has(alias)) {
+        this.entries.push({
+          key: alias,
+          value: r.value === undefined ? undefined : toConfigValue(r.value),
+          syntax: 'expression',
+          computed: r.value !== undefined,
+          text: this.src(stmt),
+          loc: at(this.file, target.line, target.col, alias) as ConfigEntry['loc'],
+          ...(r.value ? {pythonType: pythonType(r.value)} : {}),
+        })
+      }
+    }
+  }
+
+  /**
+   * Python aliasing: other names bound to the very same list or dict object as `name`
+   * (`same`), or to a value holding it (`holding`, e.g. `disk = [b]`). The search has a
+   * budget per file; past it every name holding a container counts as holding, which is safe
+   * (it only makes values unknown) and keeps the parser linear.
+   */
+  private aliasesOf(name: string): {same: string[]; holding: string[]} {
+    const b = this.bindings.get(name)
+    const same: string[] = []
+    const holding: string[] = []
+    const target = b?.kind === 'value' ? b.value : b?.maybe
+    if (!target || (target.t !== 'list' && target.t !== 'dict')) return {same, holding}
+    const holds = (v: PyValue): boolean => {
+      if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return false
+      if (--this.aliasBudget < 0) return true
+      if (v.t === 'dict') return v.v.some(([k, x]) => k === target || x === target || holds(k) || holds(x))
+      return v.v.some((x) => x === target || holds(x))
+    }
+    for (const [n, other] of this.bindings) {
+      if (n === name) continue
+      const v = other.kind === 'value' ? other.value : other.maybe
+      if (!v) continue
+      // Not sure `name` still holds the object: whoever shares it is only "possibly changed".
+      if (v === target && b?.kind === 'value' && other.kind === 'value') same.push(n)
+      else if (v === target || holds(v)) holding.push(n)
+    }
+    return {same, holding}
   }
 
   private expressionStatement(stmt: readonly PyToken[]): void {
@@ -358,16 +410,24 @@ class XmStatementParser {
   }
 
   /** `disk.append(…)`, `vif[0] = …`: the variable changes in a way we do not follow. */
-  private mutated(name: PyToken, stmt: readonly PyToken[]): void {
-    const why = `is modified by \`${this.src(stmt)}\` at line ${name.line}, which xenlift does not evaluate`
-    this.bindings.set(name.text, {kind: 'unknown', why})
+  private mutated(name: PyToken, stmt: readonly PyToken[], inPlace = true): void {
+    // An in-place change (`append`, `x[0] = …`) reaches every name bound to, or holding, the same object.
+    const {same, holding} = inPlace ? this.aliasesOf(name.text) : {same: [], holding: []}
+    for (const key of [name.text, ...same, ...holding]) this.changedWith(key, name, stmt)
+  }
+
+  /** `key` changed through `name`'s statement in a way not followed: its value is unknown from here. */
+  private changedWith(key: string, name: PyToken, stmt: readonly PyToken[]): void {
+    const via = key === name.text ? '' : ` (through \`${name.text}\`)`
+    this.bindings.set(key, {kind: 'unknown', why: `is modified${via} by \`${this.src(stmt)}\` at line ${name.line}, which xenlift does not evaluate`})
+    if (key !== name.text && !this.firstAssigned.has(key)) return
     this.entries.push({
-      key: name.text,
+      key,
       value: undefined,
       syntax: 'expression',
       computed: false,
       text: this.src(stmt),
-      loc: at(this.file, name.line, name.col, name.text) as ConfigEntry['loc'],
+      loc: at(this.file, name.line, name.col, key) as ConfigEntry['loc'],
     })
   }
 
@@ -382,7 +442,9 @@ class XmStatementParser {
     if (value && py && !xmKeepsType(py)) {
       this.construct('PY-LITERAL', `xm ignored \`${name}\`: its value is a ${py} (xm keeps only str, list, int and float), so this setting never took effect`, this.src(valueTokens), key.line, key.col, name)
     }
-    this.bindings.set(name, value ? {kind: 'value', value} : {kind: 'unknown', why: `could not be evaluated at line ${key.line}`})
+    const prev = this.bindings.get(name)
+    const maybe = prev?.kind === 'value' ? prev.value : prev?.maybe
+    this.bindings.set(name, value ? {kind: 'value', value} : {kind: 'unknown', why: `could not be evaluated at line ${key.line}`, ...(maybe ? {maybe} : {})})
     const entry: ConfigEntry = {
       key: name,
       value: value === undefined ? undefined : toConfigValue(value),

@@ -15,8 +15,11 @@ import {type PyValue, hasUnorderedDict, isHashable, pyEquals, pyInt, pyRepr, tru
 /** What a name is bound to when an expression uses it. */
 export type Binding =
   | {readonly kind: 'value'; readonly value: PyValue}
-  /** Bound, but to something not evaluated; `why` completes "`NAME` …". */
-  | {readonly kind: 'unknown'; readonly why: string}
+  /**
+   * Bound, but to something not evaluated; `why` completes "`NAME` …". `maybe`: the object the
+   * name held before, which it may still hold (the unknown right-hand side may have raised).
+   */
+  | {readonly kind: 'unknown'; readonly why: string; readonly maybe?: PyValue}
 
 export interface Scope {
   lookup(name: string): Binding | undefined

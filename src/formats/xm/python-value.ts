@@ -59,7 +59,10 @@ export function toConfigValue(v: PyValue): ConfigValue {
       return v.v.map(toConfigValue)
     case 'dict': {
       const o: {[key: string]: ConfigValue} = {}
-      for (const [k, val] of v.v) o[k.t === 'str' ? k.v : pyRepr(k)] = toConfigValue(val)
+      // defineProperty: a key named `__proto__` must stay a plain key, not replace the prototype.
+      for (const [k, val] of v.v) {
+        Object.defineProperty(o, k.t === 'str' ? k.v : pyRepr(k), {value: toConfigValue(val), enumerable: true, writable: true, configurable: true})
+      }
       return o
     }
   }

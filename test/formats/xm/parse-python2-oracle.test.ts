@@ -60,7 +60,7 @@ function decode(e: Enc): ConfigValue {
   if ('l' in e) return e.l.map(decode)
   if ('t' in e) return e.t.map(decode)
   const o: {[k: string]: ConfigValue} = {}
-  for (const [k, v] of e.d) o[String(decode(k))] = decode(v)
+  for (const [k, v] of e.d) Object.defineProperty(o, String(decode(k)), {value: decode(v), enumerable: true, writable: true, configurable: true})
   return o
 }
 
@@ -180,5 +180,75 @@ describe.skipIf(PY2 === undefined)('static evaluation agrees with Python 2.7 (xm
     // Mixed-type orderings and the like are left unknown on purpose; most values must be known.
     const evaluable = truth.filter((t) => !('error' in t)).length
     expect(agreed / evaluable).toBeGreaterThan(0.9)
+  })
+})
+
+/** Whole files: bindings, last-wins, chained and augmented assignment, aliasing, del, mutation. */
+function fileGenerator(seed: number) {
+  const r = rng(seed)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T
+  const names = ['memory', 'vif', 'disk', 'name', 'extra', 'a', 'b']
+  const value = (): string =>
+    pick([
+      () => String(Math.floor(r() * 100)),
+      () => pick(["'x'", '"y"', "'%s'", '""']),
+      () => `[${pick(["'p'", '1', "'q'", '[2]'])}, ${pick(names)}]`,
+      () => pick(names),
+      () => `${pick(names)} + ${pick(names)}`,
+      () => `[${pick(["'e'", '3'])}]`,
+      () => `'%s-%s' % (${pick(names)}, ${pick(names)})`,
+    ])()
+  return (): string =>
+    pick([
+      () => `${pick(names)} = ${value()}`,
+      () => `${pick(names)} = ${value()}`,
+      () => `${pick(names)} = ${pick(names)} = ${value()}`,
+      () => `${pick(names)}, ${pick(names)} = ${value()}, ${value()}`,
+      () => `${pick(names)} += ${value()}`,
+      () => `${pick(names)} *= ${pick(['2', '0'])}`,
+      () => `${pick(names)}.append(${value()})`,
+      () => `${pick(names)}[0] = ${value()}`,
+      () => `del ${pick(names)}`,
+    ])()
+}
+
+const FILE_ORACLE = `
+import json, sys
+ns = {}
+for stmt in json.load(sys.stdin):
+    try:
+        exec compile(stmt, "<cfg>", "exec") in ns
+    except Exception:
+        pass
+out = {}
+for k, v in ns.items():
+    if k == '__builtins__': continue
+    try:
+        json.dumps(v)
+        out[k] = {"type": type(v).__name__, "value": v}
+    except Exception:
+        out[k] = {"type": type(v).__name__}
+json.dump(out, sys.stdout)
+`
+
+describe.skipIf(PY2 === undefined)('whole files: the final value of every name agrees with Python 2.7', () => {
+  it.each(SEEDS)('200 files of 12 statements (seed %i)', (seed) => {
+    const gen = fileGenerator(seed * 7919)
+    for (let f = 0; f < 200; f++) {
+      const stmts = Array.from({length: 12}, gen)
+      const py = spawnSync(PY2 as string, ['-c', FILE_ORACLE], {input: JSON.stringify(stmts), encoding: 'utf8'})
+      expect(py.status, py.stderr).toBe(0)
+      const truth = JSON.parse(py.stdout) as Record<string, {type: string; value?: ConfigValue}>
+      const {config} = parseXmConfig(stmts.join('\n'))
+      const last = new Map(config.entries.map((e) => [e.key, e]))
+      for (const [key, e] of last) {
+        if (e.value === undefined) continue
+        const t = truth[key]
+        // Where we claim a value, Python ended with that value (and type) too.
+        expect(t, `${key} in:\n${stmts.join('\n')}`).toBeDefined()
+        if (t?.value !== undefined) expect(e.value, `${key} in:\n${stmts.join('\n')}`).toEqual(t.value)
+        expect(e.pythonType, `${key} in:\n${stmts.join('\n')}`).toBe(t?.type)
+      }
+    }
   })
 })

@@ -153,3 +153,13 @@ describe('parseXmConfig: source details', () => {
     expect(config.entries.find((e) => e.key === 'd')?.pythonType).toBe('long')
   })
 })
+
+describe('parseXmConfig: untrusted dict keys', () => {
+  it('a key named __proto__ stays a plain key', () => {
+    const {config} = parseXmConfig("x = {'__proto__': {'polluted': 1}, 'a': 2}")
+    const v = config.entries[0]?.value as Record<string, unknown>
+    expect(Object.keys(v)).toEqual(['__proto__', 'a'])
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
