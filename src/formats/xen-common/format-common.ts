@@ -115,7 +115,8 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
   w.set('on_reboot', d.lifecycle.onReboot ?? 'restart')
   w.set('on_crash', d.lifecycle.onCrash ?? 'restart')
   if (d.lifecycle.onCrash === 'rename-restart' || d.lifecycle.onReboot === 'rename-restart' || d.lifecycle.onPoweroff === 'rename-restart') {
-    w.lost('rename-restart is not supported by libxl', 'LIFECYCLE-RENAME')
+    // xend and xl both do rename-restart; only libvirt's libxl driver refuses it (LIFECYCLE-RENAME).
+    w.note('rename-restart is written: xl and xend support it, libvirt-libxl does not', 'LIFECYCLE-RENAME')
   }
   if (d.devices.emulator !== undefined) w.set('device_model_override', d.devices.emulator)
   formatGraphics(d, w)

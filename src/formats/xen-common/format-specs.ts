@@ -29,7 +29,7 @@ export function formatVif(nic: Interface, hvm: boolean, format: 'xm' | 'xl'): Sp
     ip: nic.ips.map((ip) => ip.address).join(' '),
     script: nic.script,
     model: nic.model,
-    vifname: nic.targetDev,
+    vifname: nic.targetDevRuntime ? undefined : nic.targetDev,
     backend: nic.backendDomain,
   })
   if (comma) return comma
@@ -49,7 +49,9 @@ export function formatVif(nic: Interface, hvm: boolean, format: 'xm' | 'xl'): Sp
   if (script !== undefined) parts.push(`script=${script}`)
   if (nic.model === 'netfront' && hvm) parts.push(`type=${format === 'xm' ? 'netfront' : 'vif'}`)
   else if (nic.model !== undefined) parts.push(`model=${nic.model}`)
-  if (nic.targetDev !== undefined) parts.push(`vifname=${nic.targetDev}`)
+  // A vifDOMID.N name read from a running domain is the toolstack's own: writing it would pin
+  // the next boot to the old domid's name (the libvirt XML writer leaves it out too).
+  if (nic.targetDev !== undefined && !nic.targetDevRuntime) parts.push(`vifname=${nic.targetDev}`)
   if (nic.bandwidthOutboundKBps !== undefined && nic.bandwidthOutboundKBps > 0) parts.push(`rate=${nic.bandwidthOutboundKBps}KB/s`)
   if (nic.backendDomain !== undefined) parts.push(`backend=${nic.backendDomain}`)
   return note !== undefined ? {spec: parts.join(','), note} : {spec: parts.join(',')}
@@ -123,6 +125,7 @@ export function formatXmDisk(d: Disk): SpecResult {
       return {lost: `disk ${d.target.dev}: ${d.driver.type} image format needs tap:${d.driver.type}: (blktap), which libxl no longer has`}
     }
   }
+  if (d.backendDomain !== undefined) return {lost: `disk ${d.target.dev}: a backend (driver) domain '${d.backendDomain}' has no xm disk syntax`, code: 'DRIVER-DOMAIN'}
   const vdev = d.device === 'cdrom' ? `${d.target.dev}:cdrom` : d.target.dev
   const mode = d.readonly || d.device === 'cdrom' ? 'r' : d.shareable ? '!' : 'w'
   const spec = `${src},${vdev},${mode}`

@@ -101,10 +101,12 @@ describe('writeXl: losses are reported', () => {
     expectLoss(d, 'LOST', /piix3-uhci/)
   })
 
-  it('rename-restart (LIFECYCLE-RENAME)', () => {
+  it('rename-restart is written (the toolstack does it), with a note that libvirt-libxl does not', () => {
     const d = pv()
-    d.lifecycle.onReboot = 'rename-restart'
-    expectLoss(d, 'LIFECYCLE-RENAME', /rename-restart/)
+    d.lifecycle.onCrash = 'rename-restart'
+    const r = writeXl(d)
+    expect(lines(r.text)).toContain('on_crash = "rename-restart"')
+    expect(r.diagnostics.filter((x) => x.code === 'LIFECYCLE-RENAME').map((x) => x.severity)).toEqual(['info'])
   })
 
   it('timers without an xl key', () => {
@@ -223,5 +225,16 @@ describe('writeXl: video', () => {
     expect(lines(writeXl(d).text)).toContain('vga = "qxl"')
     d.devices.videos = [{model: {type: 'virtio'}}]
     expect(expectLoss(d, 'GRAPHICS-EXTRA', /video model virtio/)).not.toMatch(/vga/)
+  })
+})
+
+describe('writeXl: runtime vif names', () => {
+  it('a vifDOMID.N name from a running domain is not written; a configured vifname is', () => {
+    const d = pv()
+    d.devices.interfaces = [
+      {type: 'bridge', mac: '00:16:3e:00:00:01', source: {bridge: 'xenbr0'}, ips: [], targetDev: 'vif3.0', targetDevRuntime: true},
+      {type: 'bridge', mac: '00:16:3e:00:00:02', source: {bridge: 'xenbr0'}, ips: [], targetDev: 'web-eth1'},
+    ]
+    expect(lines(writeXl(d).text)).toContain('vif = [ "mac=00:16:3e:00:00:01,bridge=xenbr0", "mac=00:16:3e:00:00:02,bridge=xenbr0,vifname=web-eth1" ]')
   })
 })

@@ -162,10 +162,12 @@ describe('writeXm: losses are reported', () => {
     expect(back.devices.interfaces).toEqual([])
   })
 
-  it('rename-restart (LIFECYCLE-RENAME)', () => {
+  it('rename-restart is written (the toolstack does it), with a note that libvirt-libxl does not', () => {
     const d = pv()
     d.lifecycle.onCrash = 'rename-restart'
-    expectLoss(d, 'LIFECYCLE-RENAME', /rename-restart/)
+    const r = writeXm(d)
+    expect(lines(r.text)).toContain('on_crash = "rename-restart"')
+    expect(r.diagnostics.filter((x) => x.code === 'LIFECYCLE-RENAME').map((x) => x.severity)).toEqual(['info'])
   })
 
   it('a description (no xm key)', () => {
@@ -209,5 +211,14 @@ describe('writeXm: video', () => {
     expect(lines(writeXm(d).text)).toContain('stdvga = 1')
     d.devices.videos = [{model: {type: 'qxl'}}]
     expect(expectLoss(d, 'GRAPHICS-EXTRA', /video model qxl/)).not.toMatch(/vga/)
+  })
+})
+
+describe('writeXm: disks with a backend domain', () => {
+  it('are reported (DRIVER-DOMAIN), xm disk specs have no backend', () => {
+    const d = pv()
+    d.devices.disks[0]!.backendDomain = 'storage-dom'
+    const text = expectLoss(d, 'DRIVER-DOMAIN', /backend \(driver\) domain 'storage-dom'/)
+    expect(text).not.toMatch(/vg\/guest/)
   })
 })
