@@ -33,9 +33,13 @@ export function labReportDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.XENLIFT_LAB_REPORT ?? join(tmpdir(), 'xenlift-lab-report')
 }
 
-/** Env for the shared scripts: ours plus the project-specific run dir. */
+/**
+ * Env for the shared scripts: ours plus the project-specific run dir, and a boot timeout of
+ * 15 min instead of the script's 400 s: on a busy 2-core machine (other jobs compiling) the
+ * TCG boot was measured at 270 s, and a slow boot must not fail the suite.
+ */
 export function labScriptEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return {...env, XEN_LAB_CACHE: labCacheDir(env), XEN_LAB_RUN: labRunDir(env)}
+  return {...env, XEN_LAB_CACHE: labCacheDir(env), XEN_LAB_RUN: labRunDir(env), XEN_LAB_BOOT_TIMEOUT: env.XEN_LAB_BOOT_TIMEOUT ?? '900'}
 }
 
 function onPath(cmd: string): boolean {

@@ -90,7 +90,9 @@ async function runBatch(jobs: Job[]): Promise<void> {
   const first = jobs[0]
   if (first === undefined) return
   const results = await virshScript(first.uri, jobs.map((j) => j.args))
-  jobs.forEach((j, i) => j.resolve(results[i] ?? {ok: false, stdout: '', error: 'no result'}))
+  jobs.forEach((j, i) => {
+    j.resolve(results[i] ?? {ok: false, stdout: '', error: 'no result'})
+  })
 }
 
 function pump(): void {
