@@ -139,9 +139,10 @@ function formatCpuPlacement(d: Domain, w: NativeWriter): void {
   if (d.vcpu.cpuset !== undefined) w.set('cpus', d.vcpu.cpuset)
   const pins = d.cputune?.vcpupin ?? []
   if (pins.length > 0) {
-    if (w.format === 'xl' && d.vcpu.cpuset === undefined) {
+    if (w.format === 'xl') {
+      // An unpinned vCPU keeps the domain's cpuset, else xl's `all` (xl.cfg(5) CPU-LIST).
       const list: string[] = []
-      for (let i = 0; i < d.vcpu.max; i++) list.push(pins.find((p) => p.vcpu === i)?.cpuset ?? 'all')
+      for (let i = 0; i < d.vcpu.max; i++) list.push(pins.find((p) => p.vcpu === i)?.cpuset ?? d.vcpu.cpuset ?? 'all')
       w.set('cpus', list)
     } else {
       w.lost('per-vCPU pinning (<vcpupin>) has no xm syntax', 'CPU-PIN')

@@ -238,3 +238,16 @@ describe('writeXl: runtime vif names', () => {
     expect(lines(writeXl(d).text)).toContain('vif = [ "mac=00:16:3e:00:00:01,bridge=xenbr0", "mac=00:16:3e:00:00:02,bridge=xenbr0,vifname=web-eth1" ]')
   })
 })
+
+describe('writeXl: vcpupin with a domain cpuset', () => {
+  it('unpinned vCPUs keep the cpuset; every vCPU is listed', () => {
+    const d = pv()
+    d.vcpu = {max: 2, cpuset: '0-3'}
+    d.cputune = {vcpupin: [{vcpu: 1, cpuset: '2'}]}
+    const r = writeXl(d)
+    expect(losses(r.diagnostics)).toEqual([])
+    expect(lines(r.text)).toContain('cpus = [ "0-3", "2" ]')
+    const back = readBack(r.text)
+    expect(back.cputune?.vcpupin).toEqual([{vcpu: 0, cpuset: '0-3'}, {vcpu: 1, cpuset: '2'}])
+  })
+})
