@@ -4,6 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {compareXml} from '../helpers/xml-compare.js'
 import {compareDefined, compareOutcomes, formatTally, tally} from './compare-outcomes.js'
 import {KNOWN_DIFFERENCES, type KnownDifference} from './known-differences.js'
+import {staleRules} from './lab-report.js'
 import {configHasUuid, normaliseDomainXml, normaliseNativeConfig} from './normalise.js'
 
 const rules: KnownDifference[] = [
@@ -93,6 +94,14 @@ describe('normalisation', () => {
 })
 
 describe('known-differences.ts', () => {
+  it('a rule no comparison used is reported as stale, per phase', () => {
+    const fromNative = KNOWN_DIFFERENCES.filter((k) => k.phase === 'from-native').map((k) => k.id)
+    expect(staleRules('from-native', [])).toEqual(fromNative)
+    const first = fromNative[0] ?? ''
+    const used = {...compareOutcomes('x', 'from-native', ok('a'), ok('a'), []), rules: [first]}
+    expect(staleRules('from-native', [used])).toEqual(fromNative.slice(1))
+  })
+
   it('every entry has a unique id, a reason and something to match', () => {
     const ids = KNOWN_DIFFERENCES.map((k) => k.id)
     expect(new Set(ids).size).toBe(ids.length)

@@ -46,6 +46,8 @@ describe.skipIf(lab.skip !== undefined)(`from-native differential${lab.skip ? ` 
     )
     results.push(...compared)
     writeLabReport('from-native', results, {generatedPerFormat: GENERATED})
+    // "Both failed" is agreement only while the lab answers: a dead connection must not pass.
+    expect(results.filter((r) => r.libvirt.ok).length, 'libvirt converted too few configs: is the lab up?').toBeGreaterThan(results.length / 2)
     expect(results.filter((r) => r.verdict === 'unexplained').length, unexplainedSummary(results)).toBe(0)
   })
 

@@ -83,6 +83,7 @@ describe.skipIf(lab.skip !== undefined)(`to-native differential${lab.skip ? ` (S
       )
       results.push(...compared)
       writeLabReport('to-native', results, {skipped: skipNote || undefined})
+      expect(results.filter((r) => r.libvirt.ok).length, 'libvirt converted too few XMLs: is the lab up?').toBeGreaterThan(results.length / 2)
       expect(results.filter((r) => r.verdict === 'unexplained').length, unexplainedSummary(results)).toBe(0)
     },
   )
