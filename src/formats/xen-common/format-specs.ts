@@ -70,6 +70,11 @@ export function formatPci(h: Hostdev): SpecResult {
 /** Character device as xm/xl/qemu spell it: `pty`, `/dev/ttyS0`, `file:/p`, `tcp:h:p,server,nowait`, `udp:h:p@h:p`, `unix:/p,server,nowait`. */
 export function formatChr(c: ChrDevice): SpecResult {
   const src = c.sources[0]
+  // Socket specs carry `,server,nowait` options after the address (qemu's legacy -serial syntax).
+  if (c.type === 'unix' || c.type === 'tcp' || c.type === 'udp') {
+    const comma = commaInSpec(`${c.type} character device`, Object.fromEntries(c.sources.flatMap((x, i) => [[`path${i}`, x.path], [`host${i}`, x.host], [`service${i}`, x.service]])))
+    if (comma) return comma
+  }
   switch (c.type) {
     case 'pty':
     case 'vc':
