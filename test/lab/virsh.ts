@@ -121,22 +121,27 @@ export function virsh(uri: string, args: readonly string[]): Promise<VirshResult
   })
 }
 
-/** A scratch dir for the files virsh reads (it reads native configs on the client side). */
+/**
+ * A scratch dir for the files virsh reads (it reads native configs on the client side).
+ * Made on first use, so that a skipped suite leaves nothing behind.
+ */
 export class ScratchDir {
-  readonly path: string
+  readonly #prefix: string
+  #path: string | undefined
   #n = 0
   constructor(prefix = 'xenlift-lab-') {
-    this.path = mkdtempSync(join(tmpdir(), prefix))
+    this.#prefix = prefix
   }
 
   /** Write `text` to a fresh file and return its path. */
   file(text: string, suffix = ''): string {
-    const p = join(this.path, `${++this.#n}${suffix}`)
+    this.#path ??= mkdtempSync(join(tmpdir(), this.#prefix))
+    const p = join(this.#path, `${++this.#n}${suffix}`)
     writeFileSync(p, text)
     return p
   }
 
   remove(): void {
-    rmSync(this.path, {recursive: true, force: true})
+    if (this.#path !== undefined) rmSync(this.#path, {recursive: true, force: true})
   }
 }
