@@ -107,6 +107,23 @@ function fromSxpDevices(kind: string, value: ExtraValue, format: 'xm' | 'xl'): N
   return specs
 }
 
+/**
+ * xm spellings xl reads differently: xm's vscsi `'/dev/sdx, 0:0:0:0'` has spaces that xl's
+ * `pdev,vdev` parser keeps; xm's vtpm `instance=` (the xend vTPM manager's number) is no xl key.
+ */
+function xlSpelling(key: string, v: NativeValue, w: NativeWriter): NativeValue {
+  if (!Array.isArray(v)) return v
+  if (key === 'vscsi') return v.map((x) => (typeof x === 'string' ? x.split(',').map((p) => p.trim()).join(',') : x))
+  if (key === 'vtpm') {
+    return v.map((x) => {
+      if (typeof x !== 'string' || !/(^|,)\s*instance=/.test(x)) return x
+      w.lost(`vtpm '${x}': instance= belongs to xend's vTPM manager and is left out`, 'VTPM')
+      return x.split(',').map((p) => p.trim()).filter((p) => !p.startsWith('instance=')).join(',')
+    })
+  }
+  return v
+}
+
 export function formatExtra(extra: Readonly<Record<string, ExtraValue>>, w: NativeWriter): void {
   for (const [path, value] of Object.entries(extra)) {
     const base = path.replace(/^(image\/(hvm|linux)\/|device\/)/, '')
@@ -124,7 +141,7 @@ export function formatExtra(extra: Readonly<Record<string, ExtraValue>>, w: Nati
       continue
     }
     if (allowed.has(renamed) && native !== undefined && !w.has(renamed)) {
-      w.set(renamed, native)
+      w.set(renamed, w.format === 'xl' && sxp === undefined ? xlSpelling(renamed, native, w) : native)
       w.note(`${path} carried over as ${renamed} (libvirt's XML could not hold it)`, 'CARRIED')
     } else if (!w.has(renamed)) {
       w.lost(`${path} has no ${w.format} equivalent here and is not written`, RULE[renamed] ?? RULE[base] ?? 'LOST')

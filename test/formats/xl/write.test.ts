@@ -251,3 +251,13 @@ describe('writeXl: vcpupin with a domain cpuset', () => {
     expect(back.cputune?.vcpupin).toEqual([{vcpu: 0, cpuset: '0-3'}, {vcpu: 1, cpuset: '2'}])
   })
 })
+
+describe('writeXl: xm spellings of carried keys', () => {
+  it("xm's vscsi spaces and vtpm instance= are made xl's", () => {
+    const d = pv()
+    d.extra = {vscsi: ['/dev/sdx, 0:0:0:0'], vtpm: ['instance=1, backend=0']}
+    const r = writeXl(d)
+    expect(lines(r.text)).toEqual(expect.arrayContaining(['vscsi = [ "/dev/sdx,0:0:0:0" ]', 'vtpm = [ "backend=0" ]']))
+    expect(losses(r.diagnostics).map((x) => x.code)).toEqual(['VTPM'])
+  })
+})
