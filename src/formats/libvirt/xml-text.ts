@@ -23,7 +23,13 @@ export function el(
   attrs: readonly (readonly [string, string | number | undefined])[] = [],
   children: readonly (XmlElement | undefined | false)[] = [],
 ): XmlElement {
-  return {name, attrs, children: children.filter((c): c is XmlElement => c !== undefined && c !== false)}
+  // A plain loop, not filter(): the writer builds ~50 elements per domain (CPU profiles).
+  const kept: XmlElement[] = []
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]
+    if (c !== undefined && c !== false) kept.push(c)
+  }
+  return {name, attrs, children: kept}
 }
 
 /** An element holding only text (`<name>foo</name>`). */
@@ -80,25 +86,28 @@ const ENTITY: Record<string, string> = {
 
 /** Serialize a tree in libvirt's layout, ending with a newline. */
 export function serializeXml(root: XmlElement): string {
-  const out: string[] = []
-  write(root, 0, out)
-  return out.join('')
+  return write(root, 0, '')
 }
 
-function write(e: XmlElement, depth: number, out: string[]): void {
-  const pad = '  '.repeat(depth)
-  let open = `${pad}<${e.name}`
-  for (const [k, v] of e.attrs) {
+/** Indentation per depth, built once (domain XML rarely nests beyond 6). */
+const PADS: string[] = Array.from({length: 16}, (_, i) => '  '.repeat(i))
+
+// One growing string rather than an array of pieces joined at the end: V8 ropes make appends
+// cheap, and this was the serializer's allocation hot spot. Indexed loops, no destructuring.
+function write(e: XmlElement, depth: number, out: string): string {
+  const pad = PADS[depth] ?? '  '.repeat(depth)
+  out += `${pad}<${e.name}`
+  const attrs = e.attrs
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i] as readonly [string, string | number | undefined]
+    const v = a[1]
     if (v === undefined) continue
-    open += ` ${k}='${escapeXmlAttr(String(v))}'`
+    out += ` ${a[0]}='${typeof v === 'number' ? String(v) : escapeXmlAttr(v)}'`
   }
-  if (e.text !== undefined) {
-    out.push(`${open}>${escapeXmlText(e.text)}</${e.name}>\n`)
-  } else if (e.children.length === 0) {
-    out.push(`${open}/>\n`)
-  } else {
-    out.push(`${open}>\n`)
-    for (const c of e.children) write(c, depth + 1, out)
-    out.push(`${pad}</${e.name}>\n`)
-  }
+  if (e.text !== undefined) return `${out}>${escapeXmlText(e.text)}</${e.name}>\n`
+  const children = e.children
+  if (children.length === 0) return `${out}/>\n`
+  out += '>\n'
+  for (let i = 0; i < children.length; i++) out = write(children[i] as XmlElement, depth + 1, out)
+  return `${out}${pad}</${e.name}>\n`
 }
