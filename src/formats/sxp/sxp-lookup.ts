@@ -35,13 +35,30 @@ export function childLists(list: SxpList, key: string): SxpList[] {
 
 /** The list at `path` below `root` (root's own head is not part of the path), like `sexpr_lookup_key`. */
 export function lookupList(root: SxpList, path: string): SxpList | undefined {
-  if (!path.includes('/')) return childList(root, path)
+  // Walked in place (no split, no substrings): the mapping makes dozens of lookups per domain
+  // and the per-call arrays showed up in CPU profiles.
   let cur: SxpList | undefined = root
-  for (const key of path.split('/')) {
-    if (!cur) return undefined
-    cur = childList(cur, key)
+  let start = 0
+  for (;;) {
+    const slash = path.indexOf('/', start)
+    const end = slash < 0 ? path.length : slash
+    cur = childListAt(cur, path, start, end)
+    if (!cur || slash < 0) return cur
+    start = slash + 1
   }
-  return cur
+}
+
+/** {@link childList} for the key `path.slice(start, end)`, compared without slicing. */
+function childListAt(list: SxpList, path: string, start: number, end: number): SxpList | undefined {
+  const len = end - start
+  const items = list.items
+  for (let i = 1; i < items.length; i++) {
+    const c = items[i] as SxpNode
+    if (c.kind !== 'list') continue
+    const h = c.items[0]
+    if (h !== undefined && h.kind === 'atom' && h.value.length === len && path.startsWith(h.value, start)) return c
+  }
+  return undefined
 }
 
 /** `sexpr_has`: the key exists, even as an empty `(key)`. */
