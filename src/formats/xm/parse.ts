@@ -313,7 +313,7 @@ class XmStatementParser {
   private assign(seg: readonly PyToken[], valueTokens: readonly PyToken[], r: EvalResult): void {
     const t = seg[0] as PyToken
     if (seg.length === 1 && t.kind === 'name' && !isPythonKeyword(t.text)) {
-      this.addEntry(t, valueTokens, r.value, r.value === undefined ? 'expression' : r.syntax, r.computed)
+      this.addEntry(t, valueTokens, r.value, r.value === undefined ? 'expression' : r.syntax, r.computed, false, r)
       return
     }
     const names = unpackNames(seg)
@@ -323,7 +323,7 @@ class XmStatementParser {
       names.forEach((n, k) => {
         const v = seq?.[k]
         if (v) this.computedFinding(n, v)
-        this.addEntry(n, valueTokens, v, 'expression', v !== undefined)
+        this.addEntry(n, valueTokens, v, 'expression', v !== undefined, false, r)
       })
       return
     }
@@ -346,16 +346,18 @@ class XmStatementParser {
     const before = this.bindings.get(target.text)
     const r = this.evaluate([target, bin, open, ...rhs, close])
     this.report(r, target)
-    const old = before?.kind === 'value' ? before.value : before?.maybe
-    const inPlace = old?.t === 'list' && (op.text === '+=' || op.text === '*=')
+    const olds = objectsOf(before)
+    const inPlace = (op.text === '+=' || op.text === '*=') && (olds === 'any' || olds.some((o) => o.t === 'list'))
     const {same, holding} = inPlace ? this.aliasesOf(target.text) : {same: [], holding: []}
-    this.addEntry(target, rhs, r.value, 'expression', r.value !== undefined, true)
-    for (const alias of holding) this.changedWith(alias, target, stmt)
+    this.addEntry(target, rhs, r.value, 'expression', r.value !== undefined, true, r)
+    // In Python the list object stays the same; here the new value is a new object, so names
+    // that may hold the list must now be linked to that one too.
+    for (const alias of holding) this.changedWith(alias, target, stmt, r.value ? [r.value] : [])
     // `+=`/`*=` extend a list in place: every other name bound to the same list changes too.
     for (const alias of same) {
       const msg = `\`${alias}\` changes too: it is the same list as \`${target.text}\`, which \`${this.src(stmt)}\` extends in place`
       this.construct('PY-EXPR', msg, this.src(stmt), target.line, target.col, alias)
-      this.bindings.set(alias, r.value ? {kind: 'value', value: r.value} : {kind: 'unknown', why: `changed with \`${target.text}\` at line ${target.line}`})
+      this.bindings.set(alias, r.value ? {kind: 'value', value: r.value} : unknownBinding(`changed with \`${target.text}\` at line ${target.line}`, objectsOf(this.bindings.get(alias))))
       if (this.firstAssigned.has(alias)) {
         this.entries.push({
           key: alias,
@@ -380,21 +382,23 @@ class XmStatementParser {
     const b = this.bindings.get(name)
     const same: string[] = []
     const holding: string[] = []
-    const target = b?.kind === 'value' ? b.value : b?.maybe
-    if (!target || (target.t !== 'list' && target.t !== 'dict')) return {same, holding}
+    const mine = objectsOf(b)
+    const targets: readonly PyValue[] | 'any' = mine === 'any' ? 'any' : mine.filter((o) => o.t === 'list' || o.t === 'dict')
+    if (targets !== 'any' && targets.length === 0) return {same, holding}
+    const isTarget = (v: PyValue): boolean => targets === 'any' || targets.includes(v)
     const holds = (v: PyValue): boolean => {
       if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return false
-      if (--this.aliasBudget < 0) return true
-      if (v.t === 'dict') return v.v.some(([k, x]) => k === target || x === target || holds(k) || holds(x))
-      return v.v.some((x) => x === target || holds(x))
+      if (targets === 'any' || --this.aliasBudget < 0) return true
+      if (v.t === 'dict') return v.v.some(([k, x]) => isTarget(k) || isTarget(x) || holds(k) || holds(x))
+      return v.v.some((x) => isTarget(x) || holds(x))
     }
     for (const [n, other] of this.bindings) {
       if (n === name) continue
-      const v = other.kind === 'value' ? other.value : other.maybe
-      if (!v) continue
-      // Not sure `name` still holds the object: whoever shares it is only "possibly changed".
-      if (v === target && b?.kind === 'value' && other.kind === 'value') same.push(n)
-      else if (v === target || holds(v)) holding.push(n)
+      const theirs = objectsOf(other)
+      // Only two known bindings of the very same object change together for certain; anything
+      // that may share or hold it is "possibly changed", i.e. unknown from here.
+      if (b?.kind === 'value' && other.kind === 'value' && other.value === b.value) same.push(n)
+      else if (theirs === 'any' || theirs.some((v) => isTarget(v) || holds(v))) holding.push(n)
     }
     return {same, holding}
   }
@@ -417,9 +421,12 @@ class XmStatementParser {
   }
 
   /** `key` changed through `name`'s statement in a way not followed: its value is unknown from here. */
-  private changedWith(key: string, name: PyToken, stmt: readonly PyToken[]): void {
+  private changedWith(key: string, name: PyToken, stmt: readonly PyToken[], also: readonly PyValue[] = []): void {
     const via = key === name.text ? '' : ` (through \`${name.text}\`)`
-    this.bindings.set(key, {kind: 'unknown', why: `is modified${via} by \`${this.src(stmt)}\` at line ${name.line}, which xenlift does not evaluate`})
+    // Changed in place: it still holds the same objects, so later changes through them still reach it.
+    const why = `is modified${via} by \`${this.src(stmt)}\` at line ${name.line}, which xenlift does not evaluate`
+    const objects = objectsOf(this.bindings.get(key))
+    this.bindings.set(key, unknownBinding(why, objects === 'any' ? 'any' : [...objects, ...also]))
     if (key !== name.text && !this.firstAssigned.has(key)) return
     this.entries.push({
       key,
@@ -431,7 +438,7 @@ class XmStatementParser {
     })
   }
 
-  private addEntry(key: PyToken, valueTokens: readonly PyToken[], value: PyValue | undefined, syntax: ConfigEntry['syntax'], computed: boolean, append = false): void {
+  private addEntry(key: PyToken, valueTokens: readonly PyToken[], value: PyValue | undefined, syntax: ConfigEntry['syntax'], computed: boolean, append = false, r?: EvalResult): void {
     const name = key.text
     const first = this.firstAssigned.get(name)
     if (first !== undefined && !append) {
@@ -442,9 +449,14 @@ class XmStatementParser {
     if (value && py && !xmKeepsType(py)) {
       this.construct('PY-LITERAL', `xm ignored \`${name}\`: its value is a ${py} (xm keeps only str, list, int and float), so this setting never took effect`, this.src(valueTokens), key.line, key.col, name)
     }
-    const prev = this.bindings.get(name)
-    const maybe = prev?.kind === 'value' ? prev.value : prev?.maybe
-    this.bindings.set(name, value ? {kind: 'value', value} : {kind: 'unknown', why: `could not be evaluated at line ${key.line}`, ...(maybe ? {maybe} : {})})
+    if (value) this.bindings.set(name, {kind: 'value', value})
+    else {
+      // Unknown: it may still be the old object (if the right-hand side raised) or any object
+      // the right-hand side used (`x = a or b`), so changes through it may reach those.
+      const prev = objectsOf(this.bindings.get(name))
+      const used = r?.refsAny ? 'any' : (r?.refs ?? [])
+      this.bindings.set(name, unknownBinding(`could not be evaluated at line ${key.line}`, prev === 'any' || used === 'any' ? 'any' : [...prev, ...used]))
+    }
     const entry: ConfigEntry = {
       key: name,
       value: value === undefined ? undefined : toConfigValue(value),
@@ -513,6 +525,24 @@ class XmStatementParser {
     const b = tokens[tokens.length - 1]
     return a && b ? this.text.slice(a.start, b.end) : ''
   }
+}
+
+/** The list/dict objects a binding holds or may hold; 'any' when that is not known. */
+function objectsOf(b: Binding | undefined): readonly PyValue[] | 'any' {
+  if (!b) return []
+  if (b.kind === 'value') return [b.value]
+  if (b.anyAlias) return 'any'
+  return b.maybe ?? []
+}
+
+/** Past this many possible objects a binding is treated as possibly aliasing anything. */
+const MAX_MAYBE = 32
+
+function unknownBinding(why: string, objects: readonly PyValue[] | 'any'): Binding {
+  if (objects === 'any') return {kind: 'unknown', why, anyAlias: true}
+  const uniq = [...new Set(objects.filter((o) => o.t === 'list' || o.t === 'dict' || o.t === 'tuple'))]
+  if (uniq.length > MAX_MAYBE) return {kind: 'unknown', why, anyAlias: true}
+  return uniq.length > 0 ? {kind: 'unknown', why, maybe: uniq} : {kind: 'unknown', why}
 }
 
 function countNewlines(s: string): number {

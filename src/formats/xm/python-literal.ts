@@ -16,10 +16,11 @@ import {type PyValue, hasUnorderedDict, isHashable, pyEquals, pyInt, pyRepr, tru
 export type Binding =
   | {readonly kind: 'value'; readonly value: PyValue}
   /**
-   * Bound, but to something not evaluated; `why` completes "`NAME` …". `maybe`: the object the
-   * name held before, which it may still hold (the unknown right-hand side may have raised).
+   * Bound, but to something not evaluated; `why` completes "`NAME` …". `maybe`: list/dict
+   * objects the name may hold (what it held before, if the unknown right-hand side raised, and
+   * what that side referenced, e.g. `x = a or b`); `undefined` there means "possibly any".
    */
-  | {readonly kind: 'unknown'; readonly why: string; readonly maybe?: PyValue}
+  | {readonly kind: 'unknown'; readonly why: string; readonly maybe?: readonly PyValue[] | undefined; readonly anyAlias?: boolean}
 
 export interface Scope {
   lookup(name: string): Binding | undefined
@@ -56,6 +57,10 @@ export interface EvalResult {
   readonly issues: readonly EvalIssue[]
   /** Literal forms that xl/libvirt cannot read (PY-LITERAL), in source order. */
   readonly literals: readonly {readonly kind: LiteralKind; readonly tok: PyToken}[]
+  /** List/dict objects of the names the expression used (an unknown result may be one of them). */
+  readonly refs: readonly PyValue[]
+  /** A name used may alias any object (its own aliasing is not known). */
+  readonly refsAny: boolean
 }
 
 /** Names that exist in xm's execution namespace or Python's builtins: not command-line variables. */
@@ -109,6 +114,8 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
   let tokens: readonly PyToken[] = []
   let issues: EvalIssue[] = []
   let literals: {kind: LiteralKind; tok: PyToken}[] = []
+  let refs: PyValue[] = []
+  let refsAny = false
   let i = 0
   let depth = 0
   let quiet = 0
@@ -582,7 +589,14 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
       return UNKNOWN
     }
     const b = scope.lookup(name)
-    if (b?.kind === 'value') return {v: b.value, lit: undefined}
+    if (b?.kind === 'value') {
+      if (b.value.t === 'list' || b.value.t === 'dict' || b.value.t === 'tuple') refs.push(b.value)
+      return {v: b.value, lit: undefined}
+    }
+    if (b?.kind === 'unknown') {
+      if (b.anyAlias) refsAny = true
+      else if (b.maybe) refs.push(...b.maybe)
+    }
     const trailer = isOp(peek(), '(') || isOp(peek(), '.')
     if (b?.kind === 'unknown') {
       if (!trailer) issue('PY-EXPR', `\`${name}\` ${b.why}`, t)
@@ -605,13 +619,15 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
   tokens = toks
   issues = []
   literals = []
+  refs = []
+  refsAny = false
   i = 0
   depth = 0
   quiet = 0
   end = toks.length
   let result: R = UNKNOWN
   try {
-    if (end === 0) return {value: undefined, syntax: 'expression', computed: false, issues, literals}
+    if (end === 0) return {value: undefined, syntax: 'expression', computed: false, issues, literals, refs, refsAny}
     result = parseTest()
     if (isOp(peek(), ',')) {
       // `a = 1, 2` is a tuple without brackets.
@@ -638,6 +654,6 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
   }
   if (result.v && valueSize(result.v) > MAX_VALUE_SIZE) result = UNKNOWN
   const syntax: ValueSyntax = result.v && result.lit ? result.lit : 'expression'
-  return {value: result.v, syntax, computed: result.v !== undefined && result.lit === undefined, issues, literals}
+  return {value: result.v, syntax, computed: result.v !== undefined && result.lit === undefined, issues, literals, refs, refsAny}
   }
 }

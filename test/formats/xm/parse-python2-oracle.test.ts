@@ -212,33 +212,38 @@ function fileGenerator(seed: number) {
     ])()
 }
 
+// One interpreter for all files of a seed: each file runs statement by statement in a fresh namespace.
 const FILE_ORACLE = `
 import json, sys
-ns = {}
-for stmt in json.load(sys.stdin):
-    try:
-        exec compile(stmt, "<cfg>", "exec") in ns
-    except Exception:
-        pass
-out = {}
-for k, v in ns.items():
-    if k == '__builtins__': continue
-    try:
-        json.dumps(v)
-        out[k] = {"type": type(v).__name__, "value": v}
-    except Exception:
-        out[k] = {"type": type(v).__name__}
-json.dump(out, sys.stdout)
+result = []
+for stmts in json.load(sys.stdin):
+    ns = {}
+    for stmt in stmts:
+        try:
+            exec compile(stmt, "<cfg>", "exec") in ns
+        except Exception:
+            pass
+    out = {}
+    for k, v in ns.items():
+        if k == '__builtins__': continue
+        try:
+            json.dumps(v)
+            out[k] = {"type": type(v).__name__, "value": v}
+        except Exception:
+            out[k] = {"type": type(v).__name__}
+    result.append(out)
+json.dump(result, sys.stdout)
 `
 
 describe.skipIf(PY2 === undefined)('whole files: the final value of every name agrees with Python 2.7', () => {
   it.each(SEEDS)('200 files of 12 statements (seed %i)', (seed) => {
     const gen = fileGenerator(seed * 7919)
-    for (let f = 0; f < 200; f++) {
-      const stmts = Array.from({length: 12}, gen)
-      const py = spawnSync(PY2 as string, ['-c', FILE_ORACLE], {input: JSON.stringify(stmts), encoding: 'utf8'})
-      expect(py.status, py.stderr).toBe(0)
-      const truth = JSON.parse(py.stdout) as Record<string, {type: string; value?: ConfigValue}>
+    const files = Array.from({length: 200}, () => Array.from({length: 12}, gen))
+    const py = spawnSync(PY2 as string, ['-c', FILE_ORACLE], {input: JSON.stringify(files), encoding: 'utf8', maxBuffer: 64 << 20})
+    expect(py.status, py.stderr).toBe(0)
+    const truths = JSON.parse(py.stdout) as Record<string, {type: string; value?: ConfigValue}>[]
+    files.forEach((stmts, f) => {
+      const truth = truths[f] ?? {}
       const {config} = parseXmConfig(stmts.join('\n'))
       const last = new Map(config.entries.map((e) => [e.key, e]))
       for (const [key, e] of last) {
@@ -249,6 +254,6 @@ describe.skipIf(PY2 === undefined)('whole files: the final value of every name a
         if (t?.value !== undefined) expect(e.value, `${key} in:\n${stmts.join('\n')}`).toEqual(t.value)
         expect(e.pythonType, `${key} in:\n${stmts.join('\n')}`).toBe(t?.type)
       }
-    }
+    })
   })
 })
