@@ -2,7 +2,9 @@ import {type Diagnostic, diag} from '../../model/diagnostic.js'
 import type {ConfigEntry, NativeConfig, PythonConstruct} from '../../model/native-config.js'
 import {xlSyntaxIssues} from '../xl/parse.js'
 import {type Binding, type EvalResult, type ExpressionEvaluator, type LiteralKind, createExpressionEvaluator, isPythonKeyword} from './python-literal.js'
+import {aliasesOf, objectsOf, unknownBinding} from './python-aliasing.js'
 import {type LogicalLine, type PyToken, scanPython} from './python-lexer.js'
+import {countNewlines, findTopLevel, findWord, importedNames, splitStatements, topLevelAssignments, unpackNames} from './python-statement.js'
 import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './python-value.js'
 
 /**
@@ -86,7 +88,8 @@ class XmStatementParser {
   private block: BlockDraft | undefined
   private current: LogicalLine | undefined
   private reportedIndent = -1
-  private aliasBudget = 1_000_000
+  /** Work budget of the alias search (python-aliasing.ts), per file. */
+  private readonly aliasBudget = {left: 1_000_000}
   /** Lines that already carry a PY-* or SYNTAX finding (XL-SYNTAX is not repeated there). */
   private readonly flaggedLines = new Set<number>()
 
@@ -348,7 +351,7 @@ class XmStatementParser {
     this.report(r, target)
     const olds = objectsOf(before)
     const inPlace = (op.text === '+=' || op.text === '*=') && (olds === 'any' || olds.some((o) => o.t === 'list'))
-    const {same, holding} = inPlace ? this.aliasesOf(target.text) : {same: [], holding: []}
+    const {same, holding} = inPlace ? aliasesOf(this.bindings, target.text, this.aliasBudget) : {same: [], holding: []}
     this.addEntry(target, rhs, r.value, 'expression', r.value !== undefined, true, r)
     // In Python the list object stays the same; here the new value is a new object, so names
     // that may hold the list must now be linked to that one too.
@@ -372,37 +375,6 @@ class XmStatementParser {
     }
   }
 
-  /**
-   * Python aliasing: other names bound to the very same list or dict object as `name`
-   * (`same`), or to a value holding it (`holding`, e.g. `disk = [b]`). The search has a
-   * budget per file; past it every name holding a container counts as holding, which is safe
-   * (it only makes values unknown) and keeps the parser linear.
-   */
-  private aliasesOf(name: string): {same: string[]; holding: string[]} {
-    const b = this.bindings.get(name)
-    const same: string[] = []
-    const holding: string[] = []
-    const mine = objectsOf(b)
-    const targets: readonly PyValue[] | 'any' = mine === 'any' ? 'any' : mine.filter((o) => o.t === 'list' || o.t === 'dict')
-    if (targets !== 'any' && targets.length === 0) return {same, holding}
-    const isTarget = (v: PyValue): boolean => targets === 'any' || targets.includes(v)
-    const holds = (v: PyValue): boolean => {
-      if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return false
-      if (targets === 'any' || --this.aliasBudget < 0) return true
-      if (v.t === 'dict') return v.v.some(([k, x]) => isTarget(k) || isTarget(x) || holds(k) || holds(x))
-      return v.v.some((x) => isTarget(x) || holds(x))
-    }
-    for (const [n, other] of this.bindings) {
-      if (n === name) continue
-      const theirs = objectsOf(other)
-      // Only two known bindings of the very same object change together for certain; anything
-      // that may share or hold it is "possibly changed", i.e. unknown from here.
-      if (b?.kind === 'value' && other.kind === 'value' && other.value === b.value) same.push(n)
-      else if (theirs === 'any' || theirs.some((v) => isTarget(v) || holds(v))) holding.push(n)
-    }
-    return {same, holding}
-  }
-
   private expressionStatement(stmt: readonly PyToken[]): void {
     const [a, dot, method, paren] = stmt
     const r = this.evaluate(stmt)
@@ -416,7 +388,7 @@ class XmStatementParser {
   /** `disk.append(…)`, `vif[0] = …`: the variable changes in a way we do not follow. */
   private mutated(name: PyToken, stmt: readonly PyToken[], inPlace = true): void {
     // An in-place change (`append`, `x[0] = …`) reaches every name bound to, or holding, the same object.
-    const {same, holding} = inPlace ? this.aliasesOf(name.text) : {same: [], holding: []}
+    const {same, holding} = inPlace ? aliasesOf(this.bindings, name.text, this.aliasBudget) : {same: [], holding: []}
     for (const key of [name.text, ...same, ...holding]) this.changedWith(key, name, stmt)
   }
 
@@ -525,116 +497,4 @@ class XmStatementParser {
     const b = tokens[tokens.length - 1]
     return a && b ? this.text.slice(a.start, b.end) : ''
   }
-}
-
-/** The list/dict objects a binding holds or may hold; 'any' when that is not known. */
-function objectsOf(b: Binding | undefined): readonly PyValue[] | 'any' {
-  if (!b) return []
-  if (b.kind === 'value') return [b.value]
-  if (b.anyAlias) return 'any'
-  return b.maybe ?? []
-}
-
-/** Past this many possible objects a binding is treated as possibly aliasing anything. */
-const MAX_MAYBE = 32
-
-function unknownBinding(why: string, objects: readonly PyValue[] | 'any'): Binding {
-  if (objects === 'any') return {kind: 'unknown', why, anyAlias: true}
-  const uniq = [...new Set(objects.filter((o) => o.t === 'list' || o.t === 'dict' || o.t === 'tuple'))]
-  if (uniq.length > MAX_MAYBE) return {kind: 'unknown', why, anyAlias: true}
-  return uniq.length > 0 ? {kind: 'unknown', why, maybe: uniq} : {kind: 'unknown', why}
-}
-
-function countNewlines(s: string): number {
-  let n = 0
-  for (let k = s.indexOf('\n'); k >= 0; k = s.indexOf('\n', k + 1)) n++
-  return n
-}
-
-/** Split a logical line at top-level `;`. */
-function splitStatements(tokens: readonly PyToken[]): PyToken[][] {
-  const out: PyToken[][] = [[]]
-  for (const t of tokens) {
-    if (t.kind === 'op' && t.text === ';') out.push([])
-    else out[out.length - 1]?.push(t)
-  }
-  return out.filter((s) => s.length > 0)
-}
-
-function findTopLevel(tokens: readonly PyToken[], op: string): number {
-  let d = 0
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k] as PyToken
-    if (t.kind !== 'op') continue
-    if (t.text === '(' || t.text === '[' || t.text === '{') d++
-    else if (t.text === ')' || t.text === ']' || t.text === '}') d--
-    else if (d === 0 && t.text === op) return k
-  }
-  return -1
-}
-
-function findWord(tokens: readonly PyToken[], word: string): number {
-  const k = tokens.findIndex((t) => t.kind === 'name' && t.text === word)
-  return k < 0 ? tokens.length : k
-}
-
-const AUGMENTED = new Set(['+=', '-=', '*=', '/=', '//=', '%=', '**=', '&=', '|=', '^=', '<<=', '>>='])
-
-/** Targets of `a = b = value` (each a token segment), where the value starts, or the augmented operator. */
-function topLevelAssignments(stmt: readonly PyToken[]): {targets: PyToken[][]; valueStart: number; augmented?: PyToken} {
-  const targets: PyToken[][] = []
-  let d = 0
-  let segStart = 0
-  for (let k = 0; k < stmt.length; k++) {
-    const t = stmt[k] as PyToken
-    if (t.kind !== 'op') continue
-    if (t.text === '(' || t.text === '[' || t.text === '{') d++
-    else if (t.text === ')' || t.text === ']' || t.text === '}') d--
-    else if (d === 0 && t.text === '=') {
-      targets.push(stmt.slice(segStart, k))
-      segStart = k + 1
-    } else if (d === 0 && AUGMENTED.has(t.text) && targets.length === 0) {
-      return {targets: [], valueStart: k + 1, augmented: t}
-    }
-  }
-  return {targets, valueStart: segStart}
-}
-
-/** `a, b` or `(a, b)` or `[a, b]` as a list of name tokens; undefined for anything else. */
-function unpackNames(seg: readonly PyToken[]): PyToken[] | undefined {
-  let inner = seg
-  const f = seg[0]
-  const l = seg[seg.length - 1]
-  if (f?.kind === 'op' && l?.kind === 'op' && ((f.text === '(' && l.text === ')') || (f.text === '[' && l.text === ']'))) inner = seg.slice(1, -1)
-  const names: PyToken[] = []
-  for (let k = 0; k < inner.length; k++) {
-    const t = inner[k] as PyToken
-    if (k % 2 === 0) {
-      if (t.kind !== 'name' || isPythonKeyword(t.text)) return undefined
-      names.push(t)
-    } else if (t.kind !== 'op' || t.text !== ',') return undefined
-  }
-  return names.length > 1 ? names : undefined
-}
-
-/** Names bound by `import a.b, c as d` / `from m import x, y as z`. */
-function importedNames(stmt: readonly PyToken[]): string[] {
-  const names: string[] = []
-  const head = stmt[0]?.text
-  let k = head === 'from' ? findWord(stmt, 'import') + 1 : 1
-  while (k < stmt.length) {
-    const t = stmt[k] as PyToken
-    if (t.kind === 'name' && t.text === 'as' && stmt[k + 1]?.kind === 'name') {
-      names[names.length - 1] = (stmt[k + 1] as PyToken).text
-      k += 2
-      continue
-    }
-    if (t.kind === 'name') {
-      names.push(t.text)
-      // `import a.b.c` binds `a`.
-      while (stmt[k + 1]?.text === '.' && stmt[k + 2]?.kind === 'name') k += 2
-    }
-    k++
-  }
-  return names
 }
