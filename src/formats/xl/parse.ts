@@ -19,7 +19,12 @@ import {type XlToken, lexXl} from './lexer.js'
  */
 export function parseXlConfig(text: string, opts: {file?: string} = {}): {config: NativeConfig; diagnostics: Diagnostic[]} {
   const p = new XlParser(lexXl(text), text, opts.file)
-  p.run()
+  try {
+    p.run()
+  } catch (e) {
+    // Defensive: a parser bug must not take the whole run down with it.
+    p.diagnostics.push(diag('SYNTAX', 'error', `internal parser error: ${e instanceof Error ? e.message : String(e)}`, opts.file !== undefined ? {file: opts.file, line: 1, column: 1} : {line: 1, column: 1}))
+  }
   const config: NativeConfig = {
     format: 'xl',
     ...(opts.file !== undefined ? {file: opts.file} : {}),

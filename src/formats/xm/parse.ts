@@ -74,6 +74,12 @@ const LITERAL_TEXT: Record<LiteralKind, string> = {
 /** Literal kinds that are about the value's type: covered by the "xm ignored it" message. */
 const TYPE_KINDS = new Set<LiteralKind>(['bool', 'none', 'tuple', 'dict', 'long', 'prefixed-string'])
 
+/** Diagnostics are one line: quoted source spanning lines is folded. */
+function oneLine(message: string): string {
+  const s = message.replace(/\s*[\r\n]+\s*/g, ' ')
+  return s.length > 300 ? `${s.slice(0, 297)}...` : s
+}
+
 function at(file: string | undefined, line: number, column: number, path?: string): {file?: string; line: number; column: number; path?: string} {
   return {...(file !== undefined ? {file} : {}), line, column, ...(path !== undefined ? {path} : {})}
 }
@@ -478,8 +484,9 @@ class XmStatementParser {
     this.flagLines(this.current)
   }
 
-  private construct(rule: PythonConstruct['rule'], message: string, text: string, line: number, col: number, path?: string): void {
+  private construct(rule: PythonConstruct['rule'], raw: string, text: string, line: number, col: number, path?: string): void {
     const loc = at(this.file, line, col, path) as PythonConstruct['loc']
+    const message = oneLine(raw)
     this.python.push({rule, message, text, loc})
     this.diagnostics.push(diag(rule, 'warning', message, loc))
     this.flaggedLines.add(line)
@@ -487,7 +494,7 @@ class XmStatementParser {
   }
 
   private syntax(message: string, line: number, col: number, path?: string): void {
-    this.diagnostics.push(diag('SYNTAX', 'error', message, at(this.file, line, col, path)))
+    this.diagnostics.push(diag('SYNTAX', 'error', oneLine(message), at(this.file, line, col, path)))
     this.flaggedLines.add(line)
     this.flagLines(this.current)
   }

@@ -164,3 +164,11 @@ describe('XL-SYNTAX (info) on lines without another finding', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['PY-IMPORT', 'PY-EXPR'])
   })
 })
+
+describe('messages are one line', () => {
+  it('multi-line imports and statements are folded in messages', () => {
+    const {diagnostics} = parseXmConfig('from os import (path,\n    sep)\nx = """a\nb""" +\\\n  vmid\n')
+    expect(diagnostics.length).toBeGreaterThan(0)
+    for (const d of diagnostics) expect(d.message).not.toMatch(/[\r\n]/)
+  })
+})
