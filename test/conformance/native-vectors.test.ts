@@ -11,10 +11,10 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {formatDiagnostic} from '../../src/model/diagnostic.js'
 import {readLibvirtXml} from '../../src/formats/libvirt/read.js'
 import {writeXl} from '../../src/formats/xl/write.js'
 import {writeXm} from '../../src/formats/xm/write.js'
+import {formatDiagnostic} from '../../src/model/diagnostic.js'
 import {REPO_ROOT} from '../helpers/cli.js'
 
 const CORPUS = join(REPO_ROOT, '../shared/corpus')

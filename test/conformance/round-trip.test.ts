@@ -14,9 +14,6 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, join, relative} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
-import type {Diagnostic} from '../../src/model/diagnostic.js'
-import type {Domain} from '../../src/model/domain.js'
-import type {ReadResult} from '../../src/model/read-result.js'
 import {readConfig} from '../../src/convert/convert.js'
 import {applyLibvirtDefaults} from '../../src/formats/libvirt/defaults.js'
 import {targetFor} from '../../src/formats/libvirt/target.js'
@@ -26,6 +23,9 @@ import {readXl} from '../../src/formats/xl/read.js'
 import {writeXl} from '../../src/formats/xl/write.js'
 import {readXm} from '../../src/formats/xm/read.js'
 import {writeXm} from '../../src/formats/xm/write.js'
+import type {Diagnostic} from '../../src/model/diagnostic.js'
+import type {Domain} from '../../src/model/domain.js'
+import type {ReadResult} from '../../src/model/read-result.js'
 import {REPO_ROOT} from '../helpers/cli.js'
 import {compareXml, formatXmlDifferences} from '../helpers/xml-compare.js'
 
@@ -236,7 +236,7 @@ function cases(): Case[] {
     const rel = path.startsWith(DEMO) ? relative(REPO_ROOT, path) : relative(CORPUS, path)
     const r = readConfig(readFileSync(path, 'utf8'), {baseName: basename(path), file: rel})
     if ('skip' in r || r.format === 'libvirt' || errors(r).length > 0) continue
-    r.domains.forEach((x, i) => out.push({id: r.domains.length > 1 ? `${rel}#${i}` : rel, domain: x.domain}))
+    for (const [i, x] of r.domains.entries()) out.push({id: r.domains.length > 1 ? `${rel}#${i}` : rel, domain: x.domain})
   }
   return out
 }

@@ -7,12 +7,12 @@
  */
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import type {Diagnostic} from '../../src/model/diagnostic.js'
-import {type BootDevice, type ChrDevice, type Disk, type Domain, type Interface, type LifecycleAction, newDomain} from '../../src/model/domain.js'
 import {readXl} from '../../src/formats/xl/read.js'
 import {writeXl} from '../../src/formats/xl/write.js'
 import {readXm} from '../../src/formats/xm/read.js'
 import {writeXm} from '../../src/formats/xm/write.js'
+import type {Diagnostic} from '../../src/model/diagnostic.js'
+import {type BootDevice, type ChrDevice, type Disk, type Domain, type Interface, type LifecycleAction, newDomain} from '../../src/model/domain.js'
 
 const hard: fc.Arbitrary<string> = fc.constantFrom(' ', ',', '"', "'", '\\', ':', '=', '#', ';', '[', ']', 'é')
 const text = (min: number, max: number, extra: fc.Arbitrary<string> = hard, base = 'abcxyz019_-.') =>

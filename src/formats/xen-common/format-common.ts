@@ -158,7 +158,10 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
   if (d.os.kind === 'hvm') {
     if (!g) return
     if (g.type === 'spice') {
-      if (w.format === 'xm') return w.lost('SPICE graphics are an xl feature')
+      if (w.format === 'xm') {
+        w.lost('SPICE graphics are an xl feature')
+        return
+      }
       w.set('sdl', 0)
       w.set('vnc', 0)
       formatSpice(g, w)
@@ -179,9 +182,15 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
     return
   }
   if (!g) return
-  if (g.type === 'spice') return w.lost('SPICE needs an HVM guest')
+  if (g.type === 'spice') {
+    w.lost('SPICE needs an HVM guest')
+    return
+  }
   const comma = commaInSpec('vfb', {display: g.display, xauthority: g.xauth, vnclisten: listenOf(g), vncpasswd: g.passwd, keymap: g.keymap})
-  if (comma) return w.lost(comma.lost)
+  if (comma) {
+    w.lost(comma.lost)
+    return
+  }
   const parts: string[] = []
   if (g.type === 'sdl') {
     parts.push('type=sdl')
@@ -218,7 +227,10 @@ function formatVideo(d: Domain, w: NativeWriter): void {
   const xl: Record<string, string> = {vga: 'stdvga', qxl: 'qxl', none: 'none'}
   if (w.format === 'xl' && xl[m.type] !== undefined) w.set('vga', xl[m.type])
   else if (w.format === 'xm' && m.type === 'vga') w.set('stdvga', 1)
-  else return w.lost(`video model ${m.type} has no ${w.format} key`, 'GRAPHICS-EXTRA')
+  else {
+    w.lost(`video model ${m.type} has no ${w.format} key`, 'GRAPHICS-EXTRA')
+    return
+  }
   if (m.vram !== undefined && m.type !== 'none') w.set('videoram', Math.ceil(m.vram / 1024))
 }
 

@@ -81,8 +81,9 @@ function formatUsbInputs(d: Domain, w: NativeWriter): void {
 /** `<cpu mode='host-passthrough'>` → nestedhvm and cpuid = "host,feat=v,…" (xenFormatXLCPUID). */
 function formatCpu(d: Domain, w: NativeWriter): void {
   const cpu = d.cpu
-  if (!cpu || cpu.mode !== 'host-passthrough') {
-    if (cpu?.mode !== undefined) w.lost(`<cpu mode='${cpu.mode}'> has no xl equivalent`)
+  if (cpu?.mode !== 'host-passthrough') {
+    if (cpu?.mode !== undefined) w.lost(`<cpu mode='${cpu.mode}'> has no xl equivalent`, 'CPU-CPUID')
+    else if ((cpu?.features.length ?? 0) > 0) w.lost('CPU features without host-passthrough have no xl equivalent', 'CPU-CPUID')
     return
   }
   const nested = cpu.features.find((f) => f.name === 'vmx' || f.name === 'svm')

@@ -7,11 +7,11 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import type {Diagnostic} from '../../../src/model/diagnostic.js'
 import {readSxp} from '../../../src/formats/sxp/read.js'
 import {readXl} from '../../../src/formats/xl/read.js'
 import {writeXl} from '../../../src/formats/xl/write.js'
 import {writeXm} from '../../../src/formats/xm/write.js'
+import type {Diagnostic} from '../../../src/model/diagnostic.js'
 import {REPO_ROOT} from '../../helpers/cli.js'
 
 const DOMAINS = join(REPO_ROOT, 'fixtures/demo-host/var/lib/xend/domains')

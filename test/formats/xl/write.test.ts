@@ -3,10 +3,10 @@
  * written; what they can express is written as libvirt's domxml-to-native does and reads back.
  */
 import {describe, expect, it} from 'vitest'
-import type {Diagnostic} from '../../../src/model/diagnostic.js'
-import {type Domain, newDomain} from '../../../src/model/domain.js'
 import {readXl} from '../../../src/formats/xl/read.js'
 import {writeXl} from '../../../src/formats/xl/write.js'
+import type {Diagnostic} from '../../../src/model/diagnostic.js'
+import {type Domain, newDomain} from '../../../src/model/domain.js'
 
 function hvm(): Domain {
   const d = newDomain('guest', 'hvm')
@@ -92,7 +92,7 @@ describe('writeXl: losses are reported', () => {
   it('CPU modes other than host-passthrough', () => {
     const d = hvm()
     d.cpu = {mode: 'host-model', features: []}
-    expectLoss(d, 'LOST', /host-model/)
+    expectLoss(d, 'CPU-CPUID', /host-model/)
   })
 
   it('USB controller models other than qusb', () => {

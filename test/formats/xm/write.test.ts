@@ -3,10 +3,10 @@
  * written; what they can express reads back with readXm.
  */
 import {describe, expect, it} from 'vitest'
-import type {Diagnostic} from '../../../src/model/diagnostic.js'
-import {type Domain, newDomain} from '../../../src/model/domain.js'
 import {readXm} from '../../../src/formats/xm/read.js'
 import {writeXm} from '../../../src/formats/xm/write.js'
+import type {Diagnostic} from '../../../src/model/diagnostic.js'
+import {type Domain, newDomain} from '../../../src/model/domain.js'
 
 function hvm(): Domain {
   const d = newDomain('guest', 'hvm')
