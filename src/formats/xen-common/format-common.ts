@@ -110,6 +110,10 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
     w.set('localtime', flag(d.clock.offset === 'localtime' || d.clock.basis === 'localtime'))
   } else {
     w.set('localtime', flag(d.clock.offset === 'localtime'))
+    // rtc_timeoffset is an HVM (device model RTC) key; a PV guest keeps the host's clock.
+    if (d.clock.offset === 'variable' && d.clock.adjustment !== undefined && /^-?[1-9]\d*$/.test(d.clock.adjustment)) {
+      w.lost(`a clock offset of ${d.clock.adjustment} s applies to HVM guests only (rtc_timeoffset)`, 'TIME-LOCALTIME')
+    }
   }
   w.set('on_poweroff', d.lifecycle.onPoweroff ?? 'destroy')
   w.set('on_reboot', d.lifecycle.onReboot ?? 'restart')

@@ -33,6 +33,8 @@ function formatOs(d: Domain, w: NativeWriter): void {
     w.set('kernel', os.loader?.type === 'pflash' ? undefined : (os.loader?.path ?? '/usr/lib/xen/boot/hvmloader'))
     if (os.loader?.type === 'pflash' || os.bios === 'ovmf') w.lost('UEFI firmware (OVMF) is an xl feature (bios = "ovmf")')
     if (os.kernel !== undefined) w.lost(`HVM direct kernel boot (${os.kernel}) cannot be expressed in xm`, 'BOOT-HVM-DIRECT')
+    // xm's device model always booted its own BIOS (rombios): a chosen one cannot be said.
+    if (os.bios !== undefined && os.bios !== 'ovmf' && os.loader?.type !== 'pflash') w.lost(`bios = "${os.bios}" is an xl key`, 'BOOT-HVM-LOADER')
     w.set('boot', bootOrder(d))
     const usb = d.devices.inputs.filter((i) => i.bus === 'usb')
     if (usb.length > 0) {

@@ -222,3 +222,17 @@ describe('writeXm: disks with a backend domain', () => {
     expect(text).not.toMatch(/vg\/guest/)
   })
 })
+
+describe('writeXm: firmware and clock', () => {
+  it('a chosen BIOS (xl bios = …) is reported', () => {
+    const d = hvm()
+    d.os.bios = 'seabios'
+    expect(expectLoss(d, 'BOOT-HVM-LOADER', /bios = "seabios"/)).not.toMatch(/seabios/)
+  })
+
+  it('a PV clock offset is reported (rtc_timeoffset is HVM only)', () => {
+    const d = pv()
+    d.clock = {offset: 'variable', adjustment: '3600', timers: []}
+    expect(expectLoss(d, 'TIME-LOCALTIME', /clock offset of 3600 s/)).not.toMatch(/rtc_timeoffset/)
+  })
+})
