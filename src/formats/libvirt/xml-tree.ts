@@ -1,4 +1,16 @@
-import {XMLParser, XMLValidator} from 'fast-xml-parser'
+import {createRequire} from 'node:module'
+import type * as Fxp from 'fast-xml-parser'
+
+// fast-xml-parser is loaded on first use, synchronously through its CommonJS build: importing
+// it costs ~25-30 ms, a third of `xenlift convert`'s whole start-up budget, and only XML input
+// needs it. (Module loading, not I/O: the reader stays a pure function of its text.)
+let fxp: {parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator} | undefined
+function xmlParser(): {parser: Fxp.XMLParser; validator: typeof Fxp.XMLValidator} {
+  if (fxp) return fxp
+  const lib = createRequire(import.meta.url)('fast-xml-parser') as typeof Fxp
+  fxp = {parser: new lib.XMLParser(PARSER_OPTIONS), validator: lib.XMLValidator}
+  return fxp
+}
 
 /** A parsed XML element with the 1-based line/column of its start tag. */
 export interface XmlNode {
@@ -16,7 +28,7 @@ export type XmlParseOutcome =
   | {readonly ok: true; readonly root: XmlNode}
   | {readonly ok: false; readonly message: string; readonly line?: number; readonly column?: number}
 
-const parser = new XMLParser({
+const PARSER_OPTIONS: Fxp.X2jOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -29,7 +41,7 @@ const parser = new XMLParser({
   cdataPropName: '#cdata',
   ignoreDeclaration: true,
   ignorePiTags: true,
-})
+}
 
 type Ordered = Record<string, unknown>[]
 
@@ -41,7 +53,8 @@ type Ordered = Record<string, unknown>[]
  * a located failure from XMLValidator, never as an exception.
  */
 export function parseXmlWithPositions(text: string): XmlParseOutcome {
-  const valid = XMLValidator.validate(text)
+  const {parser, validator} = xmlParser()
+  const valid = validator.validate(text)
   if (valid !== true) return {ok: false, message: valid.err.msg, line: valid.err.line, column: valid.err.col}
   let ordered: Ordered
   try {
