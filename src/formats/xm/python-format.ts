@@ -1,5 +1,5 @@
 import {formatExponent, formatFixed, formatGeneral} from './python-float.js'
-import {type PyValue, hasUnorderedDict, pyRepr, pyStr} from './python-value.js'
+import {type PyValue, hasUnorderedDict, pyRepr, pyStr, valueShape} from './python-value.js'
 
 /** Widths beyond this are refused rather than building a giant string. */
 const MAX_FORMAT_WIDTH = 1 << 16
@@ -92,6 +92,7 @@ function convert(conv: string, arg: PyValue, flags: string, precision: number | 
     case 's':
     case 'r': {
       if (hasUnorderedDict(arg)) return {error: 'a dict prints in hash order, which cannot be known statically'}
+      if (valueShape(arg).size > MAX_FORMAT_WIDTH) return {error: 'value too large to format statically'}
       const text = conv === 's' ? pyStr(arg) : pyRepr(arg)
       return precision === undefined ? text : text.slice(0, precision)
     }

@@ -1,7 +1,7 @@
 import type {ValueSyntax} from '../../model/native-config.js'
 import type {PyToken} from './python-lexer.js'
 import {MAX_VALUE_SIZE, binary, compare, subscript, unary} from './python-operators.js'
-import {type PyValue, hasUnorderedDict, isHashable, pyEquals, pyInt, pyRepr, truthy, valueSize} from './python-value.js'
+import {type PyValue, hasUnorderedDict, isHashable, pyEquals, pyInt, pyRepr, truthy, valueShape} from './python-value.js'
 
 /**
  * Static evaluation of the SAFE LITERAL SUBSET of Python 2 expressions found in xm configs.
@@ -99,6 +99,14 @@ interface R {
 const UNKNOWN: R = {v: undefined, lit: undefined}
 
 class TooDeep extends Error {}
+
+/** Values nested deeper than this are not built (every later walk over them stays shallow). */
+const MAX_VALUE_DEPTH = 100
+
+function tooComplex(v: PyValue): boolean {
+  const shape = valueShape(v)
+  return shape.size > MAX_VALUE_SIZE || shape.depth > MAX_VALUE_DEPTH
+}
 
 /** Evaluate `tokens` (one whole expression, e.g. the right-hand side of an assignment). */
 export function evaluateExpression(tokens: readonly PyToken[], src: string, scope: Scope): EvalResult {
@@ -496,7 +504,13 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
       if (t.text === '(' || t.text === '[' || t.text === '{') {
         enter()
         try {
-          return parseDisplay(t)
+          const r = parseDisplay(t)
+          // `a = [a]` line after line nests without brackets in the source: bound it here.
+          if (r.v && tooComplex(r.v)) {
+            issue('PY-EXPR', 'value too large or too deeply nested to evaluate statically', t)
+            return UNKNOWN
+          }
+          return r
         } finally {
           depth--
         }
@@ -652,7 +666,10 @@ export function createExpressionEvaluator(src: string, scope: Scope): Expression
     issues.push({rule: 'SYNTAX', message: `expression nested too deeply (more than ${MAX_NESTING} levels)`, tok: tokens[0] as PyToken})
     result = UNKNOWN
   }
-  if (result.v && valueSize(result.v) > MAX_VALUE_SIZE) result = UNKNOWN
+  if (result.v && tooComplex(result.v)) {
+    issues.push({rule: 'PY-EXPR', message: 'value too large or too deeply nested to evaluate statically', tok: tokens[0] as PyToken})
+    result = UNKNOWN
+  }
   const syntax: ValueSyntax = result.v && result.lit ? result.lit : 'expression'
   return {value: result.v, syntax, computed: result.v !== undefined && result.lit === undefined, issues, literals, refs, refsAny}
   }

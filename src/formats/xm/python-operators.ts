@@ -1,5 +1,5 @@
 import {pyFormat} from './python-format.js'
-import {type PyValue, pyEquals, pyInt} from './python-value.js'
+import {type PyValue, pyEquals, pyInt, valueShape} from './python-value.js'
 
 /**
  * Python 2 operators on statically known values, as CPython 2.7 computes them: int `/` floors,
@@ -221,6 +221,8 @@ export function unary(op: string, a: PyValue): OpResult {
 }
 
 export function compare(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+  // Values share sub-objects; comparing expanded giants is refused, not attempted.
+  if (valueShape(a).size > MAX_VALUE_SIZE || valueShape(b).size > MAX_VALUE_SIZE) return undefined
   const bool = (v: boolean): PyValue => ({t: 'bool', v})
   switch (op) {
     case '==':

@@ -157,34 +157,50 @@ function numeric(v: PyValue): number | undefined {
   return undefined
 }
 
-/** Rough size of a value in characters/elements, to refuse results that would explode memory. */
-export function valueSize(v: PyValue): number {
-  switch (v.t) {
-    case 'str':
-      return v.v.length
-    case 'list':
-    case 'tuple': {
-      let n = v.v.length
-      for (const x of v.v) n += x.t === 'str' ? x.v.length : x.t === 'list' || x.t === 'tuple' ? valueSize(x) : 1
-      return n
-    }
-    case 'dict':
-      return v.v.length * 2
-    default:
-      return 1
+
+/**
+ * Facts about a value computed once per object (values share sub-objects: `a = [a, a]` makes
+ * a DAG whose expanded size doubles per line). `size` is the expanded size in characters and
+ * elements, capped; everything that expands a value (toConfigValue, repr) checks it first.
+ */
+export interface ValueShape {
+  readonly size: number
+  readonly depth: number
+  /** Python 2 dicts iterate in hash order: the text of a dict with 2+ keys cannot be known. */
+  readonly unorderedDict: boolean
+  /** Lists and dicts (and tuples holding them) cannot be dict keys. */
+  readonly hashable: boolean
+}
+
+const SHAPES = new WeakMap<object, ValueShape>()
+const SIZE_CAP = 1e12
+
+export function valueShape(v: PyValue): ValueShape {
+  if (v.t === 'str') return {size: v.v.length, depth: 0, unorderedDict: false, hashable: true}
+  if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return {size: 1, depth: 0, unorderedDict: false, hashable: true}
+  const known = SHAPES.get(v)
+  if (known) return known
+  const children = v.t === 'dict' ? v.v.flatMap(([k, x]) => [k, x]) : v.v
+  let size = 1
+  let depth = 0
+  let unorderedDict = v.t === 'dict' && v.v.length > 1
+  let hashable = v.t === 'tuple'
+  for (const c of children) {
+    const sh = valueShape(c)
+    size = Math.min(SIZE_CAP, size + sh.size)
+    depth = Math.max(depth, sh.depth)
+    unorderedDict ||= sh.unorderedDict
+    hashable &&= sh.hashable
   }
+  const shape = {size, depth: depth + 1, unorderedDict, hashable}
+  SHAPES.set(v, shape)
+  return shape
 }
 
-/** Python 2 dicts iterate in hash order: the text of a dict with 2+ keys cannot be known statically. */
 export function hasUnorderedDict(v: PyValue): boolean {
-  if (v.t === 'dict') return v.v.length > 1 || v.v.some(([k, x]) => hasUnorderedDict(k) || hasUnorderedDict(x))
-  if (v.t === 'list' || v.t === 'tuple') return v.v.some(hasUnorderedDict)
-  return false
+  return valueShape(v).unorderedDict
 }
 
-/** Lists and dicts (and tuples holding them) cannot be dict keys. */
 export function isHashable(v: PyValue): boolean {
-  if (v.t === 'list' || v.t === 'dict') return false
-  if (v.t === 'tuple') return v.v.every(isHashable)
-  return true
+  return valueShape(v).hashable
 }

@@ -58,6 +58,15 @@ describe('parseXmConfig on hostile input', () => {
     expect(lastEntry(config, 'name')?.value).toBe('x')
   })
 
+  it('values built from names: deep nesting and shared sub-values stay bounded', () => {
+    for (const text of ['a = []\n' + 'a = [a]\n'.repeat(20_000), 'a = []\n' + 'a = [a, a]\n'.repeat(200), 'a = 1\n' + 'a = a, a\n'.repeat(200), 'a = {}\n' + 'a = {"k": a, "j": a}\n'.repeat(200)]) {
+      const {config, diagnostics} = parseXmConfig(`${text}memory = 64\n`)
+      expect(diagnostics.filter((d) => d.message.includes('internal'))).toEqual([])
+      expect(config.entries.at(-1)).toMatchObject({key: 'memory', value: 64})
+      expect(config.entries.at(-2)?.value).toBeUndefined()
+    }
+  })
+
   it('values that would explode are left unknown', () => {
     const text = 'a = "x" * 10**9\nb = 1 << 10**9\nc = 10 ** 10 ** 10\nd = "%0999999999d" % 1\ne = "ab"\n' + 'e = e + e\n'.repeat(40)
     const {config} = parseXmConfig(text)
