@@ -128,11 +128,17 @@ const deprecated: Action = (t, dpc) => {
   return undefined
 }
 
+/** Sticky regexes of the hand-written rules, built once (a literal in the closure is a new RegExp per call). */
+const WHITESPACE_RUN = /[ \t\n]+/y
+const POSITIONAL = /[^=,]*/y
+
 const RULES: readonly Rule[] = [
   {
     // whitespace before parameters (its trailing context makes it win over positional)
     match: (s, pos) => {
-      const m = /[ \t\n]+/y
+      const c = s.charCodeAt(pos)
+      if (c !== 32 && c !== 9 && c !== 10) return undefined
+      const m = WHITESPACE_RUN
       m.lastIndex = pos
       const r = m.exec(s)
       if (!r) return undefined
@@ -203,7 +209,7 @@ const RULES: readonly Rule[] = [
   {
     // positional: [^=,]*,|[^=,]+,?
     match: (s, pos) => {
-      const m = /[^=,]*/y
+      const m = POSITIONAL
       m.lastIndex = pos
       const n = m.exec(s)?.[0].length ?? 0
       if (s[pos + n] === ',') return {len: n + 1, consumed: n + 1}
