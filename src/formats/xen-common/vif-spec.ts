@@ -27,6 +27,8 @@ export type VifSpecResult = VifSpecOk | {readonly error: string}
 
 const KEYS = ['mac', 'bridge', 'script', 'model', 'type', 'vifname', 'ip', 'rate'] as const
 type VifKey = (typeof KEYS)[number]
+/** `item.startsWith(`${key}=`)` for some key ⟺ the text before the item's first `=` is a key. */
+const KEY_SET: ReadonlySet<string> = new Set(KEYS)
 
 export function parseVifSpec(spec: string, typename: 'netfront' | 'vif'): VifSpecResult {
   const vals: Partial<Record<VifKey, string>> = {}
@@ -36,10 +38,11 @@ export function parseVifSpec(spec: string, typename: 'netfront' | 'vif'): VifSpe
       const eq = raw.indexOf('=')
       if (eq < 0) return {error: `vif element '${raw}' is not key=value`}
       const item = raw.replace(/^[ \t]+/, '')
-      const k = KEYS.find((key) => item.startsWith(`${key}=`))
+      // One set lookup instead of a template string per candidate key (CPU profiles).
+      const name = item.slice(0, item.indexOf('='))
       const val = raw.slice(eq + 1)
-      if (k) vals[k] = val
-      else ignored[item.slice(0, item.indexOf('='))] = val
+      if (KEY_SET.has(name)) vals[name as VifKey] = val
+      else ignored[name] = val
     }
   }
   const iface: Interface = {type: 'ethernet', ips: []}
