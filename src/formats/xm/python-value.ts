@@ -180,7 +180,7 @@ export function valueShape(v: PyValue): ValueShape {
   if (v.t !== 'list' && v.t !== 'tuple' && v.t !== 'dict') return {size: 1, depth: 0, unorderedDict: false, hashable: true}
   const known = SHAPES.get(v)
   if (known) return known
-  const children = v.t === 'dict' ? v.v.flatMap(([k, x]) => [k, x]) : v.v
+  const children = v.t === 'dict' ? v.v.flat() : v.v
   let size = 1
   let depth = 0
   let unorderedDict = v.t === 'dict' && v.v.length > 1
