@@ -15,7 +15,12 @@
 /** xenlift's namespace for v5 UUIDs (itself a fixed random UUID). */
 const NAMESPACE = hexBytes('6f1d3c0a9b2e4c5d8e7f60718293a4b5')
 
+/** The canonical dashed form, which virUUIDParse maps to itself (lower-cased). */
+const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+
 export function parseUuid(text: string): string | undefined {
+  // Fast path for what nearly every config holds; the byte loop below gives the same result.
+  if (CANONICAL_UUID.test(text)) return text.toLowerCase()
   let i = 0
   while (i < text.length && /\s/.test(text[i] ?? '')) i++
   const bytes: string[] = []
