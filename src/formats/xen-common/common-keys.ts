@@ -196,6 +196,8 @@ function readCpus(ctx: ConfigReadContext, d: Domain): void {
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
     const pins: {vcpu: number; cpuset: string}[] = []
     v.forEach((x, vcpu) => {
+      // xl accepts `all` for a vCPU that may run anywhere: no pin for it.
+      if ((x as string).trim() === 'all') return
       const set = normaliseCpuset(x as string)
       if (set === undefined) error(ctx, `Failed to parse bitmap '${String(x)}'`, 'cpus', `cpus[${vcpu}]`)
       else pins.push({vcpu, cpuset: set})

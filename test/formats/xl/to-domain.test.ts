@@ -184,3 +184,16 @@ describe('xl: quirks kept from libvirt', () => {
     expect(errors(`${PV}vfb = ["vnclisten=${'x'.repeat(1020)}"]\n`)[0]?.message).toMatch(/too big/)
   })
 })
+
+describe('xl cpus list with all', () => {
+  it('pins only the vCPUs given a set; `all` leaves a vCPU unpinned, as xl does', () => {
+    const r = readXl('name = "a"\nvcpus = 3\nbootloader = "pygrub"\ncpus = [ "2-3", "all", "5" ]\n', {file: 'a.cfg'})
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    const d = r.domains[0]!
+    expect(d.diagnostics.filter((x) => x.severity === 'error')).toEqual([])
+    expect(d.domain.cputune?.vcpupin).toEqual([
+      {vcpu: 0, cpuset: '2-3'},
+      {vcpu: 2, cpuset: '5'},
+    ])
+  })
+})
