@@ -149,8 +149,15 @@ function lexString(text: string, q: number): {end: number; value: string; bad?: 
     if (c === 10) break
     if (c === quote) return {end: p + 1, value, ...(bad ? {bad} : {})}
     if (c !== 92) {
-      value += text[p]
-      p++
+      // Copy the run of plain characters in one slice.
+      let r = p + 1
+      while (r < text.length) {
+        const d = text.charCodeAt(r)
+        if (d === 10 || d === quote || d === 92) break
+        r++
+      }
+      value += text.slice(p, r)
+      p = r
       continue
     }
     const e = text[p + 1]
