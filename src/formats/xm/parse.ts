@@ -19,6 +19,7 @@ import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './py
  *   there become unknown afterwards);
  * - calls, attribute access, names bound to unknown values → PY-EXPR, the entry's value is
  *   `undefined`; values computed from literals → PY-EXPR with the computed value;
+ * - lambdas, comprehensions and `x if c else y` → PY-CONTROL (they are loops and branches);
  * - names never assigned (`vmid`) → PY-CMDLINE-VAR;
  * - literals xl/libvirt cannot read, and values of types xm ignored (bool, None, tuple, dict,
  *   long, unicode) → PY-LITERAL; a key assigned twice → PY-DUPKEY (last wins, as in Python);
@@ -27,7 +28,9 @@ import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './py
  *
  * `a = b = 1` binds both names, as Python does: one entry each. `x, y = 1, 2` unpacks.
  * `disk.append(…)`, `vif[0] = …` and `del memory` add an entry with value `undefined` (the
- * variable changed in a way not followed), so `lastEntry` never reports a stale value.
+ * variable changed in a way not followed), so `lastEntry` never reports a stale value; the
+ * same goes for every name sharing that list (Python aliasing: `b = a; a += [x]` changes `b`).
+ * Inside a skipped block such changes are only named in the PY-CONTROL finding.
  *
  * Parser findings are `warning`s except syntax errors (`SYNTAX`, `error`): whether a PY-* rule
  * blocks a migration is the checks' decision (checklist §A), made from `config.python`.
