@@ -130,7 +130,12 @@ export function formatCommon(d: Domain, w: NativeWriter): void {
     else w.lost('sound cards apply to HVM guests only', 'SOUND')
   }
   const vifs: string[] = []
-  for (const nic of d.devices.interfaces) w.spec(vifs, formatVif(nic, hvm, w.format))
+  for (const nic of d.devices.interfaces) {
+    // A libvirt <network> is not a bridge: the guest would attach to a bridge of that name,
+    // which usually does not exist. That changes behaviour, so it is a warning (--strict fails).
+    if (nic.type === 'network') w.lost(`interface ${nic.mac ?? ''} uses libvirt network '${nic.source?.network ?? ''}': written as bridge=${nic.source?.network ?? ''}; use the bridge that network sits on`, 'LOST', 'warning')
+    w.spec(vifs, formatVif(nic, hvm, w.format))
+  }
   if (vifs.length > 0) w.set('vif', vifs)
   const pcis: string[] = []
   for (const h of d.devices.hostdevs) if (h.type === 'pci') w.spec(pcis, formatPci(h))

@@ -38,7 +38,6 @@ export function formatVif(nic: Interface, hvm: boolean, format: 'xm' | 'xl'): Sp
   let note: string | undefined
   if (nic.type === 'bridge' || nic.type === 'network') {
     let bridge = nic.source?.bridge ?? nic.source?.network ?? ''
-    if (nic.type === 'network') note = `network '${bridge}' written as a bridge name: use the bridge that network sits on`
     if (nic.virtualport === 'openvswitch' && nic.vlan && nic.vlan.tags.length > 0) {
       bridge += nic.vlan.trunk ? nic.vlan.tags.map((t) => `:${t}`).join('') : `.${nic.vlan.tags[0]}`
     }
