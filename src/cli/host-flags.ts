@@ -1,4 +1,7 @@
 import {Flags} from '@oclif/core'
+import type {HostTarget} from '../host/open-host.js'
+import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
+import {InventoryError} from '../inventory/read-inventory.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
 
 /** Flags every command that works on hosts shares (scan, import): which hosts, and how to reach them. */
@@ -22,4 +25,43 @@ export function sshOptionsFrom(flags: {identity?: string[]; 'known-hosts'?: stri
     ...(connectTimeoutMs !== undefined ? {connectTimeoutMs} : {}),
     onWarning,
   }
+}
+
+export interface HostSelectionFlags {
+  readonly host?: string[]
+  readonly inventory?: string
+  readonly limit?: string
+  readonly root?: string
+  readonly identity?: string[]
+  readonly 'known-hosts'?: string[]
+  readonly 'accept-new-host-keys'?: boolean
+  readonly timeout: number
+}
+
+/**
+ * Which hosts a command works on and how to reach them: the one place `scan`, `import` and
+ * `check --host` turn their host flags into targets. A bad inventory or host spec is a usage
+ * error (`fail`), inventory warnings go to `warn`.
+ */
+export async function resolveHostTargets(
+  flags: HostSelectionFlags,
+  fail: (message: string) => never,
+  warn: (message: string) => void,
+): Promise<{targets: HostTarget[]; ssh: SshTransportOptions; timeoutMs: number}> {
+  let selected: {targets: HostTarget[]; warnings: string[]}
+  try {
+    selected = await selectHosts({
+      ...(flags.host ? {hosts: flags.host} : {}),
+      ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
+      ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
+      ...(flags.root !== undefined ? {root: flags.root} : {}),
+    })
+  } catch (error) {
+    if (error instanceof HostSelectionError || error instanceof InventoryError) fail(error.message)
+    throw error
+  }
+  for (const w of selected.warnings) warn(w)
+  const timeoutMs = flags.timeout * 1000
+  const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
+  return {targets: selected.targets, ssh, timeoutMs}
 }

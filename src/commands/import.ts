@@ -2,14 +2,12 @@ import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT} from '../cli/exit-codes.js'
-import {hostSelectionFlags, sshOptionsFrom} from '../cli/host-flags.js'
+import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import {collectInputs} from '../convert/inputs.js'
 import {parseVersion} from '../formats/libvirt/target.js'
 import {importFleet, type HostImport} from '../host/import-fleet.js'
 import type {ImportSource} from '../host/import-sources.js'
 import {openHost} from '../host/open-host.js'
-import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
-import {InventoryError} from '../inventory/read-inventory.js'
 import {createHostProgress} from '../ui/host-progress.js'
 import {renderImport} from '../ui/import-report.js'
 import {pickProgressMode} from '../ui/renderer.js'
@@ -64,32 +62,19 @@ Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains s
     const json = this.jsonEnabled()
     const paths = argv as string[]
     if (flags['libvirt-version'] !== undefined && !parseVersion(flags['libvirt-version'])) this.usageError(`--libvirt-version ${flags['libvirt-version']}: not a version (e.g. 9.0.0)`)
-    let selected: Awaited<ReturnType<typeof selectHosts>>
-    try {
-      selected = await selectHosts({
-        ...(flags.host ? {hosts: flags.host} : {}),
-        ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
-        ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
-      })
-    } catch (error) {
-      if (error instanceof HostSelectionError || error instanceof InventoryError) this.usageError(error.message)
-      throw error
-    }
-    for (const w of selected.warnings) this.warn(w)
+    const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
     let sources: ImportSource[] | undefined
     if (paths.length > 0) {
       const collected = await collectInputs(paths, flags.recursive)
       if (collected.errors.length) this.error(collected.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), {exit: EXIT.failed})
       sources = await Promise.all(collected.files.map(async (f) => ({path: f.path, text: await readFile(f.path, 'utf8')})))
     }
-    const timeoutMs = flags.timeout * 1000
-    const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
     const progress = createHostProgress(
-      selected.targets.map((t) => t.name),
+      targets.map((t) => t.name),
       pickProgressMode({json, isTTY: process.stderr.isTTY, ...(process.env.TERM !== undefined ? {term: process.env.TERM} : {})}),
     )
     const hosts = await importFleet(
-      selected.targets.map((t) => ({name: t.name, open: () => openHost(t, ssh)})),
+      targets.map((t) => ({name: t.name, open: () => openHost(t, ssh)})),
       {
         ...(sources ? {sources} : {}),
         ...(flags['libvirt-version'] !== undefined ? {libvirtVersion: flags['libvirt-version']} : {}),

@@ -1,11 +1,9 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT} from '../cli/exit-codes.js'
-import {hostSelectionFlags, sshOptionsFrom} from '../cli/host-flags.js'
+import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import {openHost} from '../host/open-host.js'
 import {scanFleet, type HostScan, type ScanTarget} from '../host/scan.js'
-import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
-import {InventoryError} from '../inventory/read-inventory.js'
 import {createHostProgress} from '../ui/host-progress.js'
 import {pickProgressMode} from '../ui/renderer.js'
 import {renderScan} from '../ui/scan-table.js'
@@ -44,22 +42,8 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
   async run(): Promise<ScanResult> {
     const {flags} = await this.parse(Scan)
     const json = this.jsonEnabled()
-    let selected: Awaited<ReturnType<typeof selectHosts>>
-    try {
-      selected = await selectHosts({
-        ...(flags.host ? {hosts: flags.host} : {}),
-        ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
-        ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
-        ...(flags.root !== undefined ? {root: flags.root} : {}),
-      })
-    } catch (error) {
-      if (error instanceof HostSelectionError || error instanceof InventoryError) this.usageError(error.message)
-      throw error
-    }
-    for (const w of selected.warnings) this.warn(w)
-    const timeoutMs = flags.timeout * 1000
-    const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
-    const targets: ScanTarget[] = selected.targets.map((t) => {
+    const {targets: selectedTargets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
+    const targets: ScanTarget[] = selectedTargets.map((t) => {
       let offline = false
       return {
         name: t.name,
