@@ -117,11 +117,15 @@ function parseTag(s: string): number | undefined {
   return n <= 0xffffffff ? n : undefined
 }
 
+const CANONICAL_MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/
+
 /**
  * virMacAddrParse: six `:`-separated octets of 1-2 hex digits, printed as two lower-case
  * digits each; after the sixth octet anything at or below a space ends the address.
  */
 export function parseMac(text: string): string | undefined {
+  // Fast path: an address already in the printed form maps to itself.
+  if (CANONICAL_MAC.test(text)) return text
   const m = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})(?![0-9a-fA-F])(.*)$/s.exec(text)
   if (!m) return undefined
   const rest = m[7] ?? ''
