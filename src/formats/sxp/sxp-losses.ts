@@ -49,6 +49,11 @@ const LOSSES: readonly LossRule[] = [
   {key: 'vhpt', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'vhpt (ia64)'},
 ]
 
+/** Each rule's lookup path per image kind, built once rather than a template string per domain. */
+const LOSS_PATHS: readonly {readonly hvm: string; readonly linux: string}[] = LOSSES.map((r) =>
+  r.img ? {hvm: `image/hvm/${r.key}`, linux: `image/linux/${r.key}`} : {hvm: r.key, linux: r.key},
+)
+
 /** `(device (KIND …))` blocks libvirt drops entirely. */
 const DEVICE_LOSSES: Readonly<Record<string, {code: string; what: string; hint: string}>> = {
   vscsi: {code: 'PVSCSI', what: 'PV SCSI passthrough (vscsi)', hint: 'pass the LUN as a phy: disk, or pass the HBA through as a PCI device'},
@@ -61,8 +66,10 @@ const DEVICE_LOSSES: Readonly<Record<string, {code: string; what: string; hint: 
 /** Record every unconvertible setting in `extra` and report it. */
 export function collectLosses(ctx: SxpContext, extra: Record<string, ExtraValue>): void {
   const imgPath = ctx.hvm ? 'image/hvm' : 'image/linux'
-  for (const rule of LOSSES) {
-    const path = rule.img ? `${imgPath}/${rule.key}` : rule.key
+  for (let r = 0; r < LOSSES.length; r++) {
+    const rule = LOSSES[r] as LossRule
+    const paths = LOSS_PATHS[r] as {readonly hvm: string; readonly linux: string}
+    const path = ctx.hvm ? paths.hvm : paths.linux
     const list = lookupList(ctx.root, path)
     if (!list || list.items.length < 2) continue
     const value = extraValueOf(list)
