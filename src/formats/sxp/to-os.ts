@@ -29,7 +29,9 @@ export function readBootloader(ctx: SxpContext, d: Domain): void {
 /** xenParseSxprOS. */
 export function readOs(ctx: SxpContext, d: Domain): void {
   const img = ctx.hvm ? 'image/hvm' : 'image/linux'
-  const get = (k: string) => valueText(ctx.root, `${img}/${k}`)
+  // The image list found once; the same as looking up `${img}/${k}` for each key.
+  const imgList = lookupList(ctx.root, img)
+  const get = (k: string) => (imgList !== undefined ? valueText(imgList, k) : undefined)
   if (ctx.hvm) {
     const loader = get('loader') || undefined
     if (loader === undefined) {
@@ -66,11 +68,12 @@ export function readOs(ctx: SxpContext, d: Domain): void {
 }
 
 function copyBootArgs(ctx: SxpContext, d: Domain, img: string): void {
-  const ramdisk = copyText(ctx.root, `${img}/ramdisk`)
+  const imgList = lookupList(ctx.root, img)
+  const ramdisk = imgList !== undefined ? copyText(imgList, 'ramdisk') : undefined
   if (ramdisk !== undefined) d.os.initrd = ramdisk
-  const args = copyText(ctx.root, `${img}/args`)
+  const args = imgList !== undefined ? copyText(imgList, 'args') : undefined
   if (args !== undefined) d.os.cmdline = args
-  const rootAtom = valueAtom(ctx.root, `${img}/root`)
+  const rootAtom = imgList !== undefined ? valueAtom(imgList, 'root') : undefined
   if (rootAtom !== undefined && rootAtom.value !== '') {
     // libvirt's SXP reader keeps (root …) as <root>, which the libxl driver never passes to
     // the guest; xm folded it into the command line (`root=<root> <args>`), and so do we.
