@@ -5,6 +5,7 @@ import {detectFormat} from '../formats/detect.js'
 import {readLibvirtXml} from '../formats/libvirt/read.js'
 import {applyLibvirtDefaults} from '../formats/libvirt/defaults.js'
 import {writeLibvirtXml} from '../formats/libvirt/write.js'
+import {libvirtXmlLosses} from '../formats/libvirt/xml-losses.js'
 import {targetFor, type LibvirtTarget} from '../formats/libvirt/target.js'
 import {readSxp} from '../formats/sxp/read.js'
 import {readXl} from '../formats/xl/read.js'
@@ -74,6 +75,7 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
     try {
       if (to === 'libvirt') {
         output = writeLibvirtXml(applyLibvirtDefaults(domain, target), target)
+        ds.push(...libvirtXmlLosses(domain, file))
       } else {
         const w = to === 'xl' ? writeXl(domain) : writeXm(domain)
         ds.push(...w.diagnostics)
