@@ -8,12 +8,10 @@ import {rulesFromHookResults} from '../checks/plugin-rules.js'
 import {parsePolicy, type Policy} from '../checks/policy.js'
 import {ruleCatalog} from '../checks/registry.js'
 import {runChecks} from '../checks/run-checks.js'
-import {hostSelectionFlags, sshOptionsFrom} from '../cli/host-flags.js'
+import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import type {HostInventory} from '../checks/host-inventory.js'
 import {collectFleet} from '../host/check-fleet.js'
 import {collectLocal} from '../host/collect-local.js'
-import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
-import {InventoryError} from '../inventory/read-inventory.js'
 import {renderReport, type ReportFormat} from '../report/render.js'
 
 export default class Check extends BaseCommand {
@@ -107,22 +105,8 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     paths: string[],
   ): Promise<HostInventory[]> {
     if (paths.length > 0) this.usageError('give either config paths or --host/--inventory, not both')
-    let selected: Awaited<ReturnType<typeof selectHosts>>
-    try {
-      selected = await selectHosts({
-        ...(flags.host ? {hosts: flags.host} : {}),
-        ...(flags.inventory !== undefined ? {inventory: flags.inventory} : {}),
-        ...(flags.limit !== undefined ? {limit: flags.limit} : {}),
-        ...(flags.root !== undefined ? {root: flags.root} : {}),
-      })
-    } catch (error) {
-      if (error instanceof HostSelectionError || error instanceof InventoryError) this.usageError(error.message)
-      throw error
-    }
-    for (const w of selected.warnings) this.warn(w)
-    const timeoutMs = flags.timeout * 1000
-    const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), timeoutMs)
-    return collectFleet(selected.targets, {concurrency: flags.concurrency, ssh, timeoutMs})
+    const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
+    return collectFleet(targets, {concurrency: flags.concurrency, ssh, timeoutMs})
   }
 
   private async readPolicy(file: string): Promise<Policy> {
