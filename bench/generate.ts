@@ -1,5 +1,6 @@
 /** Seeded generator of realistic SXP, xm and xl configs for the throughput benchmark. */
 import type {SourceFormat} from '../src/model/read-result.js'
+import {mulberry32} from '../test/helpers/seeded-random.js'
 
 export interface GeneratedConfig {
   readonly format: Exclude<SourceFormat, 'libvirt'>
@@ -7,20 +8,8 @@ export interface GeneratedConfig {
   readonly text: string
 }
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 export function generateConfigs(n: number, seed: number): GeneratedConfig[] {
-  const r = rng(seed)
+  const r = mulberry32(seed)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!
   const hex = (len: number) => Array.from({length: len}, () => Math.floor(r() * 16).toString(16)).join('')
   const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`

@@ -8,21 +8,10 @@
  * Same seed, same configs: the differential counts of two runs are comparable and a
  * difference found once can be reproduced with its case id (`gen:xl:0042`).
  */
+import {mulberry32} from '../helpers/seeded-random.js'
 import type {NativeCase, NativeFormat} from './corpus-configs.js'
 
 export const DEFAULT_SEED = 20261123
-
-/** mulberry32: tiny, fast, good enough for test data, identical on every platform. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 class Rng {
   readonly next: () => number
