@@ -125,3 +125,24 @@ describe('convert start-up fast path', () => {
     expect(fast).toEqual(oclif)
   })
 })
+
+describe.skipIf(!existsSync(join(REPO_ROOT, 'dist/cli/fast-convert.js')))('bin/run.js (built; convert takes the fast path)', () => {
+  it('prints the same XML, diagnostics and exit code as the oclif command', async () => {
+    const args = ['convert', '--libvirt-version', '9.0.0', join(DEMO, 'etc/xen/build-farm')]
+    const fast = await runCli(args, {bin: 'bin/run.js'})
+    const oclif = await runCli(args)
+    expect(fast.code).toBe(oclif.code)
+    expect(fast.stdout).toBe(oclif.stdout)
+    expect(fast.stderr).toBe(oclif.stderr)
+  })
+
+  it('hands calls it does not handle to oclif: --json, unknown flags (exit 2), --help', async () => {
+    const json = await runCli(['convert', '--json', '--libvirt-version', '9.0.0', MAIL01], {bin: 'bin/run.js'})
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)[0].name).toBe('mail01')
+    const bad = await runCli(['convert', '--no-such-flag', MAIL01], {bin: 'bin/run.js'})
+    expect(bad.code).toBe(2)
+    const help = await runCli(['convert', '--help'], {bin: 'bin/run.js'})
+    expect(help.stdout).toMatch(/--libvirt-version/)
+  })
+})
