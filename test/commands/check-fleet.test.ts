@@ -1,11 +1,12 @@
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {CheckReport} from '../../src/checks/check-report.js'
 import {runCli} from '../helpers/cli.js'
 import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
-import {type SshdLab, sshdUnavailableReason, startSshd} from '../helpers/sshd.js'
+import {startFleetSshd, writeFleetInventory} from '../helpers/sim-host/fleet.js'
+import {type SshdLab, sshdUnavailableReason} from '../helpers/sshd.js'
 
 const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
 const MANAGED = 'var/lib/xend/domains'
@@ -37,7 +38,7 @@ describe.skipIf(noSshd !== undefined)('xenlift check over SSH (simulated dom0s o
       }),
       await createSimHost({dir, name: 'bookworm-b', profile: 'debian12-libvirt'}),
     ]
-    lab = await startSshd({hosts: hosts.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir]}))})
+    lab = await startFleetSshd(hosts)
   }, 60_000)
   afterAll(async () => {
     await lab?.stop()
@@ -45,16 +46,7 @@ describe.skipIf(noSshd !== undefined)('xenlift check over SSH (simulated dom0s o
   })
 
   it('reports per host, flags running domains and unreachable hosts, and fails the gate', async () => {
-    const inv = path.join(dir, 'fleet.ini')
-    await writeFile(
-      inv,
-      [
-        '[xend]',
-        ...hosts.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`),
-        `gone ansible_host=127.0.0.99 ansible_port=${lab.port}`,
-        '',
-      ].join('\n'),
-    )
+    const inv = await writeFleetInventory(dir, hosts, lab)
     const r = await runCli(['check', '--inventory', inv, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '10', '--json'])
     expect(r.code, r.stderr).toBe(1)
     const report = JSON.parse(r.stdout) as CheckReport

@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {ScanResult} from '../../src/commands/scan.js'
 import {runCli} from '../helpers/cli.js'
 import {createSimHost, maxHostsInFlight, type SimHost} from '../helpers/sim-host/create-sim-host.js'
+import {startFleetSshd, writeFleetInventory} from '../helpers/sim-host/fleet.js'
 import {type SshdLab, sshdUnavailableReason, startSshd} from '../helpers/sshd.js'
 
 const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
@@ -73,9 +74,7 @@ describe.skipIf(noSshd !== undefined)('xenlift scan over SSH (simulated dom0s on
       await createSimHost({dir, name: 'wheezy-b', profile: 'debian7-xend', tree: DEMO, xendRunning: false}),
       await createSimHost({dir, name: 'bookworm-c', profile: 'debian12-libvirt'}),
     ]
-    lab = await startSshd({
-      hosts: hosts.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir]})),
-    })
+    lab = await startFleetSshd(hosts)
   }, 60_000)
   afterAll(async () => {
     await lab?.stop()
@@ -83,16 +82,7 @@ describe.skipIf(noSshd !== undefined)('xenlift scan over SSH (simulated dom0s on
   })
 
   it('scans each host, reports the unreachable one, and exits 4', async () => {
-    const inv = path.join(dir, 'fleet.ini')
-    await writeFile(
-      inv,
-      [
-        '[xend]',
-        ...hosts.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`),
-        `gone ansible_host=127.0.0.99 ansible_port=${lab.port}`,
-        '',
-      ].join('\n'),
-    )
+    const inv = await writeFleetInventory(dir, hosts, lab)
     const r = await runCli(['scan', '--inventory', inv, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '10', '--json'])
     expect(r.code, r.stderr).toBe(4)
     const out = JSON.parse(r.stdout) as ScanResult
