@@ -65,6 +65,12 @@ export function intAttr(ctx: ReadContext, node: XmlNode, name: string, path: str
   return n
 }
 
+/** `target[name] = intAttr(…)` when the attribute is there (an optional integer field named like the attribute). */
+export function setIntAttr<K extends string>(ctx: ReadContext, node: XmlNode, name: K, path: string, target: {[P in K]?: number}): void {
+  const n = intAttr(ctx, node, name, path)
+  if (n !== undefined) target[name] = n
+}
+
 /** Decimal (optionally signed) or `0x` hex integer text; undefined for anything else. */
 export function parseIntText(v: string): number | undefined {
   const t = v.trim()

@@ -9,7 +9,7 @@ import {
   type Interface,
   type Video,
 } from '../../model/domain.js'
-import {eachChild, enumAttr, intAttr, report, yesNoAttr, type ReadContext} from './read-context.js'
+import {eachChild, enumAttr, intAttr, report, setIntAttr, yesNoAttr, type ReadContext} from './read-context.js'
 import type {XmlNode} from './xml-tree.js'
 
 /** `<devices>` → Devices; the inverse of write-devices.ts. */
@@ -25,12 +25,7 @@ export function readDevices(ctx: ReadContext, node: XmlNode, path: string): Devi
     controller: (c, p) => {
       const ctl: Devices['controllers'][number] = {type: c.attrs['type'] ?? '', index: intAttr(ctx, c, 'index', p) ?? 0}
       if (c.attrs['model'] !== undefined) ctl.model = c.attrs['model']
-      const ports = intAttr(ctx, c, 'ports', p)
-      if (ports !== undefined) ctl.ports = ports
-      const gf = intAttr(ctx, c, 'maxGrantFrames', p)
-      if (gf !== undefined) ctl.maxGrantFrames = gf
-      const ec = intAttr(ctx, c, 'maxEventChannels', p)
-      if (ec !== undefined) ctl.maxEventChannels = ec
+      for (const a of ['ports', 'maxGrantFrames', 'maxEventChannels'] as const) setIntAttr(ctx, c, a, p, ctl)
       eachChild(ctx, c, p, {})
       dev.controllers.push(ctl)
     },
@@ -56,10 +51,8 @@ export function readDevices(ctx: ReadContext, node: XmlNode, path: string): Devi
       eachChild(ctx, c, p, {
         model: (m, mp) => {
           const model: Video['model'] = {type: m.attrs['type'] ?? ''}
-          const vram = intAttr(ctx, m, 'vram', mp)
-          if (vram !== undefined) model.vram = vram
-          const heads = intAttr(ctx, m, 'heads', mp)
-          if (heads !== undefined) model.heads = heads
+          setIntAttr(ctx, m, 'vram', mp, model)
+          setIntAttr(ctx, m, 'heads', mp, model)
           const primary = yesNoAttr(ctx, m, 'primary', mp)
           if (primary !== undefined) model.primary = primary
           dev.videos.push({model})
@@ -94,8 +87,7 @@ function readDisk(ctx: ReadContext, node: XmlNode, path: string): Disk {
       eachChild(ctx, c, p, {
         host: (h, hp) => {
           const host: NonNullable<NonNullable<Disk['source']>['hosts']>[number] = {name: h.attrs['name'] ?? ''}
-          const port = intAttr(ctx, h, 'port', hp)
-          if (port !== undefined) host.port = port
+          setIntAttr(ctx, h, 'port', hp, host)
           s.hosts ??= []
           s.hosts.push(host)
         },
@@ -166,8 +158,7 @@ function readInterface(ctx: ReadContext, node: XmlNode, path: string): Interface
       const ip: Interface['ips'][number] = {address: c.attrs['address'] ?? ''}
       const family = enumAttr(ctx, c, 'family', ['ipv4', 'ipv6'] as const, p)
       if (family !== undefined) ip.family = family
-      const prefix = intAttr(ctx, c, 'prefix', p)
-      if (prefix !== undefined) ip.prefix = prefix
+      setIntAttr(ctx, c, 'prefix', p, ip)
       n.ips.push(ip)
     },
     script: (c) => (n.script = c.attrs['path'] ?? ''),
@@ -200,8 +191,7 @@ function readChr(ctx: ReadContext, node: XmlNode, path: string): ChrDevice | und
     },
     target: (t, p) => {
       if (t.attrs['type'] !== undefined) c.target.type = t.attrs['type']
-      const port = intAttr(ctx, t, 'port', p)
-      if (port !== undefined) c.target.port = port
+      setIntAttr(ctx, t, 'port', p, c.target)
       if (t.attrs['name'] !== undefined) c.target.name = t.attrs['name']
     },
   })
@@ -213,13 +203,11 @@ function readGraphics(ctx: ReadContext, node: XmlNode, path: string): Graphics |
   if (type === undefined) return undefined
   const g: Graphics = {type, listens: [], loc: loc(ctx, node, path)}
   const a = node.attrs
-  const port = intAttr(ctx, node, 'port', path)
-  if (port !== undefined) g.port = port
-  const tls = intAttr(ctx, node, 'tlsPort', path)
-  if (tls !== undefined) g.tlsPort = tls
+  setIntAttr(ctx, node, 'port', path, g)
+  setIntAttr(ctx, node, 'tlsPort', path, g)
   const autoport = yesNoAttr(ctx, node, 'autoport', path)
   if (autoport !== undefined) g.autoport = autoport
-  else if (type !== 'sdl' && port === -1) g.autoport = true
+  else if (type !== 'sdl' && g.port === -1) g.autoport = true
   if (a['listen'] !== undefined) g.listen = a['listen']
   if (a['passwd'] !== undefined) g.passwd = a['passwd']
   if (a['keymap'] !== undefined) g.keymap = a['keymap']
