@@ -6,7 +6,7 @@ import {countSeverities, type CheckReport, type DomainSummary, type HostSummary}
 import {SEVERITY_RANK, type Finding, type FindingSeverity} from './finding.js'
 import type {HostInventory, InventoryFile} from './host-inventory.js'
 import {waiverFor, type Policy} from './policy.js'
-import {redactSecrets} from './redact.js'
+import {redactSecrets} from '../model/redact.js'
 import {allRules, ruleCatalog} from './registry.js'
 import type {CheckTarget, DomainContext, FileContext, HostContext, ReadFile, Rule, RuleHit} from './rule.js'
 
@@ -199,11 +199,12 @@ function toFinding(
     ...(loc.path !== undefined && loc.path !== '' ? {path: loc.path} : {}),
     message: redactSecrets(h.message),
     remediation: base.remediation,
-    ...(h.evidence !== undefined && h.evidence !== '' ? {evidence: redactSecrets(oneLine(h.evidence))} : {}),
+    ...(h.evidence !== undefined && h.evidence !== '' ? {evidence: oneLine(redactSecrets(h.evidence))} : {}),
     origin: base.origin,
   }
 }
 
+/** Mask first (the caller), then shorten: a cut must never separate a secret from its key. */
 function oneLine(s: string): string {
   const t = s.replace(/\s*\n\s*/g, ' ').trim()
   return t.length > 200 ? `${t.slice(0, 197)}...` : t

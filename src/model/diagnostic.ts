@@ -1,4 +1,5 @@
 import type {Location} from './domain.js'
+import {redactSecrets} from './redact.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
@@ -31,21 +32,25 @@ export function diag(
   at?: Partial<Location> & {file?: string},
   hint?: string,
 ): Diagnostic {
-  const d: {-readonly [K in keyof Diagnostic]: Diagnostic[K]} = {code, severity, message}
+  // Masked where it is made, so no printer, JSON result or report downstream can leak it.
+  const d: {-readonly [K in keyof Diagnostic]: Diagnostic[K]} = {code, severity, message: redactSecrets(message)}
   if (at?.file !== undefined) d.file = at.file
   if (at?.line !== undefined) d.line = at.line
   if (at?.column !== undefined) d.column = at.column
   if (at?.path !== undefined) d.path = at.path
-  if (hint !== undefined) d.hint = hint
+  if (hint !== undefined) d.hint = redactSecrets(hint)
   return d
 }
 
-/** `file:line:col: message` as compilers print it (parts that are unknown are left out). */
+/**
+ * `file:line:col: message` as compilers print it (parts that are unknown are left out): the one
+ * diagnostic printer of every command, masking secrets again for diagnostics not made by `diag`.
+ */
 export function formatDiagnostic(d: Diagnostic, fallbackFile?: string): string {
   const file = d.file ?? fallbackFile
   const place = [file, d.line, d.line !== undefined ? d.column : undefined].filter((p) => p !== undefined).join(':')
   const sev = d.severity === 'error' ? 'error' : d.severity
-  return `${place ? `${place}: ` : ''}${sev}: ${d.message}${d.code ? ` [${d.code}]` : ''}`
+  return redactSecrets(`${place ? `${place}: ` : ''}${sev}: ${d.message}${d.code ? ` [${d.code}]` : ''}`)
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

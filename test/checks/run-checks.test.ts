@@ -36,6 +36,17 @@ describe('runChecks', () => {
     expect(r.findings.some((f) => f.rule === 'VNC-PASSWORD')).toBe(true)
   })
 
+  it('masks before it shortens: a (vncpasswd …) near the cut of a long evidence line shows no part of it', () => {
+    // The vfb device is the evidence; the padding moves the password across the 200-character cut.
+    for (let pad = 140; pad <= 200; pad++) {
+      const sxp = `(domain (name pv2) (uuid 6b3d9a1e-2f4c-4d5e-8a7b-0c1d2e3f4a52) (memory 256) (image (linux (kernel /boot/vmlinuz))) (device (vfb (type vnc) (xauthority /${'x'.repeat(pad)}) (vncpasswd QwZkRtYv))))\n`
+      const r = runChecks([host([{path: '/var/lib/xend/domains/x/config.sxp', text: sxp, role: 'managed-sxp'}])])
+      const vnc = r.findings.find((f) => f.rule === 'VNC-PASSWORD')
+      expect(vnc?.evidence, `pad ${pad}`).toBeDefined()
+      expect(JSON.stringify(r), `pad ${pad}`).not.toMatch(/QwZ|QwZkRtYv/)
+    }
+  })
+
   it('makes w! a blocker when the target is xl', () => {
     const r = runChecks([host([{path: '/etc/xen/pv1', text: PV, role: 'etc-xen'}])], {target: 'xl'})
     expect(r.findings.find((f) => f.rule === 'DISK-SHARED')?.severity).toBe('blocker')

@@ -1,3 +1,4 @@
+import {redactAndShorten} from '../../model/redact.js'
 import {asStrings, isHvm, setting} from '../config-view.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 import {sxpChild, sxpImage, sxpText, sxpValue} from '../sxp-query.js'
@@ -160,7 +161,7 @@ export const hvmFeatureDefaults: DomainRule = {
     const platform = sxpChild(ctx.sxp, 'platform')
     const missing = ['acpi', 'apic', 'pae'].filter((k) => (image === undefined || sxpValue(image, k) === undefined) && (platform === undefined || sxpValue(platform, k) === undefined))
     if (missing.length === 0) return []
-    return [{message: `HVM SXP does not say ${missing.join(', ')}: the SXP reader turns them off, xm/xl on`, ...(image ? {evidence: sxpText(image).slice(0, 80), loc: {...image.loc, path: 'domain/image/hvm'}} : {})}]
+    return [{message: `HVM SXP does not say ${missing.join(', ')}: the SXP reader turns them off, xm/xl on`, ...(image ? {evidence: redactAndShorten(sxpText(image), 80), loc: {...image.loc, path: 'domain/image/hvm'}} : {})}]
   },
 }
 
