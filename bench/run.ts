@@ -1,167 +1,38 @@
 /**
- * `npm run bench`: the speed targets of the converter (issue #2), printed as numbers and ratios.
- * - throughput: configs converted per second in one process over thousands of generated SXP, xm
- *   and xl configs (target >= 20,000/s);
- * - start-up: wall time of `xenlift convert FILE` (built CLI) against plain `node` reading the
- *   same file and `node -e 0` (target <= 2.5x `node -e 0`).
- * Timing lives here, never in tests. Exit code 0 always: the numbers are the result.
+ * `npm run bench`: every speed figure, each printed with its target. Sections (bench/section.ts)
+ * run in order; the output is one JSON document with each section's figures under its name,
+ * then the human-readable lines. Timing lives here, never in tests. Exit code 0 always: the
+ * numbers are the result.
+ *
+ * To add a section: write bench/<name>.ts exporting a BenchSection and add it to SECTIONS.
+ * BENCH_ONLY=core,commands runs only those sections. BENCH_DIST: another build's directory
+ * (e.g. `tsc --outDir /tmp/a`) to compare builds on one machine.
  */
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
-import {performance} from 'node:perf_hooks'
-import {generateConfigs} from './generate.js'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import {commandsSection} from './commands.js'
+import {coreSection} from './core.js'
+import type {BenchContext, BenchSection} from './section.js'
 
-// Measure the built code (`npm run bench` builds first), not tsx's on-the-fly transpile.
-// BENCH_DIST: another build's directory (e.g. `tsc --outDir /tmp/a`) to compare builds on one machine.
-const DIST = process.env.BENCH_DIST !== undefined ? pathToFileURL(`${process.env.BENCH_DIST}/`) : new URL('../dist/', import.meta.url)
-const {convertText} = (await import(new URL('convert/convert.js', DIST).href)) as typeof import('../src/convert/convert.js')
-const {targetFor} = (await import(new URL('formats/libvirt/target.js', DIST).href)) as typeof import('../src/formats/libvirt/target.js')
+const SECTIONS: readonly BenchSection[] = [coreSection, commandsSection]
 
-const N = Number(process.env.BENCH_CONFIGS ?? 6000)
-const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15)
-/** Timed passes over the configs after the warm-up pass. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? Number.NaN
-}
-
-/** CPU time of this process in ms (user + system): unlike wall time, barely inflated by other load. */
-function cpuMs(): number {
-  const u = process.cpuUsage()
-  return (u.user + u.system) / 1000
-}
-
-interface FormatThroughput {
-  configs: number
-  /** Wall clock. */
-  perSecond: number
-  /**
-   * By this process's CPU time, all threads: V8's GC and compiler helpers count too, so this is
-   * the conservative figure on an idle multi-core machine, and the fair one on a loaded machine
-   * (where wall time includes waiting for the CPU).
-   */
-  perSecondCpu: number
-  /** CPU time per config divided by CPU time of one reference round trip (machine-independent). */
-  ratioToReference: number
-}
-
-/**
- * A fixed reference workload, timed in the same process between the conversions: a JSON round
- * trip of a converted domain model (a comparable object graph). Its ratio to a conversion
- * stays meaningful on a loaded machine, where absolute numbers are not.
- */
-function referenceMs(graph: unknown, n: number): number {
-  const t0 = cpuMs()
-  let sink = 0
-  for (let i = 0; i < n; i++) sink += (JSON.parse(JSON.stringify(graph)) as unknown[] | null) === null ? 1 : 0
-  if (sink < 0) process.stderr.write('')
-  return cpuMs() - t0
-}
-
-function throughput(): {configs: number; seconds: number; perSecond: number; perSecondCpu: number; failed: number; byFormat: Record<string, FormatThroughput>; referenceUs: number} {
-  const configs = generateConfigs(N, 20261123)
-  const target = targetFor('9.0.0')
-  // Warm-up: JIT, lazy module init (one full pass, so every path is compiled).
-  let failed = 0
-  for (const c of configs) {
-    const r = convertText(c.text, {from: c.format, target})
-    if (r.domains.length === 0 || r.domains.some((d) => d.output === undefined)) failed++
-  }
-  const graph = convertText(configs[0]!.text, {from: configs[0]!.format, target}).domains[0]?.domain
-  referenceMs(graph, 2000)
-  const groups = new Map<string, (typeof configs)[number][]>()
-  for (const c of configs) {
-    const g = groups.get(c.format)
-    if (g) g.push(c)
-    else groups.set(c.format, [c])
-  }
-  // Rounds interleave each format with the reference workload, so a burst of load from other
-  // processes hits both sides of the ratio.
-  const sums = new Map<string, {wall: number; cpu: number; ref: number; n: number}>()
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [format, group] of groups) {
-      const c0 = cpuMs()
-      const t0 = performance.now()
-      for (const c of group) convertText(c.text, {from: c.format, target})
-      const wall = performance.now() - t0
-      const cpu = cpuMs() - c0
-      const ref = referenceMs(graph, group.length)
-      const s = sums.get(format) ?? {wall: 0, cpu: 0, ref: 0, n: 0}
-      s.wall += wall
-      s.cpu += cpu
-      s.ref += ref
-      s.n += group.length
-      sums.set(format, s)
-    }
-  }
-  const byFormat: Record<string, FormatThroughput> = {}
-  let wallMs = 0
-  let cpuTotalMs = 0
-  let refTotalMs = 0
-  let converted = 0
-  for (const [format, s] of sums) {
-    wallMs += s.wall
-    cpuTotalMs += s.cpu
-    refTotalMs += s.ref
-    converted += s.n
-    byFormat[format] = {configs: s.n / ROUNDS, perSecond: (s.n / s.wall) * 1000, perSecondCpu: (s.n / s.cpu) * 1000, ratioToReference: s.cpu / s.ref}
-  }
-  const seconds = wallMs / 1000
-  return {
-    configs: converted,
-    seconds,
-    perSecond: converted / seconds,
-    perSecondCpu: (converted / cpuTotalMs) * 1000,
-    failed,
-    byFormat,
-    referenceUs: (refTotalMs / converted) * 1000,
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
+const repoRoot = fileURLToPath(new URL('..', import.meta.url))
+const dist = process.env.BENCH_DIST !== undefined ? pathToFileURL(`${process.env.BENCH_DIST}/`) : new URL('../dist/', import.meta.url)
+const report: Record<string, unknown> = {node: process.version}
+const lines: string[] = []
+for (const section of SECTIONS) {
+  if (only !== undefined && !only.includes(section.name)) continue
+  const tmp = mkdtempSync(join(tmpdir(), `xenlift-bench-${section.name}-`))
+  const ctx: BenchContext = {dist, repoRoot, tmp}
+  try {
+    const r = await section.run(ctx)
+    report[section.name] = r.data
+    lines.push(...r.lines)
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
   }
 }
-
-function timeCommand(argv: string[]): number {
-  const times: number[] = []
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    const t0 = performance.now()
-    const r = spawnSync(argv[0]!, argv.slice(1), {stdio: ['ignore', 'ignore', 'pipe']})
-    times.push(performance.now() - t0)
-    if (r.status !== 0 && i === 0) process.stderr.write(`warning: ${argv.join(' ')} exited ${r.status}: ${r.stderr}\n`)
-  }
-  return median(times)
-}
-
-function startup(): {nodeZeroMs: number; nodeReadMs: number; convertMs: number; ratioToNodeZero: number; ratioToNodeRead: number} {
-  const dir = mkdtempSync(join(tmpdir(), 'xenlift-bench-'))
-  const file = join(dir, 'guest.cfg')
-  writeFileSync(file, generateConfigs(1, 7).find(() => true)!.text)
-  const nodeZero = timeCommand([process.execPath, '-e', '0'])
-  const nodeRead = timeCommand([process.execPath, '-e', `require('fs').readFileSync(${JSON.stringify(file)}, 'utf8')`])
-  const cli = timeCommand([process.execPath, 'bin/run.js', 'convert', '--libvirt-version', '9.0.0', file])
-  return {nodeZeroMs: nodeZero, nodeReadMs: nodeRead, convertMs: cli, ratioToNodeZero: cli / nodeZero, ratioToNodeRead: cli / nodeRead}
-}
-
-const tp = throughput()
-const st = startup()
-const report = {
-  node: process.version,
-  throughput: {...tp, target: 20000, met: tp.perSecond >= 20000, metByCpu: tp.perSecondCpu >= 20000},
-  startup: {...st, target: 2.5, met: st.ratioToNodeZero <= 2.5},
-}
-process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-process.stdout.write(
-  [
-    '',
-    `throughput: ${tp.perSecond.toFixed(0)} configs/s (${tp.configs} conversions in ${tp.seconds.toFixed(2)} s, ${tp.failed} of ${N} configs failed) target >= 20000: ${report.throughput.met ? 'MET' : 'NOT MET'}`,
-    `  by CPU time: ${tp.perSecondCpu.toFixed(0)} configs/s (${report.throughput.metByCpu ? 'MET' : 'NOT MET'}; includes V8's helper threads; wall time is inflated when other processes compete for the CPU)`,
-    ...Object.entries(tp.byFormat).map(
-      ([f, x]) =>
-        `  ${f}: ${x.perSecond.toFixed(0)}/s wall, ${x.perSecondCpu.toFixed(0)}/s CPU, ${x.ratioToReference.toFixed(2)}x a JSON round trip of a domain model (${tp.referenceUs.toFixed(1)} µs CPU here)`,
-    ),
-    `start-up: convert ${st.convertMs.toFixed(0)} ms, node -e 0 ${st.nodeZeroMs.toFixed(0)} ms, node read ${st.nodeReadMs.toFixed(0)} ms: ${st.ratioToNodeZero.toFixed(2)}x node -e 0 (target <= 2.5x): ${report.startup.met ? 'MET' : 'NOT MET'}`,
-    '',
-  ].join('\n'),
-)
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n\n${lines.join('\n')}\n`)
