@@ -28,3 +28,8 @@ export type * from './checks/host-inventory.js'
 export {renderReport, REPORT_FORMATS, type ReportFormat} from './report/render.js'
 
 export type {DirEntry, ExecOptions, ExecResult, FileStat, Transport} from './transport/transport.js'
+
+export type {HostFacts, OsFacts, XenFacts, ToolstackFacts, LibvirtFacts, RunningDomain} from './host/facts.js'
+export {STRATEGY_HOOK, type UpgradeStrategy, type ProvidedStrategy} from './runbook/strategy.js'
+export {PLAN_FORMAT, PLAN_VERSION, SECRET_MASK, STEP_IDS} from './runbook/plan-document.js'
+export type * from './runbook/plan-document.js'

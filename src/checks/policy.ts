@@ -36,7 +36,8 @@ export function parsePolicy(text: string, source: string): {policy?: Policy; err
   } catch (error) {
     return {errors: [`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`]}
   }
-  const list = (doc as {waivers?: unknown} | null)?.waivers
+  // A policy that only answers upgrade questions (`answers:`, read by `upgrade plan`) waives nothing.
+  const list = (doc as {waivers?: unknown; answers?: unknown} | null)?.waivers ?? ((doc as {answers?: unknown} | null)?.answers !== undefined ? [] : undefined)
   if (!Array.isArray(list)) return {errors: [`${source}: expected a top-level "waivers:" list`]}
   const errors: string[] = []
   const waivers: PolicyWaiver[] = []

@@ -22,6 +22,8 @@ export interface SimRunningDomain {
   readonly memory?: number
   readonly vcpus?: number
   readonly state?: string
+  /** `xm shutdown` never brings it down (only `xm destroy` does). */
+  readonly ignoresShutdown?: boolean
 }
 
 export interface SimHostOptions {
@@ -42,8 +44,16 @@ export interface SimHostOptions {
   readonly sharedLog?: string
   /** Commands that hang forever (to test timeouts). */
   readonly hangs?: readonly string[]
-  /** Packages the repositories offer: name -> version. */
+  /** Packages the repositories offer: name -> version (default: the profile's libvirt packages). */
   readonly available?: Readonly<Record<string, string>>
+  /** Packages installed now: name -> version (default: the profile's Xen packages). */
+  readonly installed?: Readonly<Record<string, string>>
+  /** Fault: every package installation fails (dpkg/rpm maintainer script error). */
+  readonly failInstall?: boolean
+  /** Fault: libvirtd never answers (virsh always "failed to connect to the hypervisor"). */
+  readonly libvirtdNeverAnswers?: boolean
+  /** false: xend's units are not installed at all (a host already half-migrated). */
+  readonly xendInstalled?: boolean
 }
 
 export interface SimHost {
@@ -63,7 +73,21 @@ export interface SimHost {
   libvirtXml(name: string): Promise<string>
 }
 
-const PROFILES: Record<SimProfile, {files: Record<string, string>; xen: [number, number, string]; xend: boolean; libvirt: SimHostOptions['libvirt']; pkg: 'apt-get' | 'zypper'; kernel: string}> = {
+type Profile = {
+  files: Record<string, string>
+  xen: [number, number, string]
+  xend: boolean
+  libvirt: SimHostOptions['libvirt']
+  pkg: 'apt-get' | 'zypper'
+  kernel: string
+  installed: Record<string, string>
+  available: Record<string, string>
+}
+
+const DEBIAN_LIBVIRT = {'libvirt-daemon-system': '9.0.0-4+deb12u2', 'libvirt-daemon-driver-xen': '9.0.0-4+deb12u2', 'libvirt-clients': '9.0.0-4+deb12u2'}
+const SUSE_LIBVIRT = {'libvirt-daemon': '5.1.0-8.3', 'libvirt-daemon-driver-libxl': '5.1.0-8.3', 'libvirt-client': '5.1.0-8.3'}
+
+const PROFILES: Record<SimProfile, Profile> = {
   'sles11-xend': {
     files: {'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n'},
     xen: [4, 4, '.4_02-32.1'],
@@ -71,6 +95,8 @@ const PROFILES: Record<SimProfile, {files: Record<string, string>; xen: [number,
     libvirt: {version: '1.2.5', libxl: false, running: true},
     pkg: 'zypper',
     kernel: '3.0.101-108.13-xen',
+    installed: {xen: '4.4.4_02-32.1', 'xen-tools': '4.4.4_02-32.1', 'libvirt-client': '1.2.5-15.3'},
+    available: SUSE_LIBVIRT,
   },
   'debian7-xend': {
     files: {
@@ -82,6 +108,8 @@ const PROFILES: Record<SimProfile, {files: Record<string, string>; xen: [number,
     libvirt: false,
     pkg: 'apt-get',
     kernel: '3.2.0-4-amd64',
+    installed: {'xen-utils-common': '4.1.4-3+deb7u9', 'xen-hypervisor-4.1-amd64': '4.1.4-3+deb7u9'},
+    available: DEBIAN_LIBVIRT,
   },
   'debian12-libvirt': {
     files: {
@@ -94,6 +122,8 @@ const PROFILES: Record<SimProfile, {files: Record<string, string>; xen: [number,
     libvirt: {version: '9.0.0', libxl: true, running: true},
     pkg: 'apt-get',
     kernel: '6.1.0-28-amd64',
+    installed: {'xen-utils-common': '4.17.5+23-ga4e5191b1f-1', ...DEBIAN_LIBVIRT},
+    available: DEBIAN_LIBVIRT,
   },
 }
 
@@ -121,11 +151,26 @@ export async function createSimHost(opts: SimHostOptions): Promise<SimHost> {
     ...(libvirt ? {libvirt: {version: libvirt.version, libxl: libvirt.libxl ?? true}} : {}),
     ...(opts.delayMs ? {delayMs: opts.delayMs} : {}),
     ...(opts.hangs ? {hangs: opts.hangs} : {}),
-    available: opts.available ?? {},
-    packageEffects: {'libvirt-daemon-system': {libvirt: {version: '9.0.0', libxl: true}}, libvirt: {libvirt: {version: '9.0.0', libxl: true}}},
+    available: opts.available ?? p.available,
+    // Daemon packages bring virsh and a running libvirtd; driver packages the libxl driver,
+    // which a running libvirtd loads at its next start (systemctl restart libvirtd).
+    packageEffects: {
+      'libvirt-daemon-system': {libvirt: {version: '9.0.0'}},
+      'libvirt-daemon': {libvirt: {version: '5.1.0'}},
+      'libvirt-daemon-driver-xen': {libxlDriver: true},
+      'libvirt-daemon-driver-libxl': {libxlDriver: true},
+      libvirt: {libvirt: {version: '9.0.0', libxl: true}},
+    },
+    ...(opts.failInstall ? {failInstall: true} : {}),
+    ...(opts.libvirtdNeverAnswers ? {libvirtdNeverAnswers: true} : {}),
+    ...(opts.xendInstalled === false ? {xendInstalled: false} : {}),
   }
   await writeFile(path.join(sim, 'host.json'), `${JSON.stringify(config, null, 2)}\n`)
   if (xend) await writeFile(path.join(sim, 'xend.running'), '')
+  await writeFile(path.join(sim, 'packages.json'), `${JSON.stringify(opts.installed ?? p.installed, null, 2)}\n`)
+  await mkdir(path.join(sim, 'enabled'), {recursive: true})
+  if (xend) for (const u of ['xend', 'xendomains']) await writeFile(path.join(sim, 'enabled', u), '')
+  if (libvirt && libvirt.running !== false) await writeFile(path.join(sim, 'enabled', 'libvirtd'), '')
   if (libvirt && libvirt.running !== false) await writeFile(path.join(sim, 'libvirtd.running'), '')
   let domid = 0
   const running = (opts.running ?? []).map((d) => ({
@@ -135,10 +180,11 @@ export async function createSimHost(opts: SimHostOptions): Promise<SimHost> {
     vcpus: d.vcpus ?? 1,
     state: d.state ?? '-b----',
     cpuTime: 10.5 * domid,
+    ...(d.ignoresShutdown ? {ignoresShutdown: true} : {}),
     ...(d.sxp ? {sxp: d.sxp} : {}),
   }))
   await writeFile(path.join(sim, 'xen', 'running.json'), `${JSON.stringify(running, null, 2)}\n`)
-  const commands = ['xm', 'xl', 'virsh', 'systemctl', p.pkg]
+  const commands = ['xm', 'xl', 'virsh', 'systemctl', p.pkg, p.pkg === 'apt-get' ? 'dpkg-query' : 'rpm']
   for (const c of commands) {
     const wrapper = [
       '#!/bin/sh',

@@ -32,7 +32,7 @@ describe('stand-in commands follow the real tools', () => {
     expect((await ts.exec(['zypper', '--non-interactive', 'install', 'nosuch'])).exitCode).toBe(104)
     expect((await ts.exec(['zypper', 'install', 'libvirt'])).exitCode).toBe(1)
 
-    const deb = await createSimHost({dir, name: 'deb-pkg', profile: 'debian7-xend', available: {'libvirt-daemon-system': '9.0.0-4'}})
+    const deb = await createSimHost({dir, name: 'deb-pkg', profile: 'debian7-xend', available: {'libvirt-daemon-system': '9.0.0-4', 'libvirt-daemon-driver-xen': '9.0.0-4'}})
     const td = new LocalTransport({env: deb.env})
     expect((await td.exec(['virsh', '--version'])).exitCode).toBe(127)
     const no = await td.exec(['apt-get', 'install', 'libvirt-daemon-system'])
@@ -42,7 +42,14 @@ describe('stand-in commands follow the real tools', () => {
     const yes = await td.exec(['apt-get', '-y', 'install', 'libvirt-daemon-system'])
     expect(yes.exitCode).toBe(0)
     expect(yes.stdout).toContain('Setting up libvirt-daemon-system (9.0.0-4) ...')
+    // libvirtd runs, but its libxl driver comes with the driver package and loads on restart
+    expect((await td.exec(['virsh', '-c', 'xen:///system', 'uri'])).stderr).toContain('no connection driver available for xen:///system')
+    expect((await td.exec(['apt-get', 'install', '-y', 'libvirt-daemon-driver-xen'])).exitCode).toBe(0)
+    expect((await td.exec(['virsh', '-c', 'xen:///system', 'uri'])).exitCode).toBe(1)
+    expect((await td.exec(['systemctl', 'restart', 'libvirtd'])).exitCode).toBe(0)
     expect((await td.exec(['virsh', '-c', 'xen:///system', 'uri'])).stdout).toBe('xen:///system\n\n')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own ${Field} format syntax
+    expect((await td.exec(['dpkg-query', '-W', '-f', '${Package}\\t${Version}\\n'])).stdout).toContain('libvirt-daemon-driver-xen\t9.0.0-4\n')
     expect((await td.exec(['apt-get', '-y', 'install', 'libvirt-daemon-system'])).stdout).toContain('is already the newest version (9.0.0-4).')
   })
 

@@ -1,7 +1,7 @@
 // Stand-in for Debian's apt-get: update, install, upgrade/dist-upgrade; apt's messages and
 // exit code 100 on errors; refuses to continue without -y when stdin is not a terminal.
 import {err, main, out} from './state.mjs'
-import {available, install, installed} from './packages.mjs'
+import {available, install, installFails, installed} from './packages.mjs'
 
 main('apt-get', (args) => {
   const yes = args.some((a) => a === '-y' || a === '--yes' || a === '--assume-yes' || a === '-qy')
@@ -34,6 +34,10 @@ main('apt-get', (args) => {
       if (!yes) {
         out('Do you want to continue? [Y/n] Abort.\n')
         return 1
+      }
+      if (installFails()) {
+        err('E: Sub-process /usr/bin/dpkg returned an error code (1)\n')
+        return 100
       }
       for (const p of todo) out(`Setting up ${p} (${install(p)}) ...\n`)
       return 0

@@ -18,10 +18,23 @@ export function install(name) {
   writeJson('packages.json', pkgs)
   const effect = hostConfig().packageEffects?.[name]
   if (effect?.libvirt) {
+    // The daemon package: virsh and libvirtd appear, and its postinst starts libvirtd.
     const c = hostConfig()
-    c.libvirt = effect.libvirt
+    c.libvirt = {version: effect.libvirt.version, libxl: effect.libvirt.libxl ?? c.libvirt?.libxl ?? false}
     writeJson('host.json', c)
     setFlag('libvirtd.running', true)
   }
+  if (effect?.libxlDriver) {
+    // A driver module: a running libvirtd loads drivers at start only, so it answers on
+    // xen:///system after `systemctl restart libvirtd`.
+    const c = hostConfig()
+    c.libxlPending = true
+    writeJson('host.json', c)
+  }
   return version
+}
+
+/** Injected fault: every install fails the way dpkg/rpm do when a maintainer script fails. */
+export function installFails() {
+  return hostConfig().failInstall === true
 }

@@ -36,7 +36,8 @@ main('virsh', (argv) => {
     err('error: interactive shell is not available in this stand-in\n')
     return 1
   }
-  if (!libvirtdRunning()) {
+  // Injected fault: a libvirtd that never comes up (hangs in its start-up, socket never answers).
+  if (!libvirtdRunning() || c.libvirtdNeverAnswers) {
     err("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n")
     return 1
   }
@@ -91,12 +92,19 @@ function xmlPath(name) {
 function list(args) {
   const all = args.includes('--all')
   const namesOnly = args.includes('--name')
+  const uuids = args.includes('--uuid')
   const act = active()
   const rows = Object.keys(domains())
     .sort()
     .map((name) => [act[name] !== undefined ? String(act[name]) : '-', name, act[name] !== undefined ? 'running' : 'shut off'])
     .filter((r) => all || r[2] === 'running')
     .sort((a, b) => (a[0] === '-' ? 1 : 0) - (b[0] === '-' ? 1 : 0) || Number(a[0]) - Number(b[0]))
+  if (uuids) {
+    // virsh 7.x+: --uuid with --name prints "uuid name" per line; --uuid alone the uuid.
+    for (const r of rows) out(namesOnly ? `${domains()[r[1]].uuid} ${r[1]}\n` : `${domains()[r[1]].uuid}\n`)
+    out('\n')
+    return 0
+  }
   if (namesOnly) {
     for (const r of rows) out(`${r[1]}\n`)
     out('\n')

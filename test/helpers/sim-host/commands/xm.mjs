@@ -1,7 +1,7 @@
 // Stand-in for xend's `xm` (Xen ≤ 4.4, tools/python/xen/xm/main.py): list, list -l, info.
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {err, Exit, hostConfig, main, out, root, runningDomains, xendRunning} from './state.mjs'
+import {err, Exit, hostConfig, main, out, root, runningDomains, writeJson, xendRunning} from './state.mjs'
 
 const NO_XEND = 'Error: Unable to connect to xend: No such file or directory. Is xend running?\n'
 
@@ -20,6 +20,14 @@ main('xm', (args) => {
       return list(rest)
     case 'info':
       return info()
+    case 'shutdown':
+      return shutdown(rest)
+    case 'destroy':
+      return destroy(rest)
+    case 'create':
+      return create(rest)
+    case 'start':
+      return startManaged(rest)
     default:
       err(`Error: Subcommand ${sub} not found!\n`)
       return 1
@@ -101,4 +109,87 @@ function info() {
   ]
   for (const [k, v] of rows) out(`${k.padEnd(23)}: ${v}\n`)
   return 0
+}
+
+function findRunning(ref) {
+  const d = runningDomains().find((x) => x.name === ref || String(x.domid) === ref)
+  if (!d) {
+    err(`Error: Domain '${ref}' does not exist.\n`)
+    throw new Exit(1)
+  }
+  return d
+}
+
+function remove(name) {
+  writeJson('xen/running.json', runningDomains().filter((x) => x.name !== name))
+}
+
+// `xm shutdown [-w] DOM`: a clean shutdown. A domain marked `ignoresShutdown` never goes down:
+// without -w xm returns at once, with -w it waits (until someone destroys it; capped at 10 min).
+function shutdown(args) {
+  const wait = args.includes('-w') || args.includes('--wait')
+  const ref = args.find((a) => !a.startsWith('-'))
+  const d = findRunning(ref)
+  if (!d.ignoresShutdown) {
+    remove(d.name)
+    if (wait) out(`Domain ${d.name} terminated\nAll domains terminated\n`)
+    return 0
+  }
+  if (!wait) return 0
+  const until = Date.now() + 600_000
+  while (Date.now() < until) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    if (!runningDomains().some((x) => x.name === d.name)) return 0
+  }
+  return 1
+}
+
+function destroy(args) {
+  const d = findRunning(args.find((a) => !a.startsWith('-')))
+  remove(d.name)
+  return 0
+}
+
+function boot(name, extra) {
+  const all = runningDomains()
+  if (all.some((x) => x.name === name)) {
+    err(`Error: Domain '${name}' already exists with ID '${all.find((x) => x.name === name).domid}'\n`)
+    throw new Exit(1)
+  }
+  const domid = Math.max(0, ...all.map((x) => x.domid)) + 1
+  all.push({name, domid, memory: 512, vcpus: 1, state: '-b----', cpuTime: 0.1, ...extra})
+  writeJson('xen/running.json', all)
+  out(`Started domain ${name} (id=${domid})\n`)
+  return 0
+}
+
+/** `xm create PATH`: an xm config (name = "…"). */
+function create(args) {
+  const file = args.find((a) => !a.startsWith('-'))
+  let text
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    err(`Error: Unable to open config file: ${file}\n`)
+    return 1
+  }
+  const name = /^\s*name\s*=\s*["']([^"']+)["']/m.exec(text)?.[1]
+  if (!name) {
+    err('Error: No domain name given.\n')
+    return 1
+  }
+  return boot(name, {})
+}
+
+/** `xm start NAME`: a domain xend manages (/var/lib/xend/domains/<uuid>/config.sxp). */
+function startManaged(args) {
+  const name = args.find((a) => !a.startsWith('-'))
+  const dir = join(root, 'var/lib/xend/domains')
+  for (const u of existsSync(dir) ? readdirSync(dir) : []) {
+    const p = join(dir, u, 'config.sxp')
+    if (!existsSync(p)) continue
+    if (new RegExp(`\\(name ${name}\\)`).test(readFileSync(p, 'utf8'))) return boot(name, {sxp: `var/lib/xend/domains/${u}/config.sxp`})
+  }
+  err(`Error: Domain '${name}' does not exist.\n`)
+  return 1
 }

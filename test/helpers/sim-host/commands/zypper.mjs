@@ -1,7 +1,7 @@
 // Stand-in for SUSE's zypper: refresh, install, dup with --non-interactive; zypper's exit codes
 // (104 ZYPPER_EXIT_INF_CAP_NOT_FOUND for an unknown package, 1 for a declined prompt).
 import {err, main, out} from './state.mjs'
-import {available, install, installed} from './packages.mjs'
+import {available, install, installFails, installed} from './packages.mjs'
 
 main('zypper', (args) => {
   const yes = args.some((a) => a === '-n' || a === '--non-interactive' || a === '-y' || a === '--no-confirm')
@@ -32,6 +32,10 @@ main('zypper', (args) => {
       if (!yes) {
         out('Continue? [y/n/v/...? shows all options] (y): n\n')
         return 1
+      }
+      if (installFails()) {
+        err(`Installation of ${todo[0]} failed:\nError: Subprocess failed. Error: RPM failed: %post scriptlet failed, exit status 1\n`)
+        return 8
       }
       for (const p of todo) out(`(1/1) Installing: ${p}-${install(p)} ...[done]\n`)
       return 0
