@@ -1,4 +1,4 @@
-import {readdir, stat} from 'node:fs/promises'
+import {readdirSync, statSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {isNonConfigName} from '../formats/detect.js'
 
@@ -26,6 +26,8 @@ export const MAX_CONFIG_BYTES = 64 * 1024 * 1024
  * `recursive`; during a walk: xend domain dirs contribute their `config.sxp` only (never
  * `checkpoint.chk`), `/etc/xen/auto` and `scripts` are not entered (auto holds links to configs
  * found elsewhere), and known non-configs (xend-config.sxp, xl.conf, backups) are skipped.
+ * Synchronous system calls underneath: a local walk gains nothing from the thread pool and
+ * paid a round trip per directory for it.
  */
 export async function collectInputs(paths: readonly string[], recursive: boolean): Promise<CollectResult> {
   const files: InputFile[] = []
@@ -34,7 +36,7 @@ export async function collectInputs(paths: readonly string[], recursive: boolean
   for (const p of paths) {
     let st
     try {
-      st = await stat(p)
+      st = statSync(p)
     } catch (error) {
       errors.push({path: p, message: ioMessage(error)})
       continue
@@ -44,7 +46,7 @@ export async function collectInputs(paths: readonly string[], recursive: boolean
         errors.push({path: p, message: 'is a directory (use -r/--recursive to walk it)'})
         continue
       }
-      await walk(p, files, skipped, errors)
+      walk(p, files, skipped, errors)
     } else {
       files.push({path: p, explicit: true})
     }
@@ -55,15 +57,10 @@ export async function collectInputs(paths: readonly string[], recursive: boolean
   return {files: managedFirst, skipped, errors}
 }
 
-async function walk(
-  dir: string,
-  files: InputFile[],
-  skipped: {path: string; reason: string}[],
-  errors: {path: string; message: string}[],
-): Promise<void> {
+function walk(dir: string, files: InputFile[], skipped: {path: string; reason: string}[], errors: {path: string; message: string}[]): void {
   let entries
   try {
-    entries = await readdir(dir, {withFileTypes: true})
+    entries = readdirSync(dir, {withFileTypes: true})
   } catch (error) {
     errors.push({path: dir, message: ioMessage(error)})
     return
@@ -83,7 +80,7 @@ async function walk(
         skipped.push({path: full, reason: e.name === 'auto' ? 'autostart links to configs read elsewhere' : 'not a config directory'})
         continue
       }
-      await walk(full, files, skipped, errors)
+      walk(full, files, skipped, errors)
     } else if (e.isFile()) {
       const reason = isNonConfigName(basename(full))
       if (reason) skipped.push({path: full, reason})

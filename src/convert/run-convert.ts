@@ -1,10 +1,11 @@
-import {mkdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
+import {basename} from 'node:path'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {SourceFormat} from '../model/read-result.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {convertText, type TargetFormat} from './convert.js'
 import {collectInputs, ioMessage, MAX_CONFIG_BYTES} from './inputs.js'
+import {OutputBatch} from './output-batch.js'
 import type {XmlValidator} from './validate.js'
 
 export interface RunConvertOptions {
@@ -55,28 +56,40 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     diagnostics: [diag('IO', 'error', `cannot read: ${e.message}`, {file: e.path})],
     ok: false,
   }))
-  const usedOutputs = new Set<string>()
+  const batch = opts.outputDir !== undefined ? new OutputBatch(opts.outputDir, {force: opts.force}) : undefined
   for (const input of collected.files) {
     for (const rec of await convertFile(input.path, input.explicit, opts)) {
-      records.push(opts.outputDir !== undefined && rec.ok ? await writeOutput(rec, opts, usedOutputs) : rec)
+      records.push(batch !== undefined && rec.ok ? stageOutput(rec, opts.to, batch) : rec)
     }
   }
-  return {records, failed: records.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
+  const final = batch !== undefined ? applyCommit(records, batch.commit()) : records
+  return {records: final, failed: final.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
+}
+
+/**
+ * Read one input. Synchronous on purpose: open/fstat/read/close as one call each, with no
+ * thread-pool round trip between them; a local config is a few KiB and the run reads one file
+ * at a time anyway.
+ */
+function readInput(path: string): {bytes: Buffer} | {error: string} {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const size = fstatSync(fd).size
+    if (size > MAX_CONFIG_BYTES) return {error: `file is ${size} bytes, larger than any config (${MAX_CONFIG_BYTES})`}
+    return {bytes: readFileSync(fd)}
+  } catch (error) {
+    return {error: `cannot read: ${ioMessage(error)}`}
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 async function convertFile(path: string, explicit: boolean, opts: RunConvertOptions): Promise<ConvertRecord[]> {
-  let text: string
   const pre: Diagnostic[] = []
-  try {
-    const st = await stat(path)
-    if (st.size > MAX_CONFIG_BYTES) {
-      return [{source: path, diagnostics: [diag('IO', 'error', `file is ${st.size} bytes, larger than any config (${MAX_CONFIG_BYTES})`, {file: path})], ok: false}]
-    }
-    const bytes = await readFile(path)
-    text = decode(bytes, path, pre)
-  } catch (error) {
-    return [{source: path, diagnostics: [diag('IO', 'error', `cannot read: ${ioMessage(error)}`, {file: path})], ok: false}]
-  }
+  const input = readInput(path)
+  if ('error' in input) return [{source: path, diagnostics: [diag('IO', 'error', input.error, {file: path})], ok: false}]
+  const text = decode(input.bytes, path, pre)
   const result = convertText(text, {file: path, baseName: basename(path), from: opts.from, to: opts.to, target: opts.target})
   const fileDiags = [...pre, ...result.diagnostics]
   const records: ConvertRecord[] = []
@@ -127,9 +140,11 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
 }
 
 /** UTF-8 when it is; otherwise Latin-1 (old dom0s were often not UTF-8) with a warning. */
+const UTF8 = new TextDecoder('utf-8', {fatal: true})
+
 function decode(bytes: Buffer, path: string, out: Diagnostic[]): string {
   try {
-    return new TextDecoder('utf-8', {fatal: true}).decode(bytes)
+    return UTF8.decode(bytes)
   } catch {
     out.push(diag('ENCODING', 'warning', 'not valid UTF-8; read as Latin-1', {file: path}))
     return bytes.toString('latin1')
@@ -138,27 +153,27 @@ function decode(bytes: Buffer, path: string, out: Diagnostic[]): string {
 
 const EXTENSION: Record<TargetFormat, string> = {libvirt: '.xml', xl: '.cfg', xm: '.xm'}
 
-async function writeOutput(rec: ConvertRecord, opts: RunConvertOptions, used: Set<string>): Promise<ConvertRecord> {
+function outputFailed(rec: ConvertRecord, message: string): ConvertRecord {
+  return {...rec, diagnostics: [...rec.diagnostics, diag('OUTPUT', 'error', message, {file: rec.source})], ok: false}
+}
+
+/** Stage a converted domain's output; the record says `written` once the batch commits it. */
+function stageOutput(rec: ConvertRecord, to: TargetFormat, batch: OutputBatch): ConvertRecord {
   const text = rec.xml ?? rec.cfg
-  if (text === undefined || rec.name === undefined || opts.outputDir === undefined) return rec
-  const file = join(opts.outputDir, safeFileName(rec.name) + EXTENSION[opts.to])
-  const fail = (message: string): ConvertRecord => ({...rec, diagnostics: [...rec.diagnostics, diag('OUTPUT', 'error', message, {file: rec.source})], ok: false})
-  if (used.has(file)) return fail(`${file}: another domain of this run has the same name; not overwritten`)
-  used.add(file)
-  try {
-    await mkdir(opts.outputDir, {recursive: true})
-    const exists = await stat(file).then(
-      () => true,
-      () => false,
-    )
-    if (exists && !opts.force) return fail(`${file} exists; not overwritten (use --force)`)
-    const tmp = `${file}.tmp-${process.pid}`
-    await writeFile(tmp, text, {flush: true})
-    await rename(tmp, file)
-  } catch (error) {
-    return fail(`cannot write ${file}: ${ioMessage(error)}`)
-  }
-  return {...rec, written: file}
+  if (text === undefined || rec.name === undefined) return rec
+  const r = batch.stage(safeFileName(rec.name) + EXTENSION[to], text)
+  return 'error' in r ? outputFailed(rec, r.error) : {...rec, written: r.file}
+}
+
+/** Records whose staged output could not be committed fail, in place (input order is kept). */
+function applyCommit(records: ConvertRecord[], failed: ReadonlyMap<string, string>): ConvertRecord[] {
+  if (failed.size === 0) return records
+  return records.map((r) => {
+    const why = r.written !== undefined ? failed.get(r.written) : undefined
+    if (why === undefined) return r
+    const {written: _written, ...rest} = r
+    return outputFailed(rest, why)
+  })
 }
 
 /** A domain name as a file name: `/` and NUL cannot appear in one; leading dots would hide it. */

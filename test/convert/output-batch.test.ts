@@ -1,0 +1,113 @@
+import {spawn} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {OutputBatch} from '../../src/convert/output-batch.js'
+import {REPO_ROOT, runCli} from '../helpers/cli.js'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'xenlift-output-'))
+const MAIL01 = readFileSync(join(REPO_ROOT, 'fixtures/demo-host/etc/xen/mail01'), 'utf8')
+
+/** n xm configs named guest0000… with unique UUIDs (the demo host's mail01, renamed). */
+function writeConfigs(dir: string, n: number): void {
+  mkdirSync(dir, {recursive: true})
+  for (let i = 0; i < n; i++) {
+    const id = String(i).padStart(4, '0')
+    const text = MAIL01.replace('name = "mail01"', `name = "guest${id}"`).replace('4b2a9c1e-7d3f-4e6a-8b5c-0f1e2d3c4b5a', `4b2a9c1e-7d3f-4e6a-8b5c-0f1e2d3c${id}`)
+    writeFileSync(join(dir, `guest${id}.cfg`), text)
+  }
+}
+
+describe('OutputBatch (convert -o): temp name, one flush, rename', () => {
+  it('gives each file its name only at commit, and leaves no temp file', () => {
+    const dir = join(tmp(), 'out')
+    const b = new OutputBatch(dir, {force: false})
+    expect(b.stage('a.xml', '<a/>\n')).toEqual({file: join(dir, 'a.xml')})
+    expect(b.stage('b.xml', '<b/>\n')).toEqual({file: join(dir, 'b.xml')})
+    expect(readdirSync(dir).sort()).toEqual([`a.xml.tmp-${process.pid}`, `b.xml.tmp-${process.pid}`])
+    expect(b.commit().size).toBe(0)
+    expect(readdirSync(dir).sort()).toEqual(['a.xml', 'b.xml'])
+    expect(readFileSync(join(dir, 'b.xml'), 'utf8')).toBe('<b/>\n')
+  })
+
+  it('refuses a name taken twice in one run, and an existing file unless force', () => {
+    const dir = tmp()
+    writeFileSync(join(dir, 'old.xml'), 'precious')
+    const b = new OutputBatch(dir, {force: false})
+    expect(b.stage('x.xml', '1')).toEqual({file: join(dir, 'x.xml')})
+    expect(b.stage('x.xml', '2')).toEqual({error: `${join(dir, 'x.xml')}: another domain of this run has the same name; not overwritten`})
+    expect(b.stage('old.xml', 'new')).toEqual({error: `${join(dir, 'old.xml')} exists; not overwritten (use --force)`})
+    b.commit()
+    expect(readFileSync(join(dir, 'x.xml'), 'utf8')).toBe('1')
+    expect(readFileSync(join(dir, 'old.xml'), 'utf8')).toBe('precious')
+    const forced = new OutputBatch(dir, {force: true})
+    expect('file' in forced.stage('old.xml', 'new')).toBe(true)
+    expect(forced.commit().size).toBe(0)
+    expect(readFileSync(join(dir, 'old.xml'), 'utf8')).toBe('new')
+  })
+
+  it('does not replace a file that appeared between stage and commit (without force)', () => {
+    const dir = tmp()
+    const b = new OutputBatch(dir, {force: false})
+    b.stage('late.xml', 'ours')
+    writeFileSync(join(dir, 'late.xml'), 'someone else')
+    const failed = b.commit()
+    expect(failed.get(join(dir, 'late.xml'))).toMatch(/exists; not overwritten/)
+    expect(readFileSync(join(dir, 'late.xml'), 'utf8')).toBe('someone else')
+    expect(readdirSync(dir)).toEqual(['late.xml'])
+  })
+})
+
+describe('xenlift convert -r -o: crash safety', () => {
+  it('a SIGKILL mid-run leaves only complete <name>.xml files; a normal run leaves no temp file', async () => {
+    const base = tmp()
+    const input = join(base, 'in')
+    writeConfigs(input, 800)
+    // Reference: a complete run.
+    const ref = join(base, 'ref')
+    const full = await runCli(['convert', '--libvirt-version', '9.0.0', '-r', input, '-o', ref])
+    expect(full.code, full.stderr).toBe(0)
+    const refFiles = readdirSync(ref)
+    expect(refFiles).toHaveLength(800)
+    expect(refFiles.every((f) => f.endsWith('.xml'))).toBe(true)
+
+    // Killed: SIGKILL as soon as the run has started writing.
+    const out = join(base, 'out')
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/dev.js'), 'convert', '--libvirt-version', '9.0.0', '-r', input, '-o', out], {stdio: 'ignore'})
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    let sawOutput = false
+    while (child.exitCode === null && child.signalCode === null) {
+      const names = (() => {
+        try {
+          return readdirSync(out)
+        } catch {
+          return []
+        }
+      })()
+      if (names.length > 0) {
+        sawOutput = true
+        child.kill('SIGKILL')
+        break
+      }
+      await new Promise((r) => setTimeout(r, 2))
+    }
+    const signal = await exited
+    expect(sawOutput).toBe(true)
+    expect(signal).toBe('SIGKILL')
+    const left = readdirSync(out)
+    const finals = left.filter((f) => f.endsWith('.xml'))
+    for (const f of finals) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(ref, f), 'utf8'))
+    // Whatever is not a complete output is a temp file of the killed process, never a <name>.xml.
+    expect(left.filter((f) => !f.endsWith('.xml')).every((f) => new RegExp(`\\.xml\\.tmp-${child.pid}$`).test(f))).toBe(true)
+
+    // Run again into the same directory: every missing file is written, none is temp.
+    const again = await runCli(['convert', '--libvirt-version', '9.0.0', '-r', input, '-o', out])
+    const now = readdirSync(out)
+    expect(now.filter((f) => f.endsWith('.xml')).sort()).toEqual([...refFiles].sort())
+    for (const f of refFiles) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ref, f), 'utf8'))
+    expect(now.filter((f) => /\.tmp-\d+$/.test(f) && !f.endsWith(`.tmp-${child.pid}`))).toEqual([])
+    // Files the killed run completed are not overwritten without --force: those inputs fail.
+    expect(again.code).toBe(finals.length > 0 ? 1 : 0)
+  }, 180_000)
+})
