@@ -1,5 +1,6 @@
 import {Command} from '@oclif/core'
 import {EXIT} from './exit-codes.js'
+import {jsonResultText} from './json-output.js'
 
 /**
  * Base of every xenlift command. The one place where errors become exit codes:
@@ -18,6 +19,24 @@ export abstract class BaseCommand extends Command {
       err.exitCode = err.oclif.exit
     }
     return super.catch(err)
+  }
+
+  /**
+   * oclif's colouriser only changes the text when a theme colours JSON (src/cli/json-output.ts);
+   * otherwise print the same bytes without it. A value JSON.stringify refuses (a cycle in an
+   * error's cause) goes to oclif, whose stringifier prints cycles as `[Circular]`.
+   */
+  override logJson(json: unknown): void {
+    let text: string | undefined
+    if (this.config.theme?.json === undefined) {
+      try {
+        text = jsonResultText(json)
+      } catch {
+        text = undefined
+      }
+    }
+    if (text === undefined) super.logJson(json)
+    else process.stdout.write(text)
   }
 
   /** Exit with a usage error (2), printed as `Error: message`. */
