@@ -23,7 +23,12 @@ const TARGET = 1.5
 interface Figure {
   readonly ms: number
   readonly baselineMs: number
+  /** Wall time (process start to exit) over the baseline's: the target's figure. */
   readonly ratio: number
+  /** CPU time over the baseline's: what the ratio would be on an otherwise idle machine, roughly. */
+  readonly cpuMs?: number
+  readonly baselineCpuMs?: number
+  readonly cpuRatio?: number
   readonly target?: number
   readonly met?: boolean
   readonly exitCodes: (number | null)[]
@@ -67,12 +72,14 @@ export const commandsSection: BenchSection = {
     }
     fresh()
     const ms = (key: string) => median((runs[key] ?? []).map((r) => r.ms))
+    const cpu = (key: string) => median((runs[key] ?? []).map((r) => r.cpuMs ?? Number.NaN))
     const figure = (key: string, base: string, target?: number): Figure => {
       const ratio = ms(key) / ms(base)
       return {
         ms: ms(key),
         baselineMs: ms(base),
         ratio,
+        ...(Number.isFinite(cpu(key)) ? {cpuMs: cpu(key), baselineCpuMs: cpu(base), cpuRatio: cpu(key) / cpu(base)} : {}),
         ...(target !== undefined ? {target, met: ratio <= target} : {}),
         exitCodes: [...new Set((runs[key] ?? []).map((r) => r.status))],
       }
@@ -89,6 +96,7 @@ export const commandsSection: BenchSection = {
     const line = (label: string, f: Figure, base: string) =>
       `${label}: ${f.ms.toFixed(0)} ms, ${base} ${f.baselineMs.toFixed(0)} ms: ${f.ratio.toFixed(2)}x` +
       (f.target !== undefined ? ` (target <= ${f.target}x): ${verdict(f.ratio, f.target)}` : ' (no target)') +
+      (f.cpuRatio !== undefined ? `; CPU ${f.cpuMs!.toFixed(0)} ms vs ${f.baselineCpuMs!.toFixed(0)} ms: ${f.cpuRatio.toFixed(2)}x` : '') +
       (f.exitCodes.some((c) => c !== 0) ? ` [exit ${f.exitCodes.join(',')}]` : '')
     const lines = [
       `end to end (${RUNS} runs each, median; ${CONFIGS} configs from libvirt's vectors, a dom0 tree of ${TREE_DOMAINS} domains):`,
