@@ -45,6 +45,7 @@ export function parsePolicy(text: string, source: string): {policy?: Policy; err
     const o = (w ?? {}) as Record<string, unknown>
     const where = `${source}: waivers[${i}]`
     if (typeof o.rule !== 'string' || o.rule === '') errors.push(`${where}: "rule" is required`)
+    else if (UNWAIVABLE.has(o.rule)) errors.push(`${where}: ${o.rule} cannot be waived (nothing, or not everything, was checked)`)
     else if (typeof o.reason !== 'string' || o.reason.trim() === '') errors.push(`${where}: "reason" is required (a waiver must say why)`)
     else {
       for (const k of ['domain', 'host', 'by'] as const) if (o[k] !== undefined && typeof o[k] !== 'string') errors.push(`${where}: "${k}" must be a string`)
@@ -67,8 +68,15 @@ function globMatch(pattern: string | undefined, value: string | undefined): bool
   return re.test(value)
 }
 
-/** The waiver that applies to a finding: `--ignore` first, then the first matching policy entry. */
+/**
+ * Findings no waiver can clear: a host nobody could look at, or a xenlift bug, means nothing
+ * (or not everything) was checked, and a CI gate must never pass on that.
+ */
+export const UNWAIVABLE: ReadonlySet<string> = new Set(['HOST-UNREACHABLE', 'INTERNAL'])
+
+/** The waiver that applies to a finding: `--ignore` first, then the first matching policy entry; never one for UNWAIVABLE ids. */
 export function waiverFor(f: Finding, ignore: readonly string[], policy: Policy | undefined): Waiver | undefined {
+  if (UNWAIVABLE.has(f.rule)) return undefined
   if (ignore.includes(f.rule)) return {reason: `ignored with --ignore ${f.rule}`, by: '--ignore'}
   for (const w of policy?.waivers ?? []) {
     if (!globMatch(w.rule, f.rule) || !globMatch(w.domain, f.domain) || !globMatch(w.host, f.host)) continue

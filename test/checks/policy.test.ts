@@ -27,10 +27,21 @@ describe('policy', () => {
     ['other: 1', /top-level "waivers:" list/],
     ['waivers:\n  - domain: x\n    reason: y', /"rule" is required/],
     ['waivers:\n  - rule: PVSCSI', /"reason" is required/],
+    ['waivers:\n  - rule: HOST-UNREACHABLE\n    reason: known down', /HOST-UNREACHABLE cannot be waived/],
+    ['waivers:\n  - rule: INTERNAL\n    reason: meh', /INTERNAL cannot be waived/],
   ])('rejects %j', (text, msg) => {
     const r = parsePolicy(text, 'p.yaml')
     expect(r.policy).toBeUndefined()
     expect(r.errors.join('\n')).toMatch(msg)
+  })
+
+  it('never waives HOST-UNREACHABLE or INTERNAL: not by --ignore, not by a "*" policy entry', () => {
+    const {policy} = parsePolicy('waivers:\n  - rule: "*"\n    reason: everything is fine\n', 'p.yaml')
+    expect(waiverFor(finding('PVSCSI', 'db01'), [], policy)).toMatchObject({reason: 'everything is fine'})
+    for (const rule of ['HOST-UNREACHABLE', 'INTERNAL']) {
+      expect(waiverFor(finding(rule), [rule], policy)).toBeUndefined()
+      expect(waiverFor(finding(rule, 'db01'), [], policy)).toBeUndefined()
+    }
   })
 
   it('matches rule, domain glob and host; --ignore wins', () => {
