@@ -42,6 +42,8 @@ export interface HostInventory {
   readonly readErrors?: readonly {readonly path: string; readonly message: string}[]
   /** Names of the domains the live toolstack runs now (`xm list`); absent for a mounted tree or files. */
   readonly running?: readonly string[]
+  /** Set when the live host's running domains could not be listed (why): RUNNING-UNKNOWN, never "none running". */
+  readonly runningError?: string
   /** Set when the host could not be checked at all (connection refused, host key changed…). */
   readonly unreachable?: string
   /** Disk sources probed on the host; absent when the host is not known. */

@@ -13,3 +13,13 @@ export const EXIT = {
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+/**
+ * The exit code of a fleet command from its hosts: some failed → 4 (partial fleet failure), all
+ * failed → 1, none → undefined (the command's own outcome decides). `scan`, `import` and
+ * `check --host` share it, so "a host could not be reached" means the same everywhere.
+ */
+export function fleetExitCode(failedHosts: number, hosts: number): ExitCode | undefined {
+  if (failedHosts === 0) return undefined
+  return failedHosts >= hosts ? EXIT.failed : EXIT.partialFleet
+}

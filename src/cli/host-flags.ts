@@ -4,7 +4,7 @@ import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
 import {InventoryError} from '../inventory/read-inventory.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
 
-/** Flags every command that works on hosts shares (scan, import): which hosts, and how to reach them. */
+/** Flags every command that works on hosts shares (scan, check, import, upgrade): which hosts, how to reach them, and as whom. */
 export const hostSelectionFlags = {
   host: Flags.string({
     summary: 'host to work on: [user@]host[:port] over SSH, or "local" (repeatable; default: this machine)',
@@ -15,6 +15,7 @@ export const hostSelectionFlags = {
   identity: Flags.string({char: 'i', summary: 'SSH private key (repeatable; before ~/.ssh/config keys and the agent)', multiple: true}),
   'known-hosts': Flags.string({summary: 'known_hosts file to verify host keys with (default ~/.ssh/known_hosts)', multiple: true}),
   'accept-new-host-keys': Flags.boolean({summary: 'trust and record keys of hosts not yet in known_hosts (never changed keys)'}),
+  sudo: Flags.boolean({summary: 'run remote commands with sudo -n (when logging in as a non-root user)'}),
 }
 
 export function sshOptionsFrom(flags: {identity?: string[]; 'known-hosts'?: string[]; 'accept-new-host-keys'?: boolean}, onWarning: (m: string) => void, connectTimeoutMs?: number): SshTransportOptions {
@@ -35,6 +36,7 @@ export interface HostSelectionFlags {
   readonly identity?: string[]
   readonly 'known-hosts'?: string[]
   readonly 'accept-new-host-keys'?: boolean
+  readonly sudo?: boolean
   readonly timeout: number
 }
 

@@ -1,14 +1,14 @@
 import {writeFile, readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {EXIT} from '../cli/exit-codes.js'
+import {EXIT, fleetExitCode} from '../cli/exit-codes.js'
 import type {CheckReport} from '../checks/check-report.js'
 import {failsAt} from '../checks/fail-on.js'
 import {rulesFromHookResults} from '../checks/plugin-rules.js'
-import {parsePolicy, type Policy} from '../checks/policy.js'
+import {parsePolicy, type Policy, UNWAIVABLE} from '../checks/policy.js'
 import {ruleCatalog} from '../checks/registry.js'
 import {runChecks} from '../checks/run-checks.js'
-import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
+import {type HostSelectionFlags, hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import type {HostInventory} from '../checks/host-inventory.js'
 import {collectFleet} from '../host/check-fleet.js'
 import {collectLocal} from '../host/collect-local.js'
@@ -27,7 +27,8 @@ DIR/var/lib/xend/domains, DIR/etc/xen and the files around them). Fleet-wide: --
 --inventory check whole dom0s over SSH (--concurrency at a time), one table per host; a live
 host also reports the domains running now. A host that cannot be reached is a blocker.
 
-Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage error.`
+Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one (or no host could be
+checked); 4 some hosts could not be checked (HOST-UNREACHABLE; never waivable); 2 usage error.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --root /mnt/old-dom0',
     '<%= config.bin %> <%= command.id %> -r /etc/xen --format markdown -o report.md',
@@ -62,7 +63,10 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     }
     const ignore = (flags.ignore ?? []).flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i !== '')
     const known = ruleCatalog()
-    for (const id of ignore) if (!known.has(id)) this.warn(`--ignore ${id}: no such rule (see docs/rules.md)`)
+    for (const id of ignore) {
+      if (UNWAIVABLE.has(id)) this.warn(`--ignore ${id}: cannot be waived (nothing, or not everything, was checked)`)
+      else if (!known.has(id)) this.warn(`--ignore ${id}: no such rule (see docs/rules.md)`)
+    }
     const policy = flags.policy !== undefined ? await this.readPolicy(flags.policy) : undefined
     const inventories = flags.host !== undefined || flags.inventory !== undefined ? await this.collectHosts(flags, paths) : await this.collectFiles(flags, paths)
     const plugins = rulesFromHookResults((await this.config.runHook('xenlift:check-rules', {})).successes)
@@ -90,7 +94,10 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     } else if (!json) {
       process.stdout.write(rendered)
     }
-    if (failsAt(report, flags['fail-on'])) process.exitCode = EXIT.failed
+    // A host never checked is a fleet failure whatever --fail-on says (exit 4, or 1 when all failed).
+    const unreachable = fleetExitCode(inventories.filter((i) => i.unreachable !== undefined).length, inventories.length)
+    if (unreachable !== undefined) process.exitCode = unreachable
+    else if (failsAt(report, flags['fail-on'])) process.exitCode = EXIT.failed
     return report
   }
 
@@ -100,13 +107,10 @@ Exit codes: 0 no unwaived finding at or above --fail-on; 1 there is one; 2 usage
     return collected.inventories
   }
 
-  private async collectHosts(
-    flags: {host?: string[]; inventory?: string; limit?: string; root?: string; concurrency: number; timeout: number; identity?: string[]; 'known-hosts'?: string[]; 'accept-new-host-keys'?: boolean},
-    paths: string[],
-  ): Promise<HostInventory[]> {
+  private async collectHosts(flags: HostSelectionFlags & {concurrency: number}, paths: string[]): Promise<HostInventory[]> {
     if (paths.length > 0) this.usageError('give either config paths or --host/--inventory, not both')
     const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
-    return collectFleet(targets, {concurrency: flags.concurrency, ssh, timeoutMs})
+    return collectFleet(targets, {concurrency: flags.concurrency, ssh, timeoutMs, ...(flags.sudo ? {sudo: true} : {})})
   }
 
   private async readPolicy(file: string): Promise<Policy> {

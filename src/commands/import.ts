@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {EXIT} from '../cli/exit-codes.js'
+import {EXIT, fleetExitCode} from '../cli/exit-codes.js'
 import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import {collectInputs} from '../convert/inputs.js'
 import {parseVersion} from '../formats/libvirt/target.js'
@@ -54,7 +54,6 @@ Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains s
     'libvirt-version': Flags.string({summary: "libvirt version to write XML for (default: the host's virsh --version)"}),
     concurrency: Flags.integer({summary: 'hosts worked on at once', default: 10, min: 1}),
     timeout: Flags.integer({summary: 'seconds allowed per remote command and per connection', default: 120, min: 1}),
-    sudo: Flags.boolean({summary: 'run virsh with sudo -n (when logging in as a non-root user)'}),
   }
 
   async run(): Promise<ImportResult> {
@@ -100,7 +99,8 @@ Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains s
       summary: {changed: n('changed'), ok: n('ok'), skipped: n('skipped'), failed: n('failed'), failedHosts},
     }
     if (!json) process.stdout.write(renderImport(hosts, {showDiff: flags['dry-run']}))
-    if (failedHosts > 0) process.exitCode = failedHosts === hosts.length ? EXIT.failed : EXIT.partialFleet
+    const fleet = fleetExitCode(failedHosts, hosts.length)
+    if (fleet !== undefined) process.exitCode = fleet
     else if (n('failed') > 0 || hosts.some((h) => h.fileErrors.length > 0)) process.exitCode = EXIT.failed
     else if (all.some((d) => d.action === 'blocked')) process.exitCode = EXIT.blockers
     return result

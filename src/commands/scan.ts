@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {EXIT} from '../cli/exit-codes.js'
+import {fleetExitCode} from '../cli/exit-codes.js'
 import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
 import {openHost} from '../host/open-host.js'
 import {scanFleet, type HostScan, type ScanTarget} from '../host/scan.js'
@@ -36,7 +36,6 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
     root: Flags.string({summary: 'read the dom0 tree below this directory (a mounted old root) instead of /'}),
     concurrency: Flags.integer({summary: 'hosts scanned at once', default: 10, min: 1}),
     timeout: Flags.integer({summary: 'seconds allowed per remote command and per connection', default: 60, min: 1}),
-    sudo: Flags.boolean({summary: 'run probes with sudo -n (when logging in as a non-root user)'}),
   }
 
   async run(): Promise<ScanResult> {
@@ -74,7 +73,8 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
     if (failed > 0 && failed < hosts.length && flags.inventory !== undefined) {
       this.warn(`${failed} host(s) failed; to retry only them: --limit ${hosts.filter((h) => !h.ok).map((h) => h.host).join(',')}`)
     }
-    if (failed > 0) process.exitCode = failed === hosts.length ? EXIT.failed : EXIT.partialFleet
+    const code = fleetExitCode(failed, hosts.length)
+    if (code !== undefined) process.exitCode = code
     return result
   }
 }

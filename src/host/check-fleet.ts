@@ -1,7 +1,7 @@
 import pLimit from 'p-limit'
 import type {HostInventory} from '../checks/host-inventory.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
-import {collectHostInventory} from './check-inventory.js'
+import {collectHostInventory, withRunning} from './check-inventory.js'
 import {collectFacts} from './facts.js'
 import {openHost, type HostTarget} from './open-host.js'
 
@@ -30,7 +30,7 @@ async function collectOne(t: HostTarget, opts: FleetCollectOptions): Promise<Hos
     const inv = await collectHostInventory(t.name, opened.files)
     if (opened.offline) return inv
     const facts = await collectFacts(opened.transport, {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
-    return {...inv, running: facts.running.map((r) => r.name)}
+    return withRunning(inv, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})})
   } catch (error) {
     return {host: t.name, isHostTree: true, files: [], otherPaths: [], autoLinks: [], networkConfigs: [], unreachable: (error as Error).message}
   } finally {

@@ -1,6 +1,7 @@
 import type {HostInventory, InventoryFile, PathProbe} from '../checks/host-inventory.js'
 import {diskSourcesToProbe} from '../checks/probe-paths.js'
 import type {Transport} from '../transport/transport.js'
+import type {RunningList} from './running-domains.js'
 import {discoverConfigs, type Discovery} from './discover.js'
 
 /** Map what discovery found on a host to the inventory `check` reads (pure). */
@@ -30,4 +31,12 @@ export async function collectHostInventory(host: string, files: Transport): Prom
   const probes: PathProbe[] = []
   for (const p of diskSourcesToProbe(base.files)) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   return {...base, probes}
+}
+
+/**
+ * What a live host runs now, for MIG-LIVE: the names, or why they could not be listed (which
+ * `check` reports as RUNNING-UNKNOWN). `check --host`, `scan` and `import` all go through here.
+ */
+export function withRunning(inv: HostInventory, live: Pick<RunningList, 'running' | 'error'>): HostInventory {
+  return live.error !== undefined ? {...inv, runningError: live.error} : {...inv, running: live.running.map((r) => r.name)}
 }

@@ -1,4 +1,7 @@
 import type {ExecResult, Transport} from '../transport/transport.js'
+import {listRunning, type RunningDomain} from './running-domains.js'
+
+export {parseXmList, type RunningDomain} from './running-domains.js'
 
 export interface OsFacts {
   /** `ID` of os-release (`debian`, `sles`), lower case. */
@@ -16,16 +19,6 @@ export interface XenFacts {
   readonly minor: number
   readonly extra: string
   readonly from: 'xl' | 'xm'
-}
-
-/** A domain the running toolstack lists (`xm list` / `xl list`), Domain-0 excluded. */
-export interface RunningDomain {
-  readonly name: string
-  readonly id: number
-  readonly memoryMiB: number
-  readonly vcpus: number
-  /** The six-letter xm/xl state (`r-----`, `-b----`, `--p---`). */
-  readonly state: string
 }
 
 export interface ToolstackFacts {
@@ -54,8 +47,10 @@ export interface HostFacts {
   /** Undefined for an offline root (a mounted tree: nothing can be run). */
   readonly toolstack?: ToolstackFacts
   readonly libvirt?: LibvirtFacts
-  /** Domains running under xend or xl now. */
+  /** Domains running under xend or xl now (not those libvirt runs). */
   readonly running: RunningDomain[]
+  /** Set when the running domains could not be listed (not root, no --sudo): never read as "none running". */
+  readonly runningError?: string
   /** Probes that failed or timed out, in words. */
   readonly notes: string[]
 }
@@ -91,8 +86,8 @@ export async function collectFacts(t: Transport, opts: CollectFactsOptions = {})
     }
   }
   const ok = (r: ExecResult | undefined): r is ExecResult => r !== undefined && r.exitCode === 0
-  const xmList = await run(['xm', 'list'])
-  const xm = ok(xmList)
+  const live = await listRunning(run)
+  const xm = live.xm
   let xendRunning = xm
   if (!xm) {
     const svc = await run(['systemctl', 'is-active', 'xend'])
@@ -104,12 +99,6 @@ export async function collectFacts(t: Transport, opts: CollectFactsOptions = {})
   if (!xen && xm) {
     const xmInfo = await run(['xm', 'info'])
     if (ok(xmInfo)) xen = parseXenInfo(xmInfo.stdout, 'xm')
-  }
-  let running: RunningDomain[] = []
-  if (xm) running = parseXmList(xmList.stdout)
-  else if (xl) {
-    const xlList = await run(['xl', 'list'])
-    if (ok(xlList)) running = parseXmList(xlList.stdout)
   }
   let libvirt: LibvirtFacts | undefined
   const ver = await run(['virsh', '--version'])
@@ -125,7 +114,8 @@ export async function collectFacts(t: Transport, opts: CollectFactsOptions = {})
     ...(xen ? {xen} : {}),
     toolstack: {xendRunning, xm, xl, inUse},
     ...(libvirt ? {libvirt} : {}),
-    running,
+    running: live.running,
+    ...(live.error !== undefined ? {runningError: live.error} : {}),
     notes,
   }
 }
@@ -184,18 +174,6 @@ export function parseXenInfo(text: string, from: 'xl' | 'xm'): XenFacts | undefi
   if (!Number.isInteger(major) || !Number.isInteger(minor) || kv.xen_major === undefined) return undefined
   const extra = kv.xen_extra ?? ''
   return {version: `${major}.${minor}${extra}`, major, minor, extra, from}
-}
-
-/** `xm list` / `xl list` table: Name ID Mem VCPUs State Time(s); Domain-0 left out. */
-export function parseXmList(text: string): RunningDomain[] {
-  const out: RunningDomain[] = []
-  for (const line of text.split('\n').slice(1)) {
-    // Names may contain spaces; the five right-hand columns never do.
-    const m = /^(.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+([\d.]+)\s*$/.exec(line)
-    if (!m || m[1] === 'Domain-0') continue
-    out.push({name: (m[1] as string).trim(), id: Number(m[2]), memoryMiB: Number(m[3]), vcpus: Number(m[4]), state: m[5] as string})
-  }
-  return out
 }
 
 /** Words for a six-letter state: `r-----` → running. */

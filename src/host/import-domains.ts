@@ -2,7 +2,6 @@ import {createHash, randomBytes} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {ExecResult, Transport} from '../transport/transport.js'
-import {isBlocker} from './domain-findings.js'
 
 /** The libvirt URI of the libxl driver (what xen2libvirt and virsh on a Xen host use). */
 export const LIBXL_URI = 'xen:///system'
@@ -17,10 +16,10 @@ export interface ImportItem {
   readonly source: string
   readonly diagnostics: readonly Diagnostic[]
   /**
-   * Blocker findings from `xenlift check` for this domain. When absent, blockers are judged from
-   * the converter's diagnostics (errors and checklist blocker ids).
+   * The unwaived blocker findings `xenlift check` reports for this domain (`importItemsFrom`
+   * gets them from `runChecks`): the one source of what stops a domain.
    */
-  readonly blockers?: readonly Diagnostic[]
+  readonly blockers: readonly Diagnostic[]
   /** xend started it at boot (`on_xend_start start`, an /etc/xen/auto link). */
   readonly autostart?: boolean
   /** Not imported, with why (e.g. a duplicate of a config.sxp). */
@@ -201,7 +200,7 @@ function withAfter(o: ImportOutcome, after: {started?: boolean; autostart?: bool
 }
 
 function blockersOf(item: ImportItem): Diagnostic[] {
-  return item.blockers !== undefined ? [...item.blockers] : item.diagnostics.filter(isBlocker)
+  return [...item.blockers]
 }
 
 async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean; autostart?: boolean; error?: string}> {

@@ -3,10 +3,11 @@ import {DEFAULT_LIBVIRT_VERSION, parseVersion, targetFor} from '../formats/libvi
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {HostProgress} from '../ui/host-progress.js'
 import type {HostInventory} from '../checks/host-inventory.js'
-import {inventoryFromDiscovery} from './check-inventory.js'
+import {inventoryFromDiscovery, withRunning} from './check-inventory.js'
 import {discoverConfigs} from './discover.js'
 import {importDomains, LIBXL_URI, type ImportOptions, type ImportOutcome} from './import-domains.js'
-import {importItemsFrom, type ImportSource} from './import-sources.js'
+import {importItemsFrom, looseInventory, type ImportSource} from './import-sources.js'
+import {listRunning} from './running-domains.js'
 import type {OpenedHost} from './open-host.js'
 
 export interface HostImport {
@@ -60,14 +61,17 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
       version = v.exitCode === 0 && parseVersion(v.stdout.trim()) ? v.stdout.trim() : DEFAULT_LIBVIRT_VERSION
     }
     let sources = opts.sources
-    let inventory: HostInventory | undefined
+    let inventory: HostInventory
     if (sources === undefined) {
       p?.update(target.name, 'finding configs')
       const found = await discoverConfigs(host.files)
       sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
       inventory = inventoryFromDiscovery(target.name, found)
-    }
-    const {items, fileErrors} = importItemsFrom(sources, targetFor(version), inventory)
+    } else inventory = looseInventory(sources)
+    // What runs now, as `check --host` sees it: MIG-LIVE (or RUNNING-UNKNOWN) stops the same domains here.
+    p?.update(target.name, 'listing running domains')
+    const live = await listRunning((argv) => t.exec(argv, execOpts))
+    const {items, fileErrors} = importItemsFrom(sources, targetFor(version), withRunning(inventory, live))
     p?.update(target.name, `${opts.dryRun ? 'planning' : 'defining'} ${items.length} domains`)
     const domains = await importDomains(t, items, opts)
     const count = (s: string) => domains.filter((d) => d.status === s).length

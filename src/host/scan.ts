@@ -7,8 +7,7 @@ import {runChecks} from '../checks/run-checks.js'
 import type {Transport} from '../transport/transport.js'
 import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
-import {inventoryFromDiscovery} from './check-inventory.js'
-import {countFindings, type FindingCounts} from './domain-findings.js'
+import {inventoryFromDiscovery, withRunning} from './check-inventory.js'
 import {collectFacts, describeXenState, type HostFacts} from './facts.js'
 
 /** One domain as `scan` lists it (the `--json` contract, schemaVersion 1). */
@@ -36,6 +35,13 @@ export interface ScannedDomain {
   /** `xenlift check`'s findings for this domain (unwaived), by severity. */
   readonly findings: FindingCounts
   readonly diagnostics: Diagnostic[]
+}
+
+/** Findings per severity, as `check` counts them for the domain (unwaived). */
+export interface FindingCounts {
+  readonly blocker: number
+  readonly warning: number
+  readonly info: number
 }
 
 export interface HostScan {
@@ -115,33 +121,31 @@ export async function scanHost(
   opts.onStep?.('finding configs')
   const found = await discoverConfigs(t)
   opts.onStep?.(`reading ${found.configs.length} configs`)
-  // The same rules as `xenlift check`, so scan and check count the same findings.
-  const report = runChecks([{...inventoryFromDiscovery('host', found), ...(facts.toolstack ? {running: facts.running.map((r) => r.name)} : {})}])
-  const checked = new Map(report.hosts.flatMap((h) => h.domains).map((d) => [`${d.file}\u0000${d.name}`, {blocker: d.blocker, warning: d.warning, info: d.info}]))
   const running = new Map(facts.running.map((r) => [r.name, r]))
-  const knowsState = facts.toolstack !== undefined && facts.toolstack.inUse !== 'none'
-  const domains: ScannedDomain[] = []
+  // "shut off" only when the running list is known; a login that may not run xm list knows nothing.
+  const knowsState = facts.toolstack !== undefined && facts.toolstack.inUse !== 'none' && facts.runningError === undefined
+  const read: {domain: Domain; cfg: ScanConfig; ds: Diagnostic[]; state?: string}[] = []
   const errors = [...found.errors]
   for (const cfg of found.configs) {
     const base = cfg.path.slice(cfg.path.lastIndexOf('/') + 1)
-    const read = readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
-    if ('skip' in read) continue
-    const fileErrors = read.diagnostics.filter((d) => d.severity === 'error')
-    if (read.domains.length === 0 && fileErrors.length > 0) {
+    const r = readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
+    if ('skip' in r) continue
+    const fileErrors = r.diagnostics.filter((d) => d.severity === 'error')
+    if (r.domains.length === 0 && fileErrors.length > 0) {
       errors.push({path: cfg.path, message: fileErrors.map((d) => d.message).join('; ')})
       continue
     }
-    for (const {domain, diagnostics} of read.domains) {
-      const ds = [...read.diagnostics, ...diagnostics]
-      const r = running.get(domain.name)
-      const state = r ? describeXenState(r.state) : knowsState ? 'shut off' : undefined
-      domains.push(summarise(domain, cfg, ds, state, checked.get(`${cfg.path}\u0000${domain.name}`) ?? countFindings(ds)))
+    for (const {domain, diagnostics} of r.domains) {
+      const live = running.get(domain.name)
+      const state = live ? describeXenState(live.state) : knowsState ? 'shut off' : undefined
+      read.push({domain, cfg, ds: [...r.diagnostics, ...diagnostics], ...(state !== undefined ? {state} : {})})
     }
   }
   // A domain xend runs that no config on disk describes (started with `xm create` from a file
   // elsewhere, since deleted or moved): xend's own SXP of it is the only definition left.
+  const runtime: ScanConfig[] = []
   if (facts.toolstack?.xm) {
-    const known = new Set(domains.map((d) => d.name))
+    const known = new Set(read.map((d) => d.domain.name))
     for (const r of facts.running.filter((x) => !known.has(x.name))) {
       opts.onStep?.(`reading xm list -l ${r.name}`)
       const dump = await t.exec(['xm', 'list', '-l', r.name], {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
@@ -150,24 +154,30 @@ export async function scanHost(
         errors.push({path: source, message: dump.stderr.trim() || `exit ${dump.exitCode}`})
         continue
       }
-      const read = readConfig(dump.stdout, {file: source, from: 'sxp'})
-      if ('skip' in read) continue
-      if (read.domains.length === 0) {
-        const why = read.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)
+      const rd = readConfig(dump.stdout, {file: source, from: 'sxp'})
+      if ('skip' in rd) continue
+      if (rd.domains.length === 0) {
+        const why = rd.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)
         errors.push({path: source, message: why.join('; ') || 'no domain in xend\'s dump'})
       }
-      for (const {domain, diagnostics} of read.domains) {
-        const ds = [...read.diagnostics, ...diagnostics]
-        const cfg = {path: source, realPath: source, text: dump.stdout, format: 'sxp' as const, role: 'runtime' as const, autostartLinks: []}
-        domains.push(summarise(domain, cfg, ds, describeXenState(r.state), countFindings(ds)))
-      }
+      const cfg: ScanConfig = {path: source, realPath: source, text: dump.stdout, format: 'sxp', role: 'runtime', autostartLinks: []}
+      runtime.push(cfg)
+      for (const {domain, diagnostics} of rd.domains) read.push({domain, cfg, ds: [...rd.diagnostics, ...diagnostics], state: describeXenState(r.state)})
     }
   }
+  // The same rules as `xenlift check` (runtime dumps included), so scan and check count the same findings.
+  const inventory = inventoryFromDiscovery('host', found)
+  const withDumps = {...inventory, files: [...inventory.files, ...runtime.map((c) => ({path: c.path, text: c.text, role: 'loose' as const}))]}
+  const report = runChecks([facts.toolstack ? withRunning(withDumps, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})}) : withDumps])
+  const checked = new Map(report.hosts.flatMap((h) => h.domains).map((d) => [`${d.file}\u0000${d.name}`, {blocker: d.blocker, warning: d.warning, info: d.info}]))
+  const domains = read.map((d) => summarise(d.domain, d.cfg, d.ds, d.state, checked.get(`${d.cfg.path}\u0000${d.domain.name}`) ?? {blocker: 0, warning: 0, info: 0}))
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))
   return {ok: true, facts, domains, skipped: found.skipped, errors}
 }
 
-function summarise(d: Domain, cfg: Omit<DiscoveredConfig, 'role'> & {role: ScannedDomain['role']}, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
+type ScanConfig = Omit<DiscoveredConfig, 'role'> & {role: ScannedDomain['role']}
+
+function summarise(d: Domain, cfg: ScanConfig, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
   return {
     name: d.name,
     ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),

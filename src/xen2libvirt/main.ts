@@ -102,10 +102,11 @@ export async function xen2libvirt(argv: readonly string[], io: Xen2libvirtIo): P
         continue
       }
       if (args.convertOnly) io.stdout(d.output)
-      else items.push({name: d.name, ...(d.uuid !== undefined ? {uuid: d.uuid} : {}), xml: d.output, source: file.path, diagnostics: d.diagnostics})
+      else items.push({name: d.name, ...(d.uuid !== undefined ? {uuid: d.uuid} : {}), xml: d.output, source: file.path, diagnostics: d.diagnostics, blockers: []})
     }
     if (items.length === 0) continue
     verbose('Importing converted libvirt domXML into libvirt...')
+    // SUSE's tool defined whatever it converted: no blocker stops a domain here (force).
     for (const o of await importDomains(t, items, {update: true, force: true})) {
       if (o.status === 'failed') {
         io.stderr(`Failed to define domain '${o.name}' from converted domXML: ${o.message}\n`)

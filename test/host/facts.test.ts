@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -42,11 +42,29 @@ describe('collectFacts on simulated dom0s', () => {
 
   it('a hanging tool is killed at the timeout and noted; the other probes still run', async () => {
     const h = await createSimHost({dir, name: 'wedged', profile: 'debian12-libvirt', hangs: ['virsh']})
-    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}), {timeoutMs: 800})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}), {timeoutMs: 4000})
     expect(f.notes).toEqual(['`virsh --version` timed out'])
     expect(f.libvirt).toBeUndefined()
     expect(f.toolstack).toMatchObject({xl: true, inUse: 'xl'})
     expect(f.xen?.version).toBe('4.17.5-pre')
+  })
+
+  it('a login that may not run xm/xl: the running domains are unknown, with why, never "none running"', async () => {
+    const h = await createSimHost({dir, name: 'nonroot', profile: 'sles11-xend', nonRootLogin: true, running: [{name: 'web01'}]})
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}))
+    expect(f.running).toEqual([])
+    expect(f.runningError).toMatch(/^could not list the running domains: `xm list` failed \(exit 1: Error: Most commands need root access/)
+    expect(f.runningError).toContain('`xl list` failed (exit 1: xencall: error: Could not obtain handle on privileged command interface: Permission denied)')
+  })
+
+  it('xl lists what libvirt runs too: those domains are not "running outside libvirt"', async () => {
+    const h = await createSimHost({dir, name: 'mixed', profile: 'debian12-libvirt', running: [{name: 'old-xl'}, {name: 'moved'}]})
+    await mkdir(path.join(h.root, '.sim/libvirt'), {recursive: true})
+    await writeFile(path.join(h.root, '.sim/libvirt/domains.json'), JSON.stringify({moved: {uuid: '11111111-2222-4333-8444-555555555555'}}))
+    await writeFile(path.join(h.root, '.sim/libvirt/active.json'), JSON.stringify({moved: 2}))
+    const f = await collectFacts(new LocalTransport({env: h.env, root: h.root}))
+    expect(f.runningError).toBeUndefined()
+    expect(f.running.map((r) => r.name)).toEqual(['old-xl'])
   })
 
   it('offline (a mounted root) reads files only', async () => {

@@ -31,7 +31,7 @@ const xml = (name: string, uuid: string, mem = 524288) => `<domain type='xen'>
   </devices>
 </domain>
 `
-const item = (over: Partial<ImportItem> = {}): ImportItem => ({name: 'vm1', uuid: UUID, xml: xml('vm1', UUID), source: '/etc/xen/vm1', diagnostics: [], ...over})
+const item = (over: Partial<ImportItem> = {}): ImportItem => ({name: 'vm1', uuid: UUID, xml: xml('vm1', UUID), source: '/etc/xen/vm1', diagnostics: [], blockers: [], ...over})
 
 let dir: string
 let host: SimHost
@@ -112,7 +112,8 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   })
 
   it('blockers stop a domain unless --force, and the outcome says so', async () => {
-    const blocked = item({diagnostics: [diag('PVSCSI', 'warning', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})]})
+    const pvscsi = diag('PVSCSI', 'warning', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})
+    const blocked = item({diagnostics: [pvscsi], blockers: [pvscsi]})
     const [stopped] = await importDomains(t, [blocked], {tmpDir: tmp})
     expect(stopped).toMatchObject({status: 'skipped', action: 'blocked'})
     expect(stopped?.message).toMatch(/1 blocker \(PVSCSI\).*--force/)

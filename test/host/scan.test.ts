@@ -32,6 +32,18 @@ describe('scanHost', () => {
     expect(by('xm list -l adhoc')).toMatchObject({name: 'adhoc', role: 'runtime', state: 'blocked', format: 'sxp', memoryKiB: 262144})
     // check's rules count findings (backup01: PVSCSI and its checkpoint.chk are blockers)
     expect(s.domains.find((d) => d.name === 'backup01')?.findings.blocker).toBeGreaterThanOrEqual(2)
+    // the runtime dump is counted by check's rules too: a running domain is MIG-LIVE
+    expect(by('xm list -l adhoc')?.findings.blocker).toBeGreaterThanOrEqual(1)
+  })
+
+  it('a login that may not run xm list knows no state: never "shut off", and each domain counts RUNNING-UNKNOWN', async () => {
+    const user = await createSimHost({dir, name: 'user', profile: 'sles11-xend', tree: DEMO, nonRootLogin: true, running: [{name: 'web01', sxp: WEB01.slice(1)}]})
+    const s = await scanHost(new LocalTransport({env: user.env, root: user.root}))
+    expect(s.facts?.runningError).toMatch(/could not list the running domains/)
+    const web01 = s.domains.find((d) => d.source === WEB01)
+    expect(web01?.state).toBeUndefined()
+    expect(web01?.findings.blocker).toBeGreaterThanOrEqual(1)
+    expect(s.domains.find((d) => d.name === 'mail01')?.findings.blocker).toBe(1)
   })
 })
 

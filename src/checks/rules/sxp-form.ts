@@ -103,4 +103,26 @@ export const migLiveHost: HostRule = {
   },
 }
 
-export const sxpFormRules: readonly (DomainRule | HostRule)[] = [sxpVmRoot, sxpQuoting, sxpRuntime, migLive, migLiveHost]
+/**
+ * RUNNING-UNKNOWN (xenlift rule, beyond checklist.md): the live host could not say which domains
+ * run (a non-root login without --sudo may not run `xm list`), so MIG-LIVE could not be checked.
+ * One finding per domain, so that `check` counts each as blocked and `import` stops each, as
+ * MIG-LIVE would have; never read as "none running".
+ */
+export const runningUnknown: HostRule = {
+  id: 'RUNNING-UNKNOWN',
+  title: 'Running domains could not be listed',
+  severity: 'blocker',
+  blocker: true,
+  scope: 'host',
+  detects: 'host (`--host`, `import`): neither `xm list` nor `xl list` answered, so MIG-LIVE could not be checked (xenlift rule, beyond checklist.md)',
+  remediation: 'Run again as root or with --sudo (sudo -n must be allowed for xm/xl); waive it only when every domain is known to be shut down.',
+  check(ctx) {
+    const why = ctx.inventory.runningError
+    if (why === undefined) return []
+    if (ctx.domains.length === 0) return [{message: `${why}; MIG-LIVE was not checked`}]
+    return ctx.domains.map((c) => ({message: `${why}; whether ${c.domain.name} runs now (MIG-LIVE) is unknown`, domain: c.domain.name, file: c.file.path}))
+  },
+}
+
+export const sxpFormRules: readonly (DomainRule | HostRule)[] = [sxpVmRoot, sxpQuoting, sxpRuntime, migLive, migLiveHost, runningUnknown]

@@ -54,6 +54,11 @@ export interface SimHostOptions {
   readonly libvirtdNeverAnswers?: boolean
   /** false: xend's units are not installed at all (a host already half-migrated). */
   readonly xendInstalled?: boolean
+  /**
+   * The login is not root: `xm`/`xl` refuse as they do for a normal user, unless run through
+   * the host's `sudo -n` stand-in (which marks the command privileged).
+   */
+  readonly nonRootLogin?: boolean
 }
 
 export interface SimHost {
@@ -151,6 +156,7 @@ export async function createSimHost(opts: SimHostOptions): Promise<SimHost> {
     ...(libvirt ? {libvirt: {version: libvirt.version, libxl: libvirt.libxl ?? true}} : {}),
     ...(opts.delayMs ? {delayMs: opts.delayMs} : {}),
     ...(opts.hangs ? {hangs: opts.hangs} : {}),
+    ...(opts.nonRootLogin ? {nonRootLogin: true} : {}),
     available: opts.available ?? p.available,
     // Daemon packages bring virsh and a running libvirtd; driver packages the libxl driver,
     // which a running libvirtd loads at its next start (systemctl restart libvirtd).
@@ -184,7 +190,7 @@ export async function createSimHost(opts: SimHostOptions): Promise<SimHost> {
     ...(d.sxp ? {sxp: d.sxp} : {}),
   }))
   await writeFile(path.join(sim, 'xen', 'running.json'), `${JSON.stringify(running, null, 2)}\n`)
-  const commands = ['xm', 'xl', 'virsh', 'systemctl', p.pkg, p.pkg === 'apt-get' ? 'dpkg-query' : 'rpm']
+  const commands = ['xm', 'xl', 'virsh', 'systemctl', 'sudo', p.pkg, p.pkg === 'apt-get' ? 'dpkg-query' : 'rpm']
   for (const c of commands) {
     const wrapper = [
       '#!/bin/sh',

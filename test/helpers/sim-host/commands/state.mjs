@@ -128,3 +128,11 @@ export function libvirtdRunning() {
 export function runningDomains() {
   return readJson('xen/running.json', [])
 }
+
+/**
+ * The session may act as root: the login is root, or the command came through the `sudo -n`
+ * stand-in (which sets XENLIFT_SIM_SUDO; the env reaches the tool through `timeout` and `env`).
+ */
+export function privileged() {
+  return !hostConfig().nonRootLogin || process.env.XENLIFT_SIM_SUDO === '1'
+}

@@ -1,9 +1,14 @@
 // Stand-in for libxl's `xl` (tools/libxl/xl_cmdimpl.c): list, info. It talks to the
 // hypervisor, not to xend, so it answers whether xend runs or not.
-import {err, hostConfig, main, out, runningDomains} from './state.mjs'
+import {err, hostConfig, main, out, privileged, runningDomains} from './state.mjs'
 
 main('xl', (args) => {
   const [sub, ...rest] = args
+  // libxl opens /proc/xen/privcmd, which only root may.
+  if (sub !== undefined && !privileged()) {
+    err('xencall: error: Could not obtain handle on privileged command interface: Permission denied\nlibxl: error: libxl.c:102:libxl_ctx_alloc: cannot open libxc handle: Permission denied\ncannot init xl context\n')
+    return 1
+  }
   switch (sub) {
     case 'list':
       return list(rest)

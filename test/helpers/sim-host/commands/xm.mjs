@@ -1,7 +1,7 @@
 // Stand-in for xend's `xm` (Xen ≤ 4.4, tools/python/xen/xm/main.py): list, list -l, info.
 import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {err, Exit, hostConfig, main, out, root, runningDomains, writeJson, xendRunning} from './state.mjs'
+import {err, Exit, hostConfig, main, out, privileged, root, runningDomains, writeJson, xendRunning} from './state.mjs'
 
 const NO_XEND = 'Error: Unable to connect to xend: No such file or directory. Is xend running?\n'
 
@@ -10,6 +10,11 @@ main('xm', (args) => {
   if (sub === undefined || sub === 'help' || sub === '--help') {
     out('Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n')
     return sub === undefined ? 1 : 0
+  }
+  // xm/main.py: every subcommand but help needs root (it talks to xend's root-only socket).
+  if (!privileged()) {
+    err('Error: Most commands need root access.  Please try again as root.\n')
+    return 1
   }
   if (!xendRunning()) {
     err(NO_XEND)
