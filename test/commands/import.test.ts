@@ -48,7 +48,7 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('xenlift import over SSH 
     expect(auto.stdout).toMatch(/^upgraded: mail01: changed \(dry run\): would define from \/etc\/xen\/mail01 and mark it autostart$/m)
     expect(auto.stdout).toMatch(/^upgraded: db01: changed \(dry run\): would define from \/etc\/xen\/db01\.cfg$/m)
     expect(await target.libvirtDomains()).toEqual({})
-  })
+  }, 180_000)
 
   it('--libvirt-version aims the XML at another libvirt (11.3 writes format=raw on the loader)', async () => {
     const r = await runCli(['import', '--inventory', inv, '--limit', 'upgraded', '--dry-run', '--libvirt-version', '11.3.0', '--json', ...ssh])
@@ -57,7 +57,7 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('xenlift import over SSH 
     const hvm = out.hosts[0]?.domains.find((d) => d.name === "Bob's win2k8")
     expect(hvm?.diff).toContain("+    <loader type='rom' format='raw'>/usr/lib/xen/boot/hvmloader</loader>")
     expect((await runCli(['import', '--libvirt-version', 'nine', '--dry-run'])).code).toBe(2)
-  })
+  }, 180_000)
 
   it('defines once, then reports unchanged; a host without libvirt fails alone (exit 4)', async () => {
     const first = await runCli(['import', '--inventory', inv, '--json', ...ssh])
@@ -79,12 +79,12 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('xenlift import over SSH 
     const b = JSON.parse(second.stdout) as ImportResult
     expect(b.summary).toMatchObject({changed: 0, failed: 0})
     expect(b.hosts[0]?.domains.filter((d) => d.status === 'ok').map((d) => d.name).sort()).toEqual(["Bob's win2k8", 'db01', 'mail01', 'web01'])
-  })
+  }, 180_000)
 
   it('--force defines a blocked domain and --start starts it; output says blockers were overridden', async () => {
     const r = await runCli(['import', path.join(DEMO, BACKUP01_SXP), '--host', `127.0.2.1:${lab.port}`, '--force', '--start', ...ssh])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/backup01: changed: defined from .*config\.sxp \(blockers overridden by --force\); started/)
     expect((await target.libvirtDomains()).backup01).toBe('c81b7f2e-3d49-4e0a-b6f5-7a2d9e1c4b38')
-  })
+  }, 180_000)
 })
