@@ -9,6 +9,8 @@ const NOT_CONFIG_NAMES: readonly RegExp[] = [
   /^xend-config.*\.sxp$/,
   /^xend-pci-(quirks|permissive)\.sxp$/,
   /^xl\.conf$/,
+  // oxenstored's daemon config (Xen ≥ 4.1 installs it in /etc/xen; every Debian 12 dom0 has it).
+  /^oxenstored\.conf$/,
   /^xm-config\.xml$/,
   /^cpupool$/,
   /^(xm|xl)example/,

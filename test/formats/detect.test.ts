@@ -36,7 +36,7 @@ describe('detectFormat', () => {
   })
 
   it('skips files that /etc/xen holds but that are never domain configs, by name', () => {
-    for (const n of ['xend-config.sxp', 'xl.conf', 'xmexample1', 'web01.bak', 'web01~', 'web01.rpmsave', 'xend-pci-quirks.sxp']) {
+    for (const n of ['xend-config.sxp', 'xl.conf', 'oxenstored.conf', 'xmexample1', 'web01.bak', 'web01~', 'web01.rpmsave', 'xend-pci-quirks.sxp']) {
       expect(isNonConfigName(n), n).toBeDefined()
       expect(fmt('name = "a"\n', n), n).toMatch(/^skip/)
     }
