@@ -154,5 +154,6 @@ function firstPending(completed: ReadonlyMap<StepId, unknown>): StepId | undefin
 /** Append the entry to /var/lib/xenlift/journal.jsonl on the host, so another controller sees a half-done host. */
 async function copyToHost(h: RunHost, host: HostPlan, e: JournalEntry, opts: HostRunOptions): Promise<void> {
   const p = onHost(host.connection.root, `${HOST_STATE_DIR}/journal.jsonl`)
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion (dirname of $1), not a JS template
   await h.exec.exec(['sh', '-c', 'mkdir -p -m 0700 "${1%/*}" && cat >> "$1"', 'xenlift-journal', p], {input: `${JSON.stringify(e)}\n`, timeoutMs: opts.commandTimeoutMs, ...(opts.sudo ? {sudo: true} : {})})
 }
