@@ -15,8 +15,9 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {commandsSection} from './commands.js'
 import {coreSection} from './core.js'
 import type {BenchContext, BenchSection} from './section.js'
+import {upgradeSection} from './upgrade.js'
 
-const SECTIONS: readonly BenchSection[] = [coreSection, commandsSection]
+const SECTIONS: readonly BenchSection[] = [coreSection, commandsSection, upgradeSection]
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))

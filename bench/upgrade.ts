@@ -1,0 +1,115 @@
+/**
+ * `upgrade plan` figures of `npm run bench` (issue 10): the built CLI plans a fleet of simulated
+ * xend dom0s behind real sshd processes on 127.0.0.x (test/helpers), timed from process start to
+ * exit.
+ * - fleet: 100 hosts with `--concurrency 20` over one of them alone (target < 8x). The simulated
+ *   hosts run on this machine too, so their stand-in commands compete with the controller for the
+ *   same cores: the ratio is an upper bound of what a real fleet sees;
+ * - memory: the controller's peak RSS (VmHWM at exit) planning the 100 hosts (target < 200 MB).
+ * Skipped (with the reason) where the sshd harness cannot run. BENCH_UPGRADE_HOSTS changes the
+ * fleet size, BENCH_UPGRADE_CONCURRENCY the concurrency.
+ */
+import {spawn} from 'node:child_process'
+import {readFile, writeFile} from 'node:fs/promises'
+import * as path from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {type SshdLab, sshdUnavailableReason, startSshd} from '../test/helpers/sshd.js'
+import type {SimHost} from '../test/helpers/sim-host/create-sim-host.js'
+import {cleanXendHost} from '../test/runbook/upgrade-hosts.js'
+import {median} from './measure.js'
+import {type BenchContext, type BenchResult, type BenchSection, verdict} from './section.js'
+
+const HOSTS = Number(process.env.BENCH_UPGRADE_HOSTS ?? 100)
+const CONCURRENCY = Number(process.env.BENCH_UPGRADE_CONCURRENCY ?? 20)
+const RATIO_TARGET = 8
+const MEMORY_TARGET_MB = 200
+
+interface Run {
+  readonly ms: number
+  readonly code: number | null
+  readonly stderr: string
+  /** Peak RSS of the CLI process, KiB. */
+  readonly peakKiB?: number
+}
+
+/** The built CLI, with a preload that records the process's VmHWM when it exits. */
+async function plan(ctx: BenchContext, args: readonly string[]): Promise<Run> {
+  const hwm = path.join(ctx.tmp, `hwm-${Math.random().toString(36).slice(2)}`)
+  const preload = path.join(ctx.tmp, 'hwm.mjs')
+  await writeFile(
+    preload,
+    "import {readFileSync, writeFileSync} from 'node:fs'\nprocess.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8')); if (m && process.env.XENLIFT_BENCH_HWM) writeFileSync(process.env.XENLIFT_BENCH_HWM, m[1]) })\n",
+  )
+  const t0 = performance.now()
+  const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
+    const child = spawn(process.execPath, ['--import', preload, path.join(ctx.repoRoot, 'bin/run.js'), 'upgrade', 'plan', ...args], {
+      env: {...process.env, XENLIFT_BENCH_HWM: hwm, NO_COLOR: '1'},
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('close', (code) => resolve({code, stderr}))
+  })
+  const ms = performance.now() - t0
+  const peak = await readFile(hwm, 'utf8').then(Number).catch(() => undefined)
+  return {ms, ...r, ...(peak !== undefined ? {peakKiB: peak} : {})}
+}
+
+async function inventory(ctx: BenchContext, file: string, hosts: readonly SimHost[], lab: SshdLab): Promise<string> {
+  const p = path.join(ctx.tmp, file)
+  const lines = hosts.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`)
+  await writeFile(p, ['[xend]', ...lines, ''].join('\n'))
+  return p
+}
+
+/** The last stderr line of a failed run, for the report. */
+function why(r: Run): string {
+  return r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`
+}
+
+export const upgradeSection: BenchSection = {
+  name: 'upgrade',
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const skip = sshdUnavailableReason()
+    if (skip !== undefined) return {data: {skipped: skip}, lines: [`upgrade: skipped: ${skip}`]}
+    const hosts: SimHost[] = []
+    // Every fourth host also runs its HVM domain (one more shutdown in its plan).
+    for (let i = 0; i < HOSTS; i++) hosts.push(await cleanXendHost(ctx.tmp, `dom0-${String(i).padStart(3, '0')}`, {dbRunning: i % 4 === 0}))
+    const lab = await startSshd({hosts: hosts.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir]}))})
+    try {
+      const ssh = ['--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '120']
+      const inv = await inventory(ctx, 'fleet.ini', hosts, lab)
+      // Warm-up (file cache, sshd), then one host alone: median of 3.
+      await plan(ctx, ['--inventory', inv, '--limit', 'dom0-001', ...ssh, '--out', path.join(ctx.tmp, 'warm.json')])
+      const alone: Run[] = []
+      for (let i = 0; i < 3; i++) alone.push(await plan(ctx, ['--inventory', inv, '--limit', 'dom0-001', ...ssh, '--out', path.join(ctx.tmp, 'one.json')]))
+      const fleetOut = path.join(ctx.tmp, 'fleet.json')
+      const fleet = await plan(ctx, ['--inventory', inv, '--concurrency', String(CONCURRENCY), ...ssh, '--out', fleetOut])
+      const doc = JSON.parse(await readFile(fleetOut, 'utf8').catch(() => '{}')) as {summary?: {ready?: number}}
+      const oneMs = median(alone.map((r) => r.ms))
+      const ratio = fleet.ms / oneMs
+      const peakMB = (fleet.peakKiB ?? Number.NaN) / 1024
+      const ok = alone.every((r) => r.code === 0) && fleet.code === 0 && doc.summary?.ready === HOSTS
+      const data = {
+        hosts: HOSTS,
+        concurrency: CONCURRENCY,
+        oneHostMs: Math.round(oneMs),
+        fleetMs: Math.round(fleet.ms),
+        ratio: Number(ratio.toFixed(2)),
+        ratioTarget: RATIO_TARGET,
+        peakRssMB: Number(peakMB.toFixed(1)),
+        memoryTargetMB: MEMORY_TARGET_MB,
+        readyHosts: doc.summary?.ready ?? 0,
+        ok,
+      }
+      const lines = [
+        `upgrade: plan ${HOSTS} hosts --concurrency ${CONCURRENCY}: ${data.fleetMs} ms, one host alone ${data.oneHostMs} ms: ${data.ratio}x (target < ${RATIO_TARGET}x): ${verdict(ratio, RATIO_TARGET)}`,
+        `upgrade: controller peak RSS planning ${HOSTS} hosts: ${data.peakRssMB} MB (target < ${MEMORY_TARGET_MB} MB): ${verdict(peakMB, MEMORY_TARGET_MB)}`,
+      ]
+      if (!ok) lines.push(`upgrade: WARNING: not every plan succeeded (${data.readyHosts}/${HOSTS} ready; ${why(fleet.code === 0 ? (alone.find((r) => r.code !== 0) ?? fleet) : fleet)})`)
+      return {data, lines}
+    } finally {
+      await lab.stop()
+    }
+  },
+}
