@@ -2,9 +2,9 @@ import {createHash, randomBytes} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {ExecResult, Transport} from '../transport/transport.js'
+import {virshArgv, xlArgv} from './virsh-argv.js'
 
-/** The libvirt URI of the libxl driver (what xen2libvirt and virsh on a Xen host use). */
-export const LIBXL_URI = 'xen:///system'
+export {LIBXL_URI} from './virsh-argv.js'
 
 /** One converted domain to define on a host. */
 export interface ImportItem {
@@ -117,8 +117,8 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     }
   }
   const forced = blockers.length > 0 ? {forced: true} : {}
-  const virsh = (args: string[]) => t.exec(['virsh', '-c', LIBXL_URI, ...args], execOpts(opts))
-  const byName = await virsh(['dumpxml', '--inactive', item.name])
+  const virsh = (sub: string, operands: string[], options: string[] = []) => t.exec(virshArgv(sub, operands, options), execOpts(opts))
+  const byName = await virsh('dumpxml', [item.name], ['--inactive'])
   const existing = byName.exitCode === 0 ? stripVirshTrailer(byName.stdout) : undefined
   if (existing === undefined && !/failed to get domain|Domain not found/i.test(byName.stderr)) {
     return {...base, status: 'failed', action: 'error', message: `virsh dumpxml ${item.name}: ${lastLine(byName)}`, blockers, ...forced}
@@ -135,7 +135,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     }
   }
   if (existing === undefined && item.uuid !== undefined) {
-    const byUuid = await virsh(['domname', item.uuid])
+    const byUuid = await virsh('domname', [item.uuid])
     const other = byUuid.exitCode === 0 ? byUuid.stdout.trim() : ''
     if (other !== '' && other !== item.name) {
       return {
@@ -181,7 +181,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   const tmp = `${opts.tmpDir ?? '/tmp'}/xenlift-${item.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}.xml`
   try {
     await t.writeFileAtomic(tmp, xml, {mode: 0o600})
-    const def = await virsh(['define', tmp])
+    const def = await virsh('define', [tmp])
     if (def.exitCode !== 0) return {...base, status: 'failed', action, message: `virsh define failed: ${lastLine(def)}`, diff, blockers, ...forced}
   } finally {
     await t.exec(['rm', '-f', '--', tmp], execOpts(opts)).catch(() => undefined)
@@ -207,7 +207,7 @@ async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions):
   if (opts.dryRun) return {}
   let autostart: {autostart?: boolean} = {}
   if (opts.autostart && item.autostart) {
-    const a = await t.exec(['virsh', '-c', LIBXL_URI, 'autostart', item.name], execOpts(opts))
+    const a = await t.exec(virshArgv('autostart', [item.name]), execOpts(opts))
     if (a.exitCode !== 0) return {error: `virsh autostart failed: ${lastLine(a)}`}
     autostart = {autostart: true}
   }
@@ -221,13 +221,13 @@ async function afterDefine(t: Transport, item: ImportItem, opts: ImportOptions):
 
 async function maybeStart(t: Transport, item: ImportItem, opts: ImportOptions): Promise<{started?: boolean}> {
   if (!opts.start) return {}
-  const state = await t.exec(['virsh', '-c', LIBXL_URI, 'domstate', item.name], execOpts(opts))
+  const state = await t.exec(virshArgv('domstate', [item.name]), execOpts(opts))
   if (state.exitCode === 0 && state.stdout.trim() === 'running') return {started: false}
   // Running outside libvirt (still under xend, or `xl create`d): a second instance would write
   // the same disks. The hypervisor's list (xl) sees every domain, whoever started it.
-  const xl = await t.exec(['xl', 'list', item.name], execOpts(opts))
+  const xl = await t.exec(xlArgv('list', [item.name]), execOpts(opts))
   if (xl.exitCode === 0) throw new Error(`not started: '${item.name}' is already running outside libvirt (xl list shows it); shut it down there first`)
-  const r = await t.exec(['virsh', '-c', LIBXL_URI, 'start', item.name], execOpts(opts))
+  const r = await t.exec(virshArgv('start', [item.name]), execOpts(opts))
   if (r.exitCode !== 0) throw new Error(`virsh start ${item.name}: ${lastLine(r)}`)
   return {started: true}
 }

@@ -1,17 +1,20 @@
 import {diag, type Diagnostic} from '../model/diagnostic.js'
-import {type HostSpec, type Inventory, parseHostAddress} from './host-spec.js'
+import {type HostSpec, type Inventory, isHostName, isUserName, parseHostAddress} from './host-spec.js'
 
 interface HostDecl {
   hostname: string
   port?: number
   user?: string
   vars: Record<string, string>
+  /** Where each variable was set (the connection vars are refused at their own line). */
+  varLines: Record<string, number>
   groups: Set<string>
   line: number
 }
 
 interface GroupDecl {
   vars: Record<string, string>
+  varLines: Record<string, number>
   children: Set<string>
   hosts: Set<string>
   line: number
@@ -36,7 +39,7 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
   const group = (name: string, line: number): GroupDecl => {
     const known = groups.get(name)
     if (known) return known
-    const g: GroupDecl = {vars: {}, children: new Set(), hosts: new Set(), line}
+    const g: GroupDecl = {vars: {}, varLines: {}, children: new Set(), hosts: new Set(), line}
     groups.set(name, g)
     return g
   }
@@ -64,7 +67,11 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
     if (section.kind === 'vars') {
       const kv = parseVars(body)
       if ('error' in kv) diagnostics.push(diag('SYNTAX', 'error', `[${section.name}:vars]: ${kv.error}`, at(line, col)))
-      else Object.assign(group(section.name, line).vars, kv.vars)
+      else {
+        const g = group(section.name, line)
+        Object.assign(g.vars, kv.vars)
+        for (const k of Object.keys(kv.vars)) g.varLines[k] = line
+      }
       return
     }
     if (section.kind === 'children') {
@@ -94,10 +101,11 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
         continue
       }
       const name = addr.hostname
-      const h: HostDecl = hosts.get(name) ?? {hostname: name, vars: {}, groups: new Set(), line}
+      const h: HostDecl = hosts.get(name) ?? {hostname: name, vars: {}, varLines: {}, groups: new Set(), line}
       hosts.set(name, h)
       if (addr.port !== undefined) h.port = addr.port
       Object.assign(h.vars, kv.vars)
+      for (const k of Object.keys(kv.vars)) h.varLines[k] = line
       h.groups.add(section.name)
       group(section.name, line).hosts.add(name)
     }
@@ -121,9 +129,14 @@ export function parseAnsibleIni(text: string, file?: string): Inventory {
     const hostGroups = Object.keys(groupMembers).filter((g) => groupMembers[g]?.includes(name)).sort()
     const ordered = [...hostGroups].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0))
     const vars: Record<string, string> = {}
-    for (const g of ordered) Object.assign(vars, groups.get(g)?.vars)
+    const varLines: Record<string, number> = {}
+    for (const g of ordered) {
+      Object.assign(vars, groups.get(g)?.vars)
+      Object.assign(varLines, groups.get(g)?.varLines)
+    }
     Object.assign(vars, h.vars)
-    const spec = toSpec(name, h, vars, hostGroups, file, (msg) => diagnostics.push(diag('BAD-VALUE', 'error', `host ${name}: ${msg}`, at(h.line))))
+    Object.assign(varLines, h.varLines)
+    const spec = toSpec(name, h, vars, hostGroups, file, (msg, key) => diagnostics.push(diag('BAD-VALUE', 'error', `host ${name}: ${msg}`, at((key !== undefined ? varLines[key] : undefined) ?? h.line))))
     if (spec) specs.push(spec)
   }
   return {hosts: specs, groups: groupMembers, diagnostics}
@@ -135,21 +148,34 @@ function toSpec(
   vars: Record<string, string>,
   groups: string[],
   file: string | undefined,
-  fail: (msg: string) => void,
+  fail: (msg: string, key?: string) => void,
 ): HostSpec | undefined {
-  const portText = vars.ansible_port ?? vars.ansible_ssh_port
+  const portKey = vars.ansible_port !== undefined ? 'ansible_port' : 'ansible_ssh_port'
+  const portText = vars[portKey]
   let port = h.port
   if (portText !== undefined) {
     port = Number(portText)
     if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-      fail(`ansible_port "${portText}" is not a TCP port (1-65535)`)
+      fail(`ansible_port "${portText}" is not a TCP port (1-65535)`, portKey)
       return undefined
     }
   }
-  const user = vars.ansible_user ?? vars.ansible_ssh_user ?? h.user
+  // Validated as --host values are: both reach ssh, and a ProxyCommand's %h/%r is run by /bin/sh -c.
+  const hostKey = vars.ansible_host !== undefined ? 'ansible_host' : vars.ansible_ssh_host !== undefined ? 'ansible_ssh_host' : undefined
+  const hostname = hostKey !== undefined ? (vars[hostKey] as string) : h.hostname
+  if (hostKey !== undefined && !isHostName(hostname)) {
+    fail(`${hostKey} ${JSON.stringify(hostname)} is not a host name or address (letters, digits, ".", "-", "_", IP addresses)`, hostKey)
+    return undefined
+  }
+  const userKey = vars.ansible_user !== undefined ? 'ansible_user' : vars.ansible_ssh_user !== undefined ? 'ansible_ssh_user' : undefined
+  const user = userKey !== undefined ? (vars[userKey] as string) : h.user
+  if (userKey !== undefined && !isUserName(user as string)) {
+    fail(`${userKey} ${JSON.stringify(user)} is not a login name (letters, digits, ".", "-", "_")`, userKey)
+    return undefined
+  }
   return {
     name,
-    hostname: vars.ansible_host ?? vars.ansible_ssh_host ?? h.hostname,
+    hostname: hostname.replace(/^\[(.*)\]$/, '$1'),
     ...(port !== undefined ? {port} : {}),
     ...(user !== undefined ? {user} : {}),
     groups,

@@ -26,7 +26,25 @@ export interface Inventory {
   readonly diagnostics: Diagnostic[]
 }
 
-const HOST_RE = /^(?:([A-Za-z0-9_][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_][A-Za-z0-9._-]*)(?::(\d+))?$/
+const USER = '[A-Za-z0-9_][A-Za-z0-9._-]*'
+const HOST = '\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_][A-Za-z0-9._-]*'
+const HOST_RE = new RegExp(`^(?:(${USER})@)?(${HOST})(?::(\\d+))?$`)
+const HOSTNAME_RE = new RegExp(`^(?:${HOST}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$`)
+const USER_RE = new RegExp(`^${USER}$`)
+
+/**
+ * A host name as `--host` accepts it (letters, digits, `._-`, an IPv4 or a bare or bracketed
+ * IPv6 address). Whatever reaches ssh from an inventory must be one: it ends up in a
+ * ProxyCommand's `%h`, run by `/bin/sh -c`.
+ */
+export function isHostName(text: string): boolean {
+  return HOSTNAME_RE.test(text)
+}
+
+/** A login name as `--host user@…` accepts it; it ends up in a ProxyCommand's `%r`. */
+export function isUserName(text: string): boolean {
+  return USER_RE.test(text)
+}
 
 /**
  * Parse `[user@]host[:port]` (IPv6 in brackets: `[::1]:2222`), the form ssh and a plain host

@@ -123,6 +123,18 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
     expect(forced?.blockers.map((b) => b.code)).toEqual(['PVSCSI'])
   })
 
+  it('a domain whose name starts with "-" (NAME-CHARS, imported with --force) reaches virsh and xl as data after "--"', async () => {
+    const odd = item({name: '--inactive', xml: xml('--inactive', UUID), source: '/etc/xen/odd'})
+    const [defined] = await importDomains(t, [odd], {force: true, start: true, tmpDir: tmp})
+    expect(defined, defined?.message).toMatchObject({status: 'changed', action: 'define', started: true})
+    expect(await host.libvirtDomains()).toEqual({'--inactive': UUID})
+    // the stand-ins refuse an unknown option as the real tools do, so this is what made it work
+    const log = await host.commandLog()
+    expect(log).toEqual(expect.arrayContaining([expect.stringMatching(/ begin virsh -c xen:\/\/\/system start -- --inactive$/), expect.stringMatching(/ begin xl list -- --inactive$/)]))
+    const [again] = await importDomains(t, [odd], {tmpDir: tmp, force: true})
+    expect(again).toMatchObject({status: 'ok', action: 'unchanged'})
+  })
+
   it('XML that libvirt schema rejects fails that domain only', async () => {
     const bad = item({name: 'bad', uuid: '22222222-2222-4333-8444-555555555555', xml: "<domain type='xen'><name>bad</name><bogus/></domain>\n"})
     const out = await importDomains(t, [bad, item()], {tmpDir: tmp})

@@ -17,6 +17,23 @@ describe('parseHostAddress', () => {
   })
 })
 
+describe('hostile inventories', () => {
+  it('refuses ansible_host / ansible_user that are not what --host accepts, at the line that sets them', async () => {
+    const file = fixture('hostile.ini')
+    const inv = parseAnsibleIni(await readFile(file, 'utf8'), file)
+    const errors = inv.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}: ${d.message}`)
+    expect(errors).toEqual([
+      '5: host evil: ansible_host "x;touch /tmp/pwned" is not a host name or address (letters, digits, ".", "-", "_", IP addresses)',
+      '11: host old01: ansible_user "$(reboot)" is not a login name (letters, digits, ".", "-", "_")',
+    ])
+    await expect(readInventory(file)).rejects.toThrow(new RegExp(`${file}:5:1: .*ansible_host "x;touch /tmp/pwned"`))
+    // what --host accepts still passes
+    const ok = parseAnsibleIni('a ansible_host=2001:db8::1 ansible_user=svc-xen.1\nb ansible_host=[::1]\nc ansible_ssh_host=dom0-c.example.net\n')
+    expect(ok.diagnostics).toEqual([])
+    expect(ok.hosts.map((h) => h.hostname)).toEqual(['2001:db8::1', '::1', 'dom0-c.example.net'])
+  })
+})
+
 describe('plain host list', () => {
   it('parses the fixture with comments', async () => {
     const inv = parsePlainList(await readFile(fixture('hosts.txt'), 'utf8'), 'hosts.txt')

@@ -79,6 +79,16 @@ describe('xen2libvirt (in process)', () => {
     expect(r.stderr).toMatch(/suse1:3:1: warning: .*domUloader.*\[BOOT-DOMULOADER\]/)
   })
 
+  it('a domain named like a virsh option (--all) is defined as data, never read as an option', async () => {
+    const cfg = path.join(dir, 'dash')
+    await writeFile(cfg, 'name = "--all"\nuuid = "5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"\nmemory = 256\nbootloader = "pygrub"\ndisk = ["phy:/dev/vg/dash,xvda,w"]\n')
+    const own = await createSimHost({dir, name: 'dash-host', profile: 'debian12-libvirt'})
+    const r = await run([cfg], new LocalTransport({env: own.env}))
+    expect(r.code, r.stderr).toBe(0)
+    expect(await own.libvirtDomains()).toEqual({'--all': '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'})
+    expect(await own.commandLog()).toEqual(expect.arrayContaining([expect.stringMatching(/ begin virsh -c xen:\/\/\/system dumpxml --inactive -- --all$/)]))
+  })
+
   it('a directory without -r is refused; a missing path fails', async () => {
     expect((await run([DEMO])).code).toBe(1)
     expect((await run(['/nonexistent/cfg'])).stderr).toBe('Failed to open/read path /nonexistent/cfg\n')

@@ -55,8 +55,48 @@ main('virsh', (argv) => {
     err(`error: unknown command: '${cmd}'\n`)
     return 1
   }
-  return fn(rest)
+  return fn(parseCommandArgs(cmd, rest))
 })
+
+/** Options each command knows (libvirt 9 virsh-domain*.c); anything else is refused as virsh does. */
+function knownOptions(cmd) {
+  // A function, not a const: main() runs while this module is still being evaluated.
+  return {
+  uri: [],
+  list: ['--all', '--inactive', '--name', '--uuid', '--table', '--persistent', '--transient', '--autostart', '--no-autostart', '--state-running', '--state-shutoff'],
+  define: ['--validate'],
+  dumpxml: ['--inactive', '--security-info', '--update-cpu', '--migratable'],
+  start: ['--paused', '--autodestroy', '--console', '--bypass-cache', '--force-boot'],
+  destroy: ['--graceful'],
+  undefine: ['--managed-save', '--snapshots-metadata', '--checkpoints-metadata', '--nvram', '--keep-nvram', '--remove-all-storage', '--wipe-storage'],
+  domstate: ['--reason'],
+  domname: [],
+  autostart: ['--disable'],
+  }[cmd] ?? []
+}
+
+/**
+ * vsh.c's command-line parsing: a token `--word` is an option (refused when the command does
+ * not know it), `--` ends the options, anything else is data. So a domain named `--all` must come
+ * after `--`, as real virsh needs.
+ */
+function parseCommandArgs(cmd, args) {
+  const opts = new Set()
+  const operands = []
+  let dataOnly = false
+  for (const a of args) {
+    if (!dataOnly && a === '--') dataOnly = true
+    else if (!dataOnly && /^--[A-Za-z0-9]/.test(a)) {
+      const name = a.split('=')[0]
+      if (!knownOptions(cmd).includes(name)) {
+        err(`error: command '${cmd}' doesn't support option ${name}\n`)
+        throw new Exit(1)
+      }
+      opts.add(name)
+    } else operands.push(a)
+  }
+  return {opts, operands}
+}
 
 function unescapeXml(s) {
   return s.replace(/&(apos|quot|lt|gt|amp|#(\d+)|#x([0-9a-fA-F]+));/g, (_, e, d, x) =>
@@ -90,9 +130,9 @@ function xmlPath(name) {
 }
 
 function list(args) {
-  const all = args.includes('--all')
-  const namesOnly = args.includes('--name')
-  const uuids = args.includes('--uuid')
+  const all = args.opts.has('--all')
+  const namesOnly = args.opts.has('--name')
+  const uuids = args.opts.has('--uuid')
   const act = active()
   const rows = Object.keys(domains())
     .sort()
@@ -123,7 +163,7 @@ function list(args) {
 }
 
 function define(args) {
-  const file = args.find((a) => !a.startsWith('-'))
+  const file = args.operands[0]
   if (!file) {
     err("error: command 'define' requires <file> option\n")
     return 1
@@ -181,8 +221,8 @@ function define(args) {
 }
 
 function dumpxml(args) {
-  const inactive = args.includes('--inactive')
-  const ref = args.find((a) => !a.startsWith('-'))
+  const inactive = args.opts.has('--inactive')
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   let xml = readFileSync(xmlPath(d.name), 'utf8')
@@ -194,7 +234,7 @@ function dumpxml(args) {
 }
 
 function start(args) {
-  const ref = args.find((a) => !a.startsWith('-'))
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   const act = active()
@@ -209,7 +249,7 @@ function start(args) {
 }
 
 function destroy(args) {
-  const ref = args.find((a) => !a.startsWith('-'))
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   const act = active()
@@ -224,7 +264,7 @@ function destroy(args) {
 }
 
 function undefine(args) {
-  const ref = args.find((a) => !a.startsWith('-'))
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   const all = domains()
@@ -236,7 +276,7 @@ function undefine(args) {
 }
 
 function domstate(args) {
-  const ref = args.find((a) => !a.startsWith('-'))
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   out(`${active()[d.name] !== undefined ? 'running' : 'shut off'}\n\n`)
@@ -244,7 +284,7 @@ function domstate(args) {
 }
 
 function domname(args) {
-  const ref = args.find((a) => !a.startsWith('-'))
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   out(`${d.name}\n\n`)
@@ -252,8 +292,8 @@ function domname(args) {
 }
 
 function autostart(args) {
-  const disable = args.includes('--disable')
-  const ref = args.find((a) => !a.startsWith('-'))
+  const disable = args.opts.has('--disable')
+  const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   const all = domains()

@@ -26,7 +26,18 @@ main('xl', (args) => {
 function list(args = []) {
   const c = hostConfig()
   let doms = [{name: 'Domain-0', domid: 0, memory: c.dom0MemoryMiB ?? 1024, vcpus: c.nrCpus ?? 4, state: 'r-----', cpuTime: 1234.5}, ...runningDomains()]
-  const names = args.filter((a) => !a.startsWith('-'))
+  // getopt: options until `--` or the first operand; an unknown one is refused.
+  const names = []
+  let dataOnly = false
+  for (const a of args) {
+    if (!dataOnly && a === '--') dataOnly = true
+    else if (!dataOnly && names.length === 0 && a.startsWith('-') && a !== '-') {
+      if (!/^-[lvZcn]+$/.test(a) && !['--long', '--verbose', '--context', '--cpupool', '--numa'].includes(a)) {
+        err(`xl list: invalid option -- '${a.replace(/^-+/, '')}'\n`)
+        return 1
+      }
+    } else names.push(a)
+  }
   for (const n of names) {
     if (!doms.some((d) => d.name === n || String(d.domid) === n)) {
       err(`${n} is an invalid domain identifier (rc=-6)\n`)
