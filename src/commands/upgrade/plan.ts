@@ -11,6 +11,7 @@ import {planFleet} from '../../runbook/plan-fleet.js'
 import {parsePolicyAnswers} from '../../runbook/policy-answers.js'
 import {createHostProgress} from '../../ui/host-progress.js'
 import {renderPlan} from '../../ui/plan-view.js'
+import {exportAnsibleSite} from '../../runbook/ansible/write-site.js'
 import {pickProgressMode} from '../../ui/renderer.js'
 
 export default class UpgradePlan extends BaseCommand {
@@ -35,7 +36,12 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
   static override enableJsonFlag = true
   static override flags = {
     ...hostSelectionFlags,
-    out: Flags.string({char: 'o', summary: 'write the plan document here (- = stdout)'}),
+    out: Flags.string({char: 'o', summary: 'write the plan document here (- = stdout); with --format ansible, the playbook\'s directory'}),
+    format: Flags.option({options: ['text', 'json', 'ansible'] as const, default: 'text', summary: 'text view, the JSON document (as --json), or an Ansible playbook written to --out DIR'})(),
+    batch: Flags.string({summary: 'with --format ansible: hosts per batch (serial), a count or N%'}),
+    canary: Flags.integer({summary: 'with --format ansible: the first N hosts alone before the batches', min: 1}),
+    'max-fail-percent': Flags.integer({summary: 'with --format ansible: stop when more than P% of a batch failed (max_fail_percentage)', min: 0, max: 100}),
+    force: Flags.boolean({summary: 'with --format ansible: replace an earlier playbook in --out'}),
     policy: Flags.string({summary: 'YAML policy file: waivers (as check --policy) and answers to the plan\'s questions'}),
     ignore: Flags.string({multiple: true, multipleNonGreedy: true, summary: 'waive a rule id everywhere (repeat, or comma-separate); still shown as waived'}),
     concurrency: Flags.integer({summary: 'hosts planned at once', default: 10, min: 1}),
@@ -45,7 +51,11 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
 
   async run(): Promise<PlanDocument> {
     const {flags} = await this.parse(UpgradePlan)
-    const json = this.jsonEnabled()
+    const json = this.jsonEnabled() || flags.format === 'json'
+    const ansible = flags.format === 'ansible'
+    if (ansible && (flags.out === undefined || flags.out === '-')) this.usageError('--format ansible writes a directory: give it with --out DIR')
+    if (!ansible && (flags.batch !== undefined || flags.canary !== undefined || flags['max-fail-percent'] !== undefined || flags.force)) this.usageError('--batch, --canary, --max-fail-percent and --force go with --format ansible (upgrade apply has its own)')
+    if (flags.batch !== undefined && !/^[1-9]\d*%?$/.test(flags.batch)) this.usageError(`--batch ${flags.batch}: a count or a percentage (5, 20%)`)
     const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
     let policy: Parameters<typeof planFleet>[1]['policy']
     let answers: ReturnType<typeof parsePolicyAnswers>['answers'] = []
@@ -69,9 +79,17 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
     const doc = await planFleet(targets, {strategies, ssh, timeoutMs, concurrency: flags.concurrency, answers, ignore, progress, ...(policy ? {policy} : {}), ...(flags.sudo ? {sudo: true} : {})})
     await progress.finish()
     const text = `${JSON.stringify(doc, null, 2)}\n`
-    if (flags.out !== undefined && flags.out !== '-') await writeFile(flags.out, text, {mode: 0o644})
-    if (flags.out === '-' && !json) process.stdout.write(text)
-    else if (!json) process.stdout.write(renderPlan(doc))
+    if (ansible && flags.out !== undefined) {
+      const opts = {ssh, timeoutMs, concurrency: flags.concurrency, ...(flags.sudo ? {sudo: true} : {}), ...(flags.force ? {force: true} : {})}
+      const fleet = {...(flags.batch !== undefined ? {batch: flags.batch} : {}), ...(flags.canary !== undefined ? {canary: flags.canary} : {}), ...(flags['max-fail-percent'] !== undefined ? {maxFailPercent: flags['max-fail-percent']} : {})}
+      const written = await exportAnsibleSite(doc, targets, flags.out, {...opts, ...fleet}).catch((error: Error) => this.error(error.message, {exit: EXIT.failed}))
+      process.stdout.write(renderPlan(doc))
+      process.stdout.write(`\nwrote ${written.length} files to ${flags.out} (files/ holds the domains' XML with passwords: mode 0600)\nrun: ansible-playbook -i ${flags.out}/inventory.ini ${flags.out}/site.yml --check\n`)
+    } else {
+      if (flags.out !== undefined && flags.out !== '-') await writeFile(flags.out, text, {mode: 0o644})
+      if ((flags.out === '-' || flags.format === 'json') && !this.jsonEnabled()) process.stdout.write(text)
+      else if (!json) process.stdout.write(renderPlan(doc))
+    }
     const s = doc.summary
     if (s.unreachable > 0) process.exitCode = s.unreachable === s.hosts ? EXIT.failed : EXIT.partialFleet
     else if (s.blocked > 0) process.exitCode = EXIT.blockers
