@@ -32,8 +32,7 @@ export function ansibleSite(doc: PlanDocument, secrets: ReadonlyMap<string, Read
   for (const [path, tasks] of Object.entries(TASK_FILES)) out.push({path, content: yamlText(tasks), mode: 0o644})
   for (const h of ready) {
     const hostSecrets = secrets.get(h.host) ?? new Map<string, DomainSecretXml>()
-    const names = new Map<string, string>()
-    h.domains.filter((d) => d.skip === undefined && d.xml !== undefined).forEach((d, i) => names.set(d.name, xmlFileName(i, d.name)))
+    const names = new Map(h.domains.filter((d) => d.skip === undefined && d.xml !== undefined).map((d, i) => [d.name, xmlFileName(i, d.name)] as const))
     for (const [name, file] of names) {
       const xml = hostSecrets.get(name)?.xml
       if (xml === undefined) throw new Error(`${h.host}: no XML for domain ${name}; plan again`)
