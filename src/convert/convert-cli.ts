@@ -41,15 +41,23 @@ export function convertUsageProblem(paths: readonly string[], flags: ConvertFlag
   return undefined
 }
 
+/** What `--validate` says when libvirt's validator is not on PATH: which package brings it. */
+export const VALIDATOR_MISSING =
+  '--validate needs virt-xml-validate, which is not installed: install libvirt-clients (Debian, Ubuntu) or libvirt-client (SUSE, RHEL), or run without --validate'
+
 /** Everything `xenlift convert` does after its flags are parsed and checked. */
 export async function executeConvert(paths: readonly string[], flags: ConvertFlags, io: ConvertIo): Promise<ConvertOutcome> {
-  const version = flags['libvirt-version'] ?? (await defaultLibvirtVersion()).version
   let validator
   if (flags.validate) {
     const bin = await findVirtXmlValidate()
-    if (bin) validator = virtXmlValidator(bin)
-    else io.stderr('Warning: --validate: virt-xml-validate is not installed (Debian: libvirt-clients); not validating\n')
+    // Asked to validate and cannot: an error before anything is written, never a silent exit 0.
+    if (!bin) {
+      io.stderr(`Error: ${VALIDATOR_MISSING}\n`)
+      return {records: [], exitCode: 1}
+    }
+    validator = virtXmlValidator(bin)
   }
+  const version = flags['libvirt-version'] ?? (await defaultLibvirtVersion()).version
   const result = await runConvert({
     paths,
     recursive: flags.recursive,

@@ -1,18 +1,19 @@
 import {execFile} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {access, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 
 export type XmlValidator = (xml: string, file?: string) => Promise<Diagnostic | undefined>
 
-/** Find libvirt's `virt-xml-validate` on PATH; undefined when not installed. */
-export async function findVirtXmlValidate(): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('sh', ['-c', 'command -v virt-xml-validate'], {timeout: 5000}, (err, stdout) => {
-      resolve(err ? undefined : stdout.trim() || undefined)
-    })
-  })
+/** Find libvirt's `virt-xml-validate` on PATH (as execvp would); undefined when not installed. */
+export async function findVirtXmlValidate(pathVar = process.env.PATH ?? ''): Promise<string | undefined> {
+  for (const dir of pathVar.split(':').filter(Boolean)) {
+    const candidate = join(dir, 'virt-xml-validate')
+    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate
+  }
+  return undefined
 }
 
 /**

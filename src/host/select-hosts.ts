@@ -1,5 +1,5 @@
 import {readFile} from 'node:fs/promises'
-import {applyLimit} from '../inventory/limit.js'
+import {applyLimit, LimitPatternError} from '../inventory/limit.js'
 import {readInventory} from '../inventory/read-inventory.js'
 import {hostTargetFor, hostTargetFromSpec, type HostTarget} from './open-host.js'
 
@@ -50,7 +50,13 @@ export async function selectHosts(sel: HostSelection): Promise<{targets: HostTar
     const inv = await readInventory(sel.inventory)
     let hosts = inv.hosts
     if (sel.limit !== undefined) {
-      const r = applyLimit(inv, await expandLimitFile(sel.limit))
+      let r: ReturnType<typeof applyLimit>
+      try {
+        r = applyLimit(inv, await expandLimitFile(sel.limit))
+      } catch (error) {
+        if (error instanceof LimitPatternError) throw new HostSelectionError(error.message)
+        throw error
+      }
       hosts = r.hosts
       for (const u of r.unmatched) warnings.push(`--limit: "${u}" matched no host in ${sel.inventory}`)
       if (hosts.length === 0) throw new HostSelectionError(`--limit ${sel.limit} selects no host of ${sel.inventory}`)

@@ -1,10 +1,16 @@
 import type {HostSpec, Inventory} from './host-spec.js'
 
+/** A `--limit` pattern that cannot be used (an invalid `~regex`): the user must fix it. */
+export class LimitPatternError extends Error {
+  readonly code = 'USAGE'
+}
+
 /**
  * Select hosts with an Ansible host pattern (`--limit`): terms separated by `,` or `:`; a term
  * is `all`/`*`, a group, a host, a glob (`web*`, `db-?`), or `~regex`; `!term` excludes and
  * `&term` intersects, applied after the plain terms as Ansible does. Returns the hosts in
- * inventory order, and the terms that matched nothing (Ansible warns about those).
+ * inventory order, and the terms that matched nothing (Ansible warns about those). An invalid
+ * `~regex` throws LimitPatternError: silently matching nothing would run on the wrong hosts.
  */
 export function applyLimit(inv: Pick<Inventory, 'hosts' | 'groups'>, pattern: string): {hosts: HostSpec[]; unmatched: string[]} {
   const terms = splitTerms(pattern)
@@ -41,8 +47,8 @@ function matchTerm(inv: Pick<Inventory, 'hosts' | 'groups'>, term: string): Set<
   if (term.startsWith('~')) {
     try {
       re = new RegExp(term.slice(1))
-    } catch {
-      return new Set()
+    } catch (error) {
+      throw new LimitPatternError(`--limit ${term}: not a valid regular expression (${(error as Error).message})`)
     }
   } else {
     re = globToRegExp(term)

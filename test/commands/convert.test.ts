@@ -108,6 +108,13 @@ describe('xenlift convert', () => {
     expect(r.stderr).not.toMatch(/VALIDATE/)
   })
 
+  it('--validate without virt-xml-validate installed is an error naming the package, and writes nothing', async () => {
+    const r = await runCli(['convert', '--validate', '--libvirt-version', '9.0.0', MAIL01], {env: {PATH: mkdtempSync(join(tmpdir(), 'xenlift-empty-path-'))}})
+    expect(r.code).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('--validate needs virt-xml-validate, which is not installed: install libvirt-clients (Debian, Ubuntu) or libvirt-client (SUSE, RHEL)')
+  })
+
   it('converts to xl with --to xl', async () => {
     const r = await runCli(['convert', '--to', 'xl', MAIL01])
     expect(r.code, r.stderr).toBe(0)

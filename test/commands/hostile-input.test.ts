@@ -27,3 +27,11 @@ describe('a hostile inventory never reaches a shell', () => {
     }
   }, 120_000)
 })
+
+describe('--limit', () => {
+  it('an invalid ~regex is a usage error (exit 2), not a selection of nothing', async () => {
+    const r = await runCli(['scan', '--inventory', 'fixtures/inventories/fleet.ini', '--limit', '~dom0-(a'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--limit ~dom0-\(a: not a valid regular expression/)
+  }, 60_000)
+})

@@ -142,6 +142,8 @@ describe('selectHosts', () => {
     expect(targets.map((t) => t.name)).toEqual(['deb-dom0-b', 'legacy'])
     expect(targets[1]).toMatchObject({kind: 'ssh', spec: {hostname: '10.0.0.9', port: 2200}})
     await expect(selectHosts({limit: 'x'})).rejects.toBeInstanceOf(HostSelectionError)
+    // an invalid ~regex is the user's error, never "matches nothing"
+    await expect(selectHosts({inventory: fixture('fleet.ini'), limit: 'legacy,~deb-[0-'})).rejects.toThrow(new HostSelectionError('--limit ~deb-[0-: not a valid regular expression (Invalid regular expression: /deb-[0-/: Unterminated character class)'))
     await expect(selectHosts({inventory: fixture('fleet.ini'), limit: 'nothing-matches'})).rejects.toThrow(/selects no host/)
     expect((await selectHosts({})).targets).toEqual([{kind: 'local', name: 'local'}])
     expect((await selectHosts({hosts: ['local', 'root@h:2', 'local'], root: '/mnt/old'})).targets.map((t) => t.name)).toEqual(['/mnt/old', 'root@h:2'])
