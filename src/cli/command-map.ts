@@ -3,6 +3,7 @@ import Check from '../commands/check.js'
 import Convert from '../commands/convert.js'
 import Import from '../commands/import.js'
 import Scan from '../commands/scan.js'
+import UpgradeApply from '../commands/upgrade/apply.js'
 import UpgradePlan from '../commands/upgrade/plan.js'
 
 /**
@@ -16,5 +17,6 @@ export const COMMANDS: Record<string, Command.Class> = {
   convert: Convert,
   import: Import,
   scan: Scan,
+  'upgrade:apply': UpgradeApply,
   'upgrade:plan': UpgradePlan,
 }
