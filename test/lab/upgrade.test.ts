@@ -6,7 +6,7 @@
  * it found it (restoreLab) for the other lab files.
  */
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
@@ -20,6 +20,8 @@ const TREE: XendTree = {
   vncPassword: 'Lq7-vnc!',
 }
 const timings: Record<string, number> = {}
+/** `upgrade status` and `rollback` land after plan and apply: their tests say so until then. */
+const missing = (c: string) => !existsSync(new URL(`../../src/commands/upgrade/${c}.ts`, import.meta.url))
 
 async function timed<T>(name: string, f: () => Promise<T>): Promise<T> {
   const t = Date.now()
@@ -141,13 +143,13 @@ describe.skipIf(lab.skip !== undefined)(`upgrade a xend host on the real lab${la
     expect(await dom0('grep -rl -- ' + `'${TREE.vncPassword}'` + ' /var/lib/xenlift/journal.jsonl /tmp')).toMatchObject({stdout: ''})
   })
 
-  it('upgrade status reads the journal: the host is done', async () => {
+  it.skipIf(missing('status'))('upgrade status reads the journal: the host is done (skipped while `upgrade status` is absent)', async () => {
     const r = await timed('status', () => runCli(['upgrade', 'status', planFile(), '--state-dir', stateDir(), '--json']))
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/"done"/)
   })
 
-  it('upgrade rollback: the xend tree and the toolstack setting come back, xend runs the guests again', async () => {
+  it.skipIf(missing('rollback'))('upgrade rollback (skipped while absent): the xend tree and the toolstack setting come back, xend runs the guests again', async () => {
     const up = {labpv: await guestUpCount('labpv'), labxm: await guestUpCount('labxm')}
     const r = await timed('rollback', () => runCli(['upgrade', 'rollback', planFile(), '--yes', ...sshOnly(), '--state-dir', stateDir(), '--timeout', '600']))
     expect(r.code, r.stderr + r.stdout).toBe(0)
