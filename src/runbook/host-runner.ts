@@ -2,7 +2,7 @@ import {redactSecrets} from '../model/redact.js'
 import type {Transport} from '../transport/transport.js'
 import type {EventSink, HostOutcome} from './events.js'
 import {HOST_STATE_DIR, onHost} from './host-paths.js'
-import {Journal, type JournalEntry, journalPath, journalState, latestRun, readJournal} from './journal.js'
+import {Journal, type JournalEntry, journalPath, journalState, latestRun, readJournal, saveHostPlan} from './journal.js'
 import type {HostPlan, PlanDocument, StepId} from './plan-document.js'
 import {type ApplyOptions, type StepContext, StepError} from './step.js'
 import {STEPS} from './steps/index.js'
@@ -61,6 +61,8 @@ export async function runHost(plan: PlanDocument, host: HostPlan, deps: HostRunD
   if (state.done) return {...base, status: 'done', message: 'already done in this run'}
   if (state.rolledBack) return {...base, status: 'skipped', message: 'rolled back; plan again to upgrade it'}
   const journal = new Journal(file)
+  // The host's plan beside its journals: status and rollback work from the state dir alone.
+  await saveHostPlan(opts.stateDir, plan.planId, host)
   const resuming = opts.resume && entries.length > 0
   deps.emit({type: 'host-start', host: host.host, runId, resume: resuming})
   let opened: RunHost | undefined

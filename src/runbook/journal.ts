@@ -1,6 +1,6 @@
-import {mkdir, open, readdir, readFile, stat} from 'node:fs/promises'
+import {mkdir, open, readdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
-import type {StepId} from './plan-document.js'
+import type {HostPlan, StepId} from './plan-document.js'
 
 /** One line of a host's journal. Never holds a secret (step data is masked at the source). */
 export interface JournalEntry {
@@ -125,4 +125,52 @@ export function journalState(entries: readonly JournalEntry[]): JournalState {
 
 function safe(s: string): string {
   return s.replace(/[^A-Za-z0-9_.@-]/g, '_')
+}
+
+/** `<state-dir>/<planId>/<host>/plan.json`: the host's part of the plan (no secrets in it). */
+export function hostPlanPath(stateDir: string, planId: string, host: string): string {
+  return path.join(stateDir, safe(planId), safe(host), 'plan.json')
+}
+
+export async function saveHostPlan(stateDir: string, planId: string, host: HostPlan): Promise<void> {
+  const file = hostPlanPath(stateDir, planId, host.host)
+  await mkdir(path.dirname(file), {recursive: true, mode: 0o700})
+  await writeFile(`${file}.tmp`, `${JSON.stringify(host, null, 2)}\n`, {mode: 0o600})
+  await rename(`${file}.tmp`, file)
+}
+
+/** One host's newest run under a state dir: its plan, journal file and entries. */
+export interface RecordedRun {
+  readonly planId: string
+  readonly host: HostPlan
+  readonly runId: string
+  readonly file: string
+  readonly entries: JournalEntry[]
+}
+
+/**
+ * Every host's newest run in a state dir (optionally of one plan, optionally of some hosts),
+ * newest first by journal mtime; one entry per host.
+ */
+export async function recordedRuns(stateDir: string, filter: {planId?: string; hosts?: readonly string[]} = {}): Promise<RecordedRun[]> {
+  const plans = filter.planId !== undefined ? [safe(filter.planId)] : await readdir(stateDir).catch(() => [] as string[])
+  const found: (RecordedRun & {mtime: number})[] = []
+  for (const planId of plans) {
+    for (const hostDir of await readdir(path.join(stateDir, planId)).catch(() => [] as string[])) {
+      const planFile = path.join(stateDir, planId, hostDir, 'plan.json')
+      let host: HostPlan
+      try {
+        host = JSON.parse(await readFile(planFile, 'utf8')) as HostPlan
+      } catch {
+        continue
+      }
+      if (filter.hosts && !filter.hosts.includes(host.host)) continue
+      const last = await latestRun(stateDir, planId, host.host)
+      if (!last) continue
+      found.push({planId, host, runId: last.runId, file: last.file, entries: await readJournal(last.file), mtime: (await stat(last.file)).mtimeMs})
+    }
+  }
+  found.sort((a, b) => b.mtime - a.mtime)
+  const seen = new Set<string>()
+  return found.filter((r) => (seen.has(r.host.host) ? false : (seen.add(r.host.host), true))).map(({mtime: _m, ...r}) => r)
 }

@@ -31,8 +31,10 @@ export async function must(ctx: StepContext, argv: readonly string[], opts: {tim
   return r
 }
 
+/** The line that says why a command failed: stderr's last, else stdout's. */
 export function lastLine(r: ExecResult): string {
-  const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean)
+  const clean = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = clean(r.stderr).length ? clean(r.stderr) : clean(r.stdout)
   return lines.at(-1)?.replace(/^error:\s*/, '') ?? `exit ${r.exitCode ?? r.signal ?? '?'}`
 }
 

@@ -1,0 +1,136 @@
+import {readFile} from 'node:fs/promises'
+import {LIBXL_URI} from '../host/import-domains.js'
+import {redactSecrets} from '../model/redact.js'
+import type {ExecResult} from '../transport/transport.js'
+import type {EventSink} from './events.js'
+import {sha256} from './fingerprint.js'
+import {HOST_STATE_DIR, onHost} from './host-paths.js'
+import type {RunHost} from './host-runner.js'
+import {Journal, type JournalEntry, journalState, type RecordedRun} from './journal.js'
+import type {HostPlan} from './plan-document.js'
+import {pastPointOfNoReturn} from './status.js'
+import {planPaths} from './steps/common.js'
+import {startOrder} from './steps/start.js'
+import type {ProvidedStrategy} from './strategy.js'
+
+export interface RollbackDeps {
+  open(host: HostPlan, logFile: string): Promise<RunHost>
+  readonly strategies: readonly ProvidedStrategy[]
+  readonly emit: EventSink
+}
+
+export interface RollbackOptions {
+  readonly controller: string
+  readonly commandTimeoutMs: number
+  readonly sudo?: boolean
+}
+
+export interface RollbackOutcome {
+  readonly host: string
+  readonly status: 'done' | 'refused' | 'failed'
+  readonly message: string
+  /** What was done, in order. */
+  readonly actions: readonly string[]
+}
+
+/**
+ * Bring a host back to xend from its backup (the journal of its newest run says what was done):
+ * undefine the domains this run defined (those libvirt did not know before), stop libvirtd if
+ * it was not there before, restore the xend trees and the toolstack setting from the backup
+ * tarball (its sha256 checked; the controller's copy uploaded if the host's is gone), re-enable
+ * and start xend, start the domains that ran before in their old order, release the lock.
+ * Refused, with the reason, past the plan's point of no return.
+ */
+export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: RollbackOptions): Promise<RollbackOutcome> {
+  const host = run.host
+  const journal = new Journal(run.file)
+  const st = journalState(run.entries)
+  const entry = (e: Omit<JournalEntry, 'v' | 'ts' | 'planId' | 'runId' | 'host' | 'controller'>): JournalEntry => ({v: 1, ts: new Date().toISOString(), planId: run.planId, runId: run.runId, host: host.host, controller: opts.controller, ...e})
+  if (st.rolledBack) return {host: host.host, status: 'done', message: 'already rolled back', actions: []}
+  if (pastPointOfNoReturn(run)) {
+    const why = `refused: ${host.host} is past its point of no return (step ${host.pointOfNoReturn?.step}: ${host.pointOfNoReturn?.reason})`
+    await journal.append(entry({type: 'rollback-end', status: 'refused', message: why}))
+    return {host: host.host, status: 'refused', message: why, actions: []}
+  }
+  const provided = deps.strategies.find((s) => s.strategy.id === host.strategy?.id)
+  if (!provided) return {host: host.host, status: 'failed', message: `strategy ${host.strategy?.id ?? '?'} is not installed`, actions: []}
+  const strategy = provided.strategy
+  const backup = st.completed.get('backup')?.data as {tarball?: string; local?: string; sha256?: string} | undefined
+  const changed = run.entries.some((e) => e.type === 'step-start' && e.step === 'shutdown')
+  const actions: string[] = []
+  const root = host.connection.root
+  const hp = (p: string) => onHost(root, p)
+  let opened: RunHost | undefined
+  await journal.append(entry({type: 'rollback-start'}))
+  try {
+    opened = await deps.open(host, run.file.replace(/\.jsonl$/, '.log'))
+    const h = opened
+    const run_ = (argv: string[]): Promise<ExecResult> => h.exec.exec(argv, {env: {LC_ALL: 'C'}, timeoutMs: opts.commandTimeoutMs, ...(opts.sudo ? {sudo: true} : {})})
+    const must = async (argv: string[]) => {
+      const r = await run_(argv)
+      if (r.exitCode !== 0) throw new Error(`\`${argv.join(' ')}\` failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`}`)
+      actions.push(argv.join(' '))
+      return r
+    }
+    const note = (m: string) => {
+      actions.push(m)
+      deps.emit({type: 'note', host: host.host, message: m})
+    }
+    if (changed) {
+      if (!backup?.sha256) throw new Error('the journal records no verified backup; restore by hand')
+      // 1. undefine what this run defined (libvirt's domains that were not there before)
+      const before = new Set((host.fingerprint?.inputs.libvirtDomains ?? []).map((l) => l.split(' ')[0]))
+      const list = await run_(['virsh', '-c', LIBXL_URI, 'list', '--all', '--name'])
+      const now = list.exitCode === 0 ? list.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : []
+      const ours = new Set(host.domains.map((d) => d.name))
+      for (const name of now.filter((n) => ours.has(n) && !before.has(n))) {
+        const state = await run_(['virsh', '-c', LIBXL_URI, 'domstate', name])
+        if (state.stdout.trim() === 'running') await must(['virsh', '-c', LIBXL_URI, 'destroy', name])
+        await must(['virsh', '-c', LIBXL_URI, 'undefine', name])
+      }
+      // 2. libvirtd off again where it was not there before
+      if (!host.facts?.libvirt) {
+        for (const verb of ['stop', 'disable']) await run_(['systemctl', verb, strategy.libvirtService]).then((r) => r.exitCode === 0 && actions.push(`systemctl ${verb} ${strategy.libvirtService}`))
+      }
+      // 3. the xend trees and the toolstack setting from the backup
+      const p = planPaths(run.planId)
+      const sum = await run_(['sha256sum', hp(p.tarball)])
+      if (sum.exitCode !== 0 || sum.stdout.trim().split(/\s+/)[0] !== backup.sha256) {
+        if (!backup.local) throw new Error('the backup is gone from the host and the controller has no copy')
+        const data = await readFile(backup.local)
+        if (sha256(data) !== backup.sha256) throw new Error(`the controller's backup ${backup.local} does not match its recorded sha256`)
+        await h.files.writeFileAtomic(p.tarball, data, {mode: 0o600})
+        note(`uploaded the controller's backup to ${p.tarball}`)
+      }
+      const members = ['var/lib/xend/domains', 'etc/xen', ...strategy.toolstackFiles.filter((f) => f in (host.fingerprint?.inputs.toolstackSetting ?? {})).map((f) => f.replace(/^\//, ''))]
+      await must(['tar', '-xzf', hp(p.tarball), '-C', hp('/'), ...members])
+      // 4. xend back: enabled, started; then the domains that ran before, in their old order
+      for (const svc of [...strategy.xendServices].reverse()) await run_(['systemctl', 'enable', svc]).then((r) => r.exitCode === 0 && actions.push(`systemctl enable ${svc}`))
+      const xend = strategy.xendServices.at(-1)
+      if (xend) await must(['systemctl', 'start', xend])
+      const ran = ((st.completed.get('shutdown') ?? run.entries.find((e) => e.type === 'step-end' && e.step === 'shutdown'))?.data as {stopped?: {name: string; how: string}[]} | undefined)?.stopped
+      const names = ran ? ran.filter((s) => s.how !== 'already').map((s) => s.name) : []
+      for (const d of startOrder(host.domains).filter((x) => names.includes(x.name))) {
+        const argv = d.source.startsWith('/var/lib/xend/domains/') ? ['xm', 'start', d.name] : d.source.startsWith('/') ? ['xm', 'create', hp(d.source)] : undefined
+        if (!argv) {
+          note(`${d.name}: ran from a config no longer on disk; its definition is in the backup (xm-list-l.sxp)`)
+          continue
+        }
+        await must(argv)
+      }
+    } else {
+      note('nothing on the host had changed (the run stopped before the shutdown step)')
+    }
+    await run_(['rm', '-f', hp(`${HOST_STATE_DIR}/lock`)])
+    actions.push('lock released')
+    const message = `rolled back: ${actions.length} actions`
+    await journal.append(entry({type: 'rollback-end', status: 'done', message, data: {actions}}))
+    return {host: host.host, status: 'done', message, actions}
+  } catch (error) {
+    const message = redactSecrets((error as Error).message)
+    await journal.append(entry({type: 'rollback-end', status: 'failed', message, data: {actions}}))
+    return {host: host.host, status: 'failed', message, actions}
+  } finally {
+    await opened?.close().catch(() => undefined)
+  }
+}
