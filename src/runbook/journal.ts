@@ -172,5 +172,11 @@ export async function recordedRuns(stateDir: string, filter: {planId?: string; h
   }
   found.sort((a, b) => b.mtime - a.mtime)
   const seen = new Set<string>()
-  return found.filter((r) => (seen.has(r.host.host) ? false : (seen.add(r.host.host), true))).map(({mtime: _m, ...r}) => r)
+  const newest: RecordedRun[] = []
+  for (const {mtime: _m, ...r} of found) {
+    if (seen.has(r.host.host)) continue
+    seen.add(r.host.host)
+    newest.push(r)
+  }
+  return newest
 }
