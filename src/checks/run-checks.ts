@@ -155,7 +155,8 @@ function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarg
   return {ctx, findings: dedupe(out)}
 }
 
-const READER_SEVERITY: Readonly<Record<Diagnostic['severity'], FindingSeverity>> = {error: 'blocker', warning: 'warning', info: 'info'}
+/** Reader diagnostics already carry their rule's severity (readConfig applies rule-severity.ts); an error is a blocker. */
+const READER_SEVERITY: Readonly<Record<Diagnostic['severity'], FindingSeverity>> = {error: 'blocker', blocker: 'blocker', warning: 'warning', info: 'info'}
 
 const READER_REMEDIATION: Readonly<Record<string, string>> = {
   SYNTAX: 'Fix the syntax at this line (or rewrite the file as plain `key = value` lines); nothing in this file can be converted until then.',

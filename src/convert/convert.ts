@@ -12,6 +12,7 @@ import {readXl} from '../formats/xl/read.js'
 import {writeXl} from '../formats/xl/write.js'
 import {readXm} from '../formats/xm/read.js'
 import {writeXm} from '../formats/xm/write.js'
+import {withRuleSeverities} from '../checks/rule-severity.js'
 
 export type TargetFormat = 'libvirt' | 'xl' | 'xm'
 
@@ -59,7 +60,26 @@ export function readConfig(text: string, opts: Pick<ConvertOptions, 'file' | 'ba
     format = opts.from
   }
   // The target reaches the readers too: xl `nestedhvm = 0` depends on the host CPU vendor.
-  return READERS[format](text, {...(opts.file !== undefined ? {file: opts.file} : {}), ...(opts.target !== undefined ? {target: opts.target} : {})})
+  const read = READERS[format](text, {...(opts.file !== undefined ? {file: opts.file} : {}), ...(opts.target !== undefined ? {target: opts.target} : {})})
+  return withRuleSeveritiesRead(read)
+}
+
+/**
+ * Every command reads configs here, so this is where a reader diagnostic carrying a checklist id
+ * gets its rule's one severity (rule-severity.ts): `convert` prints STUBDOM as a blocker, as
+ * `check` and `import` do. Writer diagnostics keep theirs (they are about the output format).
+ */
+function withRuleSeveritiesRead(read: ReadResult): ReadResult {
+  const diagnostics = withRuleSeverities(read.diagnostics)
+  let domains = read.domains
+  for (let i = 0; i < domains.length; i++) {
+    const entry = domains[i] as ReadResult['domains'][number]
+    const ds = withRuleSeverities(entry.diagnostics)
+    if (ds === entry.diagnostics) continue
+    if (domains === read.domains) domains = domains.slice()
+    domains[i] = {...entry, diagnostics: ds}
+  }
+  return diagnostics === read.diagnostics && domains === read.domains ? read : {...read, diagnostics, domains}
 }
 
 /** Convert one config text: read → model → (libvirt defaults) → write. Pure: no I/O. */

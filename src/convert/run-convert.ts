@@ -122,7 +122,7 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
         ok = false
       }
     }
-    if (ok && opts.strict && ds.some((x) => x.severity === 'warning')) {
+    if (ok && opts.strict && ds.some((x) => x.severity === 'warning' || x.severity === 'blocker')) {
       ds.push(diag('STRICT', 'error', '--strict: a warning above means the conversion lost or changed something', {file: path}))
       ok = false
     }

@@ -31,9 +31,10 @@ export function checkBlockers(inv: HostInventory): CheckBlocker[] {
 }
 
 function findingDiagnostic(f: Finding): Diagnostic {
+  // The finding's own severity: a blocker reads "blocker" in import as in check.
   return diag(
     f.rule,
-    'warning',
+    f.severity,
     f.message,
     {...(f.file !== undefined ? {file: f.file} : {}), ...(f.line !== undefined ? {line: f.line} : {}), ...(f.column !== undefined ? {column: f.column} : {}), ...(f.path !== undefined ? {path: f.path} : {})},
     f.remediation,

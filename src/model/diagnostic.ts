@@ -1,7 +1,13 @@
 import type {Location} from './domain.js'
 import {redactSecrets} from './redact.js'
 
-export type Severity = 'error' | 'warning' | 'info'
+/**
+ * `error`: nothing could be converted (no output for that domain or file). `blocker`: converted,
+ * but by checklist.md the domain cannot be defined or run as it is on libvirt-libxl (a rule's
+ * severity: src/checks/rule-severity.ts gives every diagnostic with a rule id its rule's severity).
+ * `warning`: converted, but a setting is dropped or behaves differently. `info`: advisory.
+ */
+export type Severity = 'error' | 'blocker' | 'warning' | 'info'
 
 /**
  * A located message about an input. Bad input is data, not an exception: parsers return

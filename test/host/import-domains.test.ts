@@ -112,7 +112,7 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   })
 
   it('blockers stop a domain unless --force, and the outcome says so', async () => {
-    const pvscsi = diag('PVSCSI', 'warning', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})
+    const pvscsi = diag('PVSCSI', 'blocker', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})
     const blocked = item({diagnostics: [pvscsi], blockers: [pvscsi]})
     const [stopped] = await importDomains(t, [blocked], {tmpDir: tmp})
     expect(stopped).toMatchObject({status: 'skipped', action: 'blocked'})

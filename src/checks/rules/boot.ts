@@ -2,6 +2,7 @@ import {asStrings, isHvm, setting, type Setting} from '../config-view.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 import {sxpImage, sxpValue} from '../sxp-query.js'
 import {settingRule} from './setting-rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** Boot rows of checklist §E. */
 function str(s: Setting | undefined): string {
@@ -15,10 +16,9 @@ function locOf(s: Setting): {loc?: RuleHit['loc']} {
 export const bootHvmDirect: DomainRule = {
   id: 'BOOT-HVM-DIRECT',
   title: 'HVM direct kernel boot',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('BOOT-HVM-DIRECT'),
   scope: 'domain',
-  detects: 'HVM with `kernel` other than hvmloader (xm), or SXP `image/hvm` with both `loader` and a kernel',
+  detects: "HVM with `kernel` other than hvmloader (xm), or SXP `image/hvm` with both `loader` and a kernel that is neither empty nor hvmloader (xend's `(kernel '')` is no finding)",
   remediation:
     "libvirt's xm reader takes `kernel` as the firmware; libxl supports HVM direct kernel boot only in newer versions (xl `kernel`/`ramdisk`/`cmdline`): verify on the target, or boot from the disk.",
   check(ctx) {
@@ -40,8 +40,7 @@ export const bootHvmDirect: DomainRule = {
 export const bootHvmLoader: DomainRule = {
   id: 'BOOT-HVM-LOADER',
   title: 'HVM firmware path',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('BOOT-HVM-LOADER'),
   scope: 'domain',
   detects: '`kernel`/`loader` = `…/hvmloader`',
   remediation: "The target's firmware path is used (or the element omitted); nothing to do unless the path was custom.",
@@ -59,8 +58,7 @@ export const bootDomuloader = settingRule(
   {
     id: 'BOOT-DOMULOADER',
     title: 'SUSE domUloader',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('BOOT-DOMULOADER'),
     detects: '`bootloader` contains `domUloader`',
     remediation: 'Replaced by `pygrub` (as xen2libvirt does); consider pvgrub or grub2-xen. Check the guest boots.',
   },
@@ -72,8 +70,7 @@ export const bootPygrub = settingRule(
   {
     id: 'BOOT-PYGRUB',
     title: 'pygrub deprecation',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('BOOT-PYGRUB'),
     detects: '`bootloader` is `pygrub`',
     remediation: 'Works on Xen ≤ 4.17-era hosts; plan a move to grub2-x86_64-xen or PVH.',
   },
@@ -84,8 +81,7 @@ export const bootPygrub = settingRule(
 export const bootPvNokernel: DomainRule = {
   id: 'BOOT-PV-NOKERNEL',
   title: 'PV without kernel/bootloader',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('BOOT-PV-NOKERNEL'),
   scope: 'domain',
   detects: 'PV domain with neither `kernel` nor `bootloader`',
   remediation: 'Add a bootloader (`pygrub`) or a kernel/ramdisk; the domain cannot start as it is.',
@@ -102,8 +98,7 @@ export const bootOrderUnknown = settingRule(
   {
     id: 'BOOT-ORDER-UNKNOWN',
     title: 'Unknown boot letters',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('BOOT-ORDER-UNKNOWN'),
     detects: '`boot` with letters outside `acdn`',
     remediation: 'xm/xl readers map them to hd, the SXP reader drops them: write the intended order with a, c, d, n.',
   },

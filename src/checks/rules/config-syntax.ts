@@ -1,11 +1,11 @@
 import type {FileRule, RuleHit} from '../rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** PY-DUPKEY: xm (Python) and xl use the last assignment, libvirt ≤ 11's reader the first (xen-formats §8.3). */
 export const pyDupkey: FileRule = {
   id: 'PY-DUPKEY',
   title: 'Key assigned twice',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('PY-DUPKEY'),
   scope: 'file',
   detects: 'xm/xl: the same key assigned more than once',
   remediation: 'Keep only one assignment: xm/xl used the last value, libvirt ≤ 11 reads the first.',
@@ -32,8 +32,7 @@ export const pyDupkey: FileRule = {
 export const xlSyntax: FileRule = {
   id: 'XL-SYNTAX',
   title: 'Not valid xl syntax',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('XL-SYNTAX'),
   scope: 'file',
   detects: 'xm: upper-case key names and negative numbers, which xl\'s lexer rejects (Python operators are PY-EXPR)',
   remediation: 'Lower-case the keys; write negative numbers as strings where xl allows it, or let xenlift convert the file.',

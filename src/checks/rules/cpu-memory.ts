@@ -1,8 +1,9 @@
 import {redactAndShorten} from '../../model/redact.js'
-import {asStrings, isHvm, setting} from '../config-view.js'
+import {asStrings, isHvm, isOn, setting} from '../config-view.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 import {sxpChild, sxpImage, sxpText, sxpValue} from '../sxp-query.js'
 import {settingRule} from './setting-rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** CPU, memory, time and lifecycle rows of checklist §E. */
 
@@ -10,9 +11,8 @@ export const cpuWeight = settingRule(
   {
     id: 'CPU-WEIGHT',
     title: 'Credit scheduler parameters',
-    severity: 'warning',
-    blocker: false,
-    detects: '`cpu_weight`, `cpu_cap`, SXP `vcpus_params`',
+    ...ruleSeverity('CPU-WEIGHT'),
+    detects: "`cpu_weight` ≠ 256, `cpu_cap` ≠ 0, also in SXP `vcpus_params` (xend's `(cpu_weight 256) (cpu_cap 0)` is no finding)",
     remediation: 'Weight becomes `<cputune><shares>` in xenlift output; the cap has no XML: re-apply with `xl sched-credit` after start.',
   },
   ['cpu_weight', 'cpu_cap', 'vcpus_params'],
@@ -20,8 +20,8 @@ export const cpuWeight = settingRule(
     // Only values off the credit scheduler's defaults (weight 256, cap 0) change behaviour.
     when: (s) => {
       if (s.key === 'vcpus_params') return /\(weight\s+(?!256\))\d+\)|\(cap\s+[1-9]/.test(s.text)
-      const v = Number(asStrings(s).join(''))
-      return s.key === 'cpu_weight' ? v !== 256 : v !== 0
+      // settingRule already skipped xend's defaults (weight 256, cap 0).
+      return true
     },
     message: (s) => `scheduler setting ${s.key} is ${s.key === 'cpu_weight' ? 'kept only as <shares>' : 'dropped by libvirt'}`,
   },
@@ -30,10 +30,9 @@ export const cpuWeight = settingRule(
 export const cpuPin: DomainRule = {
   id: 'CPU-PIN',
   title: 'vCPU affinity',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('CPU-PIN'),
   scope: 'domain',
-  detects: '`cpus` (string, list, or SXP per-vCPU lists), xm `cpu`',
+  detects: "`cpus` naming at least one CPU (string, list, or SXP per-vCPU lists), xm `cpu`; xend's `(cpus (() ()))` (no affinity) is no finding",
   remediation: "libvirt's SXP reader ignores affinity; a string is kept as `cpuset`, per-vCPU lists become `<vcpupin>`: check the result.",
   check(ctx) {
     const hits: RuleHit[] = []
@@ -53,8 +52,7 @@ export const cpuPool = settingRule(
   {
     id: 'CPU-POOL',
     title: 'CPU pools',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('CPU-POOL'),
     detects: '`pool`, SXP `pool_name` other than Pool-0',
     remediation: 'Not in libvirt XML: create the pool with `xl cpupool-create` and move the domain after start.',
   },
@@ -66,13 +64,13 @@ export const cpuCpuid = settingRule(
   {
     id: 'CPU-CPUID',
     title: 'xend cpuid syntax',
-    severity: 'blocker',
-    blocker: true,
-    detects: "`cpuid = ['1:ecx=…']` (xend form) or `cpuid_check`",
+    ...ruleSeverity('CPU-CPUID'),
+    detects: "non-empty `cpuid = ['1:ecx=…']` (xend form) or `cpuid_check`; the empty `(cpuid ()) (cpuid_check ())` of `xm create -n` is no finding",
     remediation: 'libvirt accepts only the libxl `host,feature=…` form: rewrite the masks, or drop them.',
   },
   ['cpuid', 'cpuid_check'],
   {
+    // settingRule skips empty lists: `xm create -n` writes `(cpuid ()) (cpuid_check ())`.
     when: (s) => s.key === 'cpuid_check' || !/^host(,|$)/.test(asStrings(s).join(',')),
     message: (s) => `${s.key} uses xend's cpuid syntax, which libxl/libvirt do not read`,
   },
@@ -82,20 +80,23 @@ export const memShadow = settingRule(
   {
     id: 'MEM-SHADOW',
     title: 'Shadow memory',
-    severity: 'info',
-    blocker: false,
-    detects: '`shadow_memory`',
+    ...ruleSeverity('MEM-SHADOW'),
+    detects: 'non-zero `shadow_memory` in xm/xl configs (never from SXP: xend writes the size it computed itself)',
     remediation: 'libxl computes shadow memory itself; the value is dropped.',
   },
   ['shadow_memory'],
-  {message: (s) => `shadow_memory ${asStrings(s).join('')} is dropped`},
+  {
+    // xend writes `(shadow_memory 0)` into every config.sxp and, once an HVM guest has run, the
+    // size it computed itself (`(shadow_memory 9)`): only a value a person wrote is a finding.
+    when: (s, ctx) => ctx.sxp === undefined && isOn(s),
+    message: (s) => `shadow_memory ${asStrings(s).join('')} is dropped`,
+  },
 )
 
 export const memBalloon: DomainRule = {
   id: 'MEM-BALLOON',
   title: 'memory < maxmem',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('MEM-BALLOON'),
   scope: 'domain',
   detects: '`memory` < `maxmem`',
   remediation: 'Kept as current/maximum memory; HVM populate-on-demand needs PV drivers in the guest.',
@@ -110,8 +111,7 @@ export const memBalloon: DomainRule = {
 export const memDefault: DomainRule = {
   id: 'MEM-DEFAULT',
   title: 'memory missing',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('MEM-DEFAULT'),
   scope: 'domain',
   detects: 'xm/xl config without `memory`',
   remediation: 'Set `memory` explicitly: libvirt defaults to 128 MiB, xm did too, a guest may need more.',
@@ -125,22 +125,21 @@ export const timeTsc = settingRule(
   {
     id: 'TIME-TSC',
     title: 'tsc_mode numeric',
-    severity: 'info',
-    blocker: false,
-    detects: '`tsc_mode = 0..3`',
-    remediation: 'Mapped 1→always_emulate, 2→native, 3→native_paravirt; 0 is the default.',
+    ...ruleSeverity('TIME-TSC'),
+    detects: "`tsc_mode = 1..3` (0, the default xend writes into every config.sxp, is no finding)",
+    remediation: 'Mapped 1→always_emulate, 2→native, 3→native_paravirt.',
   },
   ['tsc_mode'],
-  {when: (s) => /^\d$/.test(asStrings(s).join('')), message: (s) => `tsc_mode ${asStrings(s).join('')} is numeric`},
+  // settingRule skips 0, xend's default (XendConfig writes `(tsc_mode 0)` into every config.sxp).
+  {when: (s) => /^[1-9]$/.test(asStrings(s).join('')), message: (s) => `tsc_mode ${asStrings(s).join('')} is numeric`},
 )
 
 export const timeLocaltime = settingRule(
   {
     id: 'TIME-LOCALTIME',
     title: 'localtime/rtc offset',
-    severity: 'info',
-    blocker: false,
-    detects: '`localtime`, `rtc_timeoffset`',
+    ...ruleSeverity('TIME-LOCALTIME'),
+    detects: "`localtime = 1` or a non-zero `rtc_timeoffset` (xm's `(localtime 0)` and xend's `(rtc_timeoffset 0)` are no finding)",
     remediation: 'Kept; a negative `rtc_timeoffset` is not valid xl syntax as a bare number.',
   },
   ['localtime', 'rtc_timeoffset'],
@@ -150,8 +149,7 @@ export const timeLocaltime = settingRule(
 export const hvmFeatureDefaults: DomainRule = {
   id: 'HVM-FEATURE-DEFAULTS',
   title: 'Feature default differs by reader',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('HVM-FEATURE-DEFAULTS'),
   scope: 'domain',
   detects: 'HVM SXP without `acpi`/`apic`/`pae` (off for the SXP reader, on for xm/xl)',
   remediation: 'Check the effective value in the converted XML matches what the guest ran with.',
@@ -168,8 +166,7 @@ export const hvmFeatureDefaults: DomainRule = {
 export const lifecycle: DomainRule = {
   id: 'LIFECYCLE',
   title: 'on_crash default',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('LIFECYCLE'),
   scope: 'domain',
   detects: '`on_crash` absent',
   remediation: 'The SXP reader defaults to destroy, xm/xl to restart: xenlift writes it explicitly; check it is what you want.',
@@ -183,8 +180,7 @@ export const lifecycleRename = settingRule(
   {
     id: 'LIFECYCLE-RENAME',
     title: 'rename-restart',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('LIFECYCLE-RENAME'),
     detects: '`on_*` = `rename-restart`',
     remediation: 'Not supported by libxl: use restart.',
   },

@@ -1,7 +1,9 @@
+import {isXendDefault} from '../../formats/xen-common/xend-defaults.js'
 import {asStrings, isHvm, isOn, locateIn, setting, type Setting} from '../config-view.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
 import {sxpDevices, sxpText, sxpValue} from '../sxp-query.js'
 import {settingRule} from './setting-rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** Device rows of checklist §D that are not about NICs (see nics.ts). */
 
@@ -14,8 +16,7 @@ export const pvscsi = settingRule(
   {
     id: 'PVSCSI',
     title: 'SCSI LUN/host passthrough',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('PVSCSI'),
     detects: 'xm `vscsi = [...]`; SXP `(device (vscsi …))`',
     remediation: 'libvirt-libxl has no PVSCSI mapping: pass the LUN as a `phy:` disk, or pass the HBA through as a PCI device.',
   },
@@ -30,8 +31,7 @@ export const pvscsi = settingRule(
 export const pvusb: DomainRule = {
   id: 'PVUSB',
   title: 'USB passthrough (PV)',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('PVUSB'),
   scope: 'domain',
   detects: 'xm `vusb = [...]`; `usb`/`usbdevice` on a PV domain; SXP `(device (vusb …))`',
   remediation:
@@ -61,9 +61,8 @@ export const usbHost = settingRule(
   {
     id: 'USB-HOST',
     title: 'HVM emulated USB host device',
-    severity: 'warning',
-    blocker: false,
-    detects: "HVM `usbdevice = 'host:VVVV:PPPP'` or `host:bus.addr` (anything but tablet/mouse/keyboard)",
+    ...ruleSeverity('USB-HOST'),
+    detects: "HVM `usbdevice = 'host:VVVV:PPPP'` or `host:bus.addr` (anything but tablet/mouse/keyboard); the empty `(usbdevice '')` of `xm create -n` is no finding",
     remediation: "libvirt drops it silently: add `<hostdev mode='subsystem' type='usb'>` by hand after conversion.",
   },
   ['usbdevice'],
@@ -78,10 +77,10 @@ const PCI_KEPT_OPTION = /^permissive=/
 export const pciOpts: DomainRule = {
   id: 'PCI-OPTS',
   title: 'PCI options dropped',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('PCI-OPTS'),
   scope: 'domain',
-  detects: 'pci entry options other than `permissive` (`msitranslate`, `power_mgmt`, `@vslot`), `pci_msitranslate`, `pci_power_mgmt`, SXP `(opts …)`/`vdevfn`',
+  detects:
+    "pci entry options other than `permissive` (`msitranslate`, `power_mgmt`, `@vslot`), `pci_msitranslate = 0`, `pci_power_mgmt = 1`, SXP `(opts …)`/`vdevfn` below `0x100` (xm's `(pci_msitranslate 1) (pci_power_mgmt 0)` and `(vdevfn 0x100)` are no finding)",
   remediation: 'Re-apply them in xl.cfg or accept the defaults; make the device assignable (`xl pci-assignable-add`, or `managed=yes`).',
   check(ctx) {
     const hits: RuleHit[] = []
@@ -97,9 +96,9 @@ export const pciOpts: DomainRule = {
     // xend writes both globals into every HVM SXP; they only matter with devices passed through,
     // and only when they differ from xend's defaults (msitranslate 1, power_mgmt 0).
     const hasPci = asStrings(pci).some((p) => p !== '' && p !== '()') || (ctx.sxp !== undefined && sxpDevices(ctx.sxp, 'pci').length > 0)
-    for (const [key, def] of [['pci_msitranslate', '1'], ['pci_power_mgmt', '0']] as const) {
+    for (const key of ['pci_msitranslate', 'pci_power_mgmt']) {
       const s = setting(ctx, key)
-      if (s !== undefined && hasPci && asStrings(s).join('') !== def) hits.push({message: `${key} is dropped by libvirt`, evidence: s.text, ...locOf(s)})
+      if (s !== undefined && hasPci && !isXendDefault(key, s.value)) hits.push({message: `${key} is dropped by libvirt`, evidence: s.text, ...locOf(s)})
     }
     if (ctx.sxp) {
       for (const p of sxpDevices(ctx.sxp, 'pci')) {
@@ -128,10 +127,9 @@ function wrapLoc(loc: RuleHit['loc']): {loc?: RuleHit['loc']} {
 export const pciPassthrough: DomainRule = {
   id: 'PCI-PASSTHROUGH',
   title: 'PCI passthrough present',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('PCI-PASSTHROUGH'),
   scope: 'domain',
-  detects: 'any `pci` device',
+  detects: "any `pci` device (the empty `(pci ())` xend and xm write into every image is no finding)",
   remediation: "Converted with `managed='no'`: bind the device to pciback on the target host (SUSE: /etc/sysconfig/pciback).",
   check(ctx) {
     const pci = setting(ctx, 'pci')
@@ -148,8 +146,7 @@ export const gfxPassthru = settingRule(
   {
     id: 'GFX-PASSTHRU',
     title: 'VGA passthrough',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('GFX-PASSTHRU'),
     detects: '`gfx_passthru = 1`',
     remediation: 'libvirt-libxl has no mapping: keep this domain on xl, or redo the graphics setup.',
   },
@@ -161,8 +158,7 @@ export const vtpm = settingRule(
   {
     id: 'VTPM',
     title: 'vTPM',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('VTPM'),
     detects: '`vtpm = [...]`; SXP `(device (vtpm …))`',
     remediation: 'The vTPM manager differs and libvirt-libxl does not support vTPM: plan a new TPM setup for this guest.',
   },
@@ -174,8 +170,7 @@ export const ioportsIrq = settingRule(
   {
     id: 'IOPORTS-IRQ',
     title: 'Raw I/O ports / IRQs',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('IOPORTS-IRQ'),
     detects: '`ioports`, `irq`; SXP `(device (ioports …))`, `(device (irq …))`',
     remediation: 'No libvirt mapping: keep the domain on xl (`ioports=`/`irqs=`) or drop the passthrough.',
   },
@@ -190,9 +185,8 @@ export const floppy = settingRule(
   {
     id: 'FLOPPY',
     title: 'Floppy images',
-    severity: 'warning',
-    blocker: false,
-    detects: '`fda`, `fdb`',
+    ...ruleSeverity('FLOPPY'),
+    detects: "non-empty `fda`, `fdb` (the `(fda '') (fdb '')` of `xm create -n` is no finding)",
     remediation: "Not converted: add `<disk device='floppy'>` by hand if the guest still needs it.",
   },
   ['fda', 'fdb'],
@@ -203,8 +197,7 @@ export const serialMulti = settingRule(
   {
     id: 'SERIAL-MULTI',
     title: 'Several serial ports',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('SERIAL-MULTI'),
     detects: '`serial = [..]` list in xm; SXP `(serial (…))` list',
     remediation: "Fine for xl and xenlift; libvirt's own xm reader refuses a list here.",
   },
@@ -219,9 +212,8 @@ export const sound = settingRule(
   {
     id: 'SOUND',
     title: 'Sound card',
-    severity: 'info',
-    blocker: false,
-    detects: '`soundhw`',
+    ...ruleSeverity('SOUND'),
+    detects: "non-empty `soundhw` (the `(soundhw '')` of `xm create -n` is no finding)",
     remediation: '`all` becomes es1370 + sb16 only; an unknown model is an error: name the model explicitly.',
   },
   ['soundhw'],
@@ -237,8 +229,7 @@ export const graphicsSdl = settingRule(
   {
     id: 'GRAPHICS-SDL',
     title: 'SDL display',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('GRAPHICS-SDL'),
     detects: '`sdl = 1` or a vfb with `type=sdl`/`sdl=1`',
     remediation: 'SDL needs X on dom0: use VNC or SPICE instead.',
   },
@@ -259,9 +250,8 @@ export const graphicsExtra = settingRule(
   {
     id: 'GRAPHICS-EXTRA',
     title: 'Display options dropped',
-    severity: 'info',
-    blocker: false,
-    detects: '`vncconsole`, `vncviewer`, `opengl`, `stdvga`, `videoram`, `nographic` set, or more than one vfb',
+    ...ruleSeverity('GRAPHICS-EXTRA'),
+    detects: "`vncconsole`, `vncviewer`, `stdvga`, `nographic` = 1, `opengl`, `videoram` ≠ 4, or more than one vfb (xm's `(videoram 4) (stdvga 0) (nographic 0)` are no finding)",
     remediation: 'Re-add as a `<video>` model/vram after conversion, or drop them.',
   },
   ['vncconsole', 'vncviewer', 'opengl', 'stdvga', 'videoram', 'nographic'],
@@ -279,8 +269,7 @@ export const graphicsExtra = settingRule(
 export const vncPassword: DomainRule = {
   id: 'VNC-PASSWORD',
   title: 'VNC password in clear',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('VNC-PASSWORD'),
   scope: 'domain',
   detects: '`vncpasswd`/`spicepasswd` non-empty (top level, in a vfb string or SXP)',
   remediation: 'It is carried to the XML `passwd=` attribute; keep converted files private and rotate the password. Reports mask it.',

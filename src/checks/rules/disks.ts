@@ -1,6 +1,7 @@
 import {isHvm} from '../config-view.js'
 import {diskPath, diskPrefixes, diskSpecs, type DiskSpec} from '../disk-specs.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /**
  * DISK-*: storage rows of checklist §C, over the disk specs as written (xm/xl strings, SXP
@@ -42,8 +43,7 @@ const diskSharedBase = diskRule(
   {
     id: 'DISK-SHARED',
     title: 'Writable shared disk `w!`',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-SHARED'),
     detects: 'xm/xl disk mode `w!` or `!`; SXP `(mode w!)`',
     remediation: 'xl rejects it; libvirt maps it to `<shareable/>`. Confirm the guest file system is cluster-aware (OCFS2/GFS2) or drop the sharing.',
   },
@@ -60,8 +60,7 @@ export const diskScript = diskRule(
   {
     id: 'DISK-SCRIPT',
     title: 'Block script prefix',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('DISK-SCRIPT'),
     detects: `source prefix ${NAMED_SCRIPTS.map((s) => `\`${s}:\``).join(', ')} or any other unknown \`xxx:\``,
     remediation:
       'libvirt-libxl cannot express block scripts (it leaves the disk type unset): resolve the source to a `phy:` device path or a storage pool; for xl use `script=block-<name>` + `target=` and keep `/etc/xen/scripts/block-<name>`.',
@@ -79,8 +78,7 @@ export const diskBlktap = diskRule(
   {
     id: 'DISK-BLKTAP1',
     title: 'blktap1/2 backend',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-BLKTAP1'),
     detects: '`tap:aio:`, `tap:qcow:`, `tap:vhd:`, `tap2:…`; SXP device head `tap`/`tap2`',
     remediation: 'libxl serves file disks with qdisk (qemu): convert to a `file` disk with its format; convert qcow (v1) images with `qemu-img convert -O qcow2`.',
   },
@@ -95,8 +93,7 @@ export const diskTapUnknown = diskRule(
   {
     id: 'DISK-TAP-UNKNOWN',
     title: 'Unknown tap subtype',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('DISK-TAP-UNKNOWN'),
     detects: '`tap:ram:`, `tap:sync:`, `tap:tapdisk:`',
     remediation: 'libvirt fails with "Unknown driver type" (or drops the disk): use a raw file disk.',
   },
@@ -111,8 +108,7 @@ export const diskFormatQcow1 = diskRule(
   {
     id: 'DISK-FORMAT-QCOW1',
     title: 'qcow (v1) image',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-FORMAT-QCOW1'),
     detects: '`tap:qcow:` or format `qcow`',
     remediation: 'Convert the image to qcow2 (`qemu-img convert -O qcow2`); upstream qemu reads qcow1 read-only in some versions.',
   },
@@ -127,8 +123,7 @@ export const diskNoPrefix = diskRule(
   {
     id: 'DISK-NOPREFIX',
     title: 'No driver prefix',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('DISK-NOPREFIX'),
     detects: 'xm/SXP disk source without a `xxx:` prefix',
     remediation: "xm and libvirt treat it as `phy:` (a block device) even for a file: check the path is a block device, or mark it `type='file'`.",
   },
@@ -142,8 +137,7 @@ export const diskExtraFields = diskRule(
   {
     id: 'DISK-EXTRA-FIELDS',
     title: '4th/5th disk field',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-EXTRA-FIELDS'),
     detects: 'xm disk spec with more than 3 comma fields (`backend`, `protocol`)',
     remediation: 'Backend domains need `backend=` (xl) / `<backenddomain>`; the protocol field is obsolete. libvirt glues the fields to the mode and loses read-only.',
   },
@@ -154,8 +148,7 @@ export const diskBootable = diskRule(
   {
     id: 'DISK-BOOTABLE',
     title: 'Boot disk not first',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('DISK-BOOTABLE'),
     detects: 'SXP `(bootable 1)` on a vbd that is not the first',
     remediation: 'libvirt orders disks as listed; verify the boot order after conversion.',
   },
@@ -166,8 +159,7 @@ export const diskHvmIoemu = diskRule(
   {
     id: 'DISK-HVM-IOEMU',
     title: '`ioemu:` target prefix',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('DISK-HVM-IOEMU'),
     detects: 'vdev starting with `ioemu:`',
     remediation: 'Nothing to do: the prefix is stripped.',
   },
@@ -178,8 +170,7 @@ export const diskPvHd = diskRule(
   {
     id: 'DISK-PV-HD',
     title: 'PV domain with `hd*`/`sd*` names',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-PV-HD'),
     detects: 'PV domain with vdev `hda`, `sda1`, …',
     remediation: 'Check the guest fstab and root= (pvops Linux maps hda→xvda); partition names like sda1 work for PV only.',
   },
@@ -190,8 +181,7 @@ export const diskPartitionVdev = diskRule(
   {
     id: 'DISK-PARTITION-VDEV',
     title: 'Partition as vdev',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DISK-PARTITION-VDEV'),
     detects: 'vdev with a trailing digit (`xvda1`, `sda2`)',
     remediation: 'Supported for PV only; pygrub cannot boot a partition-only disk without `root=`.',
   },
@@ -202,8 +192,7 @@ export const diskCdromEmpty = diskRule(
   {
     id: 'DISK-CDROM-EMPTY',
     title: 'Empty CD-ROM',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('DISK-CDROM-EMPTY'),
     detects: 'disk spec with an empty source and `:cdrom`',
     remediation: "Nothing to do: converted to an empty `<disk device='cdrom'>`.",
   },

@@ -1,8 +1,10 @@
+import {hasXendDefault, isXendDefault} from '../../formats/xen-common/xend-defaults.js'
 import {asStrings, isOn, setting} from '../config-view.js'
 import {diskSpecs} from '../disk-specs.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 import {vifSpecs} from '../vif-specs.js'
 import {settingRule} from './setting-rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** Environment, identity and "xm-only" rows of checklist §F. */
 
@@ -10,8 +12,7 @@ export const dmPath = settingRule(
   {
     id: 'DM-PATH',
     title: 'Device model path',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('DM-PATH'),
     detects: '`device_model` = `…/qemu-dm` (qemu-traditional)',
     remediation:
       "The target runs upstream qemu (qemu-system-i386): drop `<emulator>` or set the target path. Windows guests with old PV drivers may need `device_model_version='qemu-xen-traditional'`.",
@@ -28,23 +29,26 @@ export const stubdom = settingRule(
   {
     id: 'STUBDOM',
     title: 'Stub domain device model',
-    severity: 'blocker',
-    blocker: true,
-    detects: "`device_model = '…/stubdom-dm'`, `target`",
+    ...ruleSeverity('STUBDOM'),
+    detects: "`device_model = '…/stubdom-dm'`, a non-zero `target` (the domid a stub domain serves), `device_model_stubdomain_override = 1`; xend's `(target 0)` is no finding",
     remediation: 'libvirt-libxl cannot run a stub-domain device model: switch to a dom0 device model or keep the domain on xl.',
   },
-  ['device_model', 'target'],
+  ['device_model', 'target', 'device_model_stubdomain_override'],
   {
-    when: (s) => s.key === 'target' || /stubdom-dm/.test(asStrings(s).join('') || s.text),
-    message: (s) => (s.key === 'target' ? 'this is a stub domain (target=), which libvirt-libxl does not support' : 'device model runs in a stub domain, which libvirt-libxl does not support'),
+    // xend writes `(target 0)` into every config.sxp it manages (XendConfig's default); only a
+    // non-zero target, the domid of the guest a stub domain serves, makes this a stub domain.
+    when: (s) => (s.key === 'device_model' ? /stubdom-dm/.test(asStrings(s).join('') || s.text) : isOn(s)),
+    message: (s) =>
+      s.key === 'target'
+        ? `this is a stub domain serving domain ${asStrings(s).join('')} (target), which libvirt-libxl does not support`
+        : 'device model runs in a stub domain, which libvirt-libxl does not support',
   },
 )
 
 export const driverDomain: DomainRule = {
   id: 'DRIVER-DOMAIN',
   title: 'Backend driver domains',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('DRIVER-DOMAIN'),
   scope: 'domain',
   detects: 'disk/vif `backend=` other than 0/dom0, `blkif`, `netif`',
   remediation: 'Needs libvirt `<backenddomain>` (disks only) or xl: check each device after conversion.',
@@ -65,8 +69,7 @@ export const acmXsm = settingRule(
   {
     id: 'ACM-XSM',
     title: 'Security labels',
-    severity: 'warning',
-    blocker: false,
+    ...ruleSeverity('ACM-XSM'),
     detects: '`access_control`, SXP `security_label`',
     remediation: "xend's ACM is gone: set an XSM/FLASK `<seclabel>` by hand if the policy is still needed.",
   },
@@ -79,8 +82,7 @@ const HELPERS = ['hostname', 'ip', 'netmask', 'gateway', 'dhcp', 'interface', 'n
 export const vmHelpers: DomainRule = {
   id: 'VM-HELPERS',
   title: 'xm cmdline helpers',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('VM-HELPERS'),
   scope: 'domain',
   detects: HELPERS.map((h) => `\`${h}\``).join(', '),
   remediation: 'xm folded them into the kernel command line (ip=…:…); check the converted `<cmdline>` carries them.',
@@ -98,8 +100,7 @@ export const vmHelpers: DomainRule = {
 export const nameChars: DomainRule = {
   id: 'NAME-CHARS',
   title: 'Name not valid for libvirt/xl',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('NAME-CHARS'),
   scope: 'domain',
   detects: 'name with `/`, a leading `-`, or longer than 64 characters',
   remediation: 'Rename the domain (and update anything that refers to it by name).',
@@ -115,8 +116,7 @@ export const nameChars: DomainRule = {
 export const uuidMissing: DomainRule = {
   id: 'UUID-MISSING',
   title: 'No UUID',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('UUID-MISSING'),
   scope: 'domain',
   detects: 'xm/xl config without `uuid`',
   remediation: 'xenlift assigns a deterministic UUID (libvirt would make a random one per conversion); add it to the config to pin it.',
@@ -135,8 +135,7 @@ const DROPPED = ['monitor', 'nomigrate', 'timer_mode', 'vpt_align', 'machine_add
 export const xmDroppedKey: DomainRule = {
   id: 'XM-DROPPED-KEY',
   title: 'xm option that libxl/libvirt drop',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('XM-DROPPED-KEY'),
   scope: 'domain',
   detects: `${DROPPED.map((k) => `\`${k}\``).join(', ')} (xenlift rule, beyond checklist.md)`,
   remediation: 'The setting is lost in conversion: re-apply it in xl.cfg if the target keeps xl, or confirm the guest does not need it.',
@@ -144,10 +143,10 @@ export const xmDroppedKey: DomainRule = {
     const hits: RuleHit[] = []
     for (const key of DROPPED) {
       const s = setting(ctx, key)
-      // A setting at its default loses nothing: xend writes `(superpages 0)` into every SXP.
-      // xen_platform_pci defaults to on, so it matters when it is off.
-      if (s === undefined || (key === 'xen_platform_pci' ? isOn(s) : !isOn(s))) continue
-      if (s !== undefined) hits.push({message: `${key} is not converted (libvirt-libxl has no equivalent)`, evidence: s.text, ...(s.loc ? {loc: s.loc} : {})})
+      // A setting at its default loses nothing: xend writes `(superpages 0)`, xm `(timer_mode 1)`
+      // into every HVM image (xend-defaults.ts); a key without a known default matters when on.
+      if (s === undefined || isXendDefault(key, s.value) || (!hasXendDefault(key) && !isOn(s))) continue
+      hits.push({message: `${key} is not converted (libvirt-libxl has no equivalent)`, evidence: s.text, ...(s.loc ? {loc: s.loc} : {})})
     }
     return hits
   },

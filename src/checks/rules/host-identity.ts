@@ -1,21 +1,20 @@
+import {parseUuid} from '../../formats/xen-common/uuid.js'
 import {setting} from '../config-view.js'
 import type {DomainContext, HostRule, RuleHit} from '../rule.js'
 import {diskPath, diskSpecs} from '../disk-specs.js'
 import {domainMacs} from '../vif-specs.js'
 import {MANAGED_PATH} from './managed.js'
 import {autostartedPaths} from './host-state.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /**
  * Identity rules across one host (xen-formats §9): libvirt names and UUIDs are unique per host,
  * and config.sxp (what xend ran) and /etc/xen (what `xm create` would run) may both define a domain.
  */
 
-/** Canonical dashed lower-case UUID, or undefined when it is not 32 hex digits. */
-export function canonicalUuid(u: string | undefined): string | undefined {
-  if (u === undefined) return undefined
-  const hex = u.replace(/-/g, '').toLowerCase()
-  if (!/^[0-9a-f]{32}$/.test(hex)) return undefined
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+/** Canonical dashed lower-case UUID (libvirt's virUUIDParse, the one parser in src/formats), or undefined. */
+function canonicalUuid(u: string | undefined): string | undefined {
+  return u === undefined ? undefined : parseUuid(u)
 }
 
 /**
@@ -53,8 +52,7 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map
 export const dupName: HostRule = {
   id: 'DUP-NAME',
   title: 'Duplicate name / UUID',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('DUP-NAME'),
   scope: 'host',
   detects: 'host: the same name with different UUIDs, or the same UUID with different names, across config.sxp and /etc/xen',
   remediation: 'Decide which definition is the real one; rename the other (and give it its own UUID) before defining either in libvirt.',
@@ -103,8 +101,7 @@ function fingerprint(c: DomainContext): Record<string, string> {
 export const dupSource: HostRule = {
   id: 'DUP-SOURCE',
   title: 'Domain defined twice',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('DUP-SOURCE'),
   scope: 'host',
   detects: 'host: the same domain (UUID, or name without UUID) in config.sxp and an /etc/xen config, with differing settings',
   remediation: 'config.sxp is what xend ran: convert that one, and retire or fix the /etc/xen copy so the two cannot both be started.',
@@ -136,8 +133,7 @@ function isRunning(c: DomainContext): boolean {
 export const dupMac: HostRule = {
   id: 'DUP-MAC',
   title: 'Duplicate MAC address',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('DUP-MAC'),
   scope: 'host',
   detects: 'host: the same vif MAC (case-insensitive) in two domains, across config.sxp and /etc/xen (blocker when both run or autostart)',
   remediation: "Give one guest a new MAC in 00:16:3e:…; keep the one the guest OS has bound (udev persistent-net rules, ifcfg HWADDR).",
@@ -185,8 +181,7 @@ export const dupMac: HostRule = {
 export const sxpUuidDir: HostRule = {
   id: 'SXP-UUID-DIR',
   title: 'Domain directory and UUID disagree',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('SXP-UUID-DIR'),
   scope: 'host',
   detects: 'host: `/var/lib/xend/domains/<dir>/config.sxp` whose `(uuid …)` is not `<dir>` (a copied or cloned directory)',
   remediation: 'xend refused to load it ("UUID mismatch in stored configuration"): confirm it is wanted; if it is a clone, give it a fresh UUID and MAC before define.',

@@ -2,6 +2,7 @@ import type {HostContext, HostRule, RuleHit} from '../rule.js'
 import {diskPath, diskSpecs} from '../disk-specs.js'
 import {vifSpecs} from '../vif-specs.js'
 import {MANAGED_PATH} from './managed.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** Host-level rules about state and files around the configs: saved images, autostart links, networking. */
 
@@ -13,8 +14,7 @@ export function autostartedPaths(ctx: HostContext): Set<string> {
 export const mgdAutostartHost: HostRule = {
   id: 'MGD-AUTOSTART',
   title: 'Autostart lost',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('MGD-AUTOSTART'),
   scope: 'host',
   detects: 'host: a link in `/etc/xen/auto` (xendomains starts it at boot)',
   remediation: 'After define: `virsh autostart <name>` and remove the /etc/xen/auto link, so the domain is started by exactly one service.',
@@ -49,8 +49,7 @@ const CHECKPOINT = /(?:^|\/)var\/lib\/xend\/domains\/([^/]+)\/checkpoint\.chk$/
 export const xlState: HostRule = {
   id: 'XL-STATE-001',
   title: 'Saved state cannot be restored',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('XL-STATE-001'),
   scope: 'host',
   detects: 'host: `checkpoint.chk` in a managed domain dir, or `xm save` images in `/var/lib/xen/save/`',
   remediation: 'Restore the domain under xend and shut it down cleanly before the upgrade: libxl cannot restore xend images.',
@@ -86,8 +85,7 @@ function bridgeDefined(ctx: HostContext, bridge: string): boolean {
 export const xendNet: HostRule = {
   id: 'XEND-NET',
   title: 'xend created bridges',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('XEND-NET'),
   scope: 'host',
   detects:
     'host: `xend-config.sxp` `(network-script network-bridge|route|nat)`; a vif `bridge=` the distro network config does not create (blocker), or, with no network config known, a bridge named like the ones xend made (`xenbr0`, `eth0`: warning)',
@@ -130,8 +128,7 @@ export const xendNet: HostRule = {
 export const fileNotConfig: HostRule = {
   id: 'FILE-NOT-CONFIG',
   title: 'Non-config file in /etc/xen',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('FILE-NOT-CONFIG'),
   scope: 'host',
   detects: 'host: xend-config.sxp, xl.conf, scripts, examples, editor backups',
   remediation: 'Nothing to do: skipped. Rename a real domain config that was skipped by mistake.',
@@ -152,8 +149,7 @@ export const fileNotConfig: HostRule = {
 export const diskSourceMissing: HostRule = {
   id: 'DISK-SOURCE-MISSING',
   title: 'Disk image missing on the host',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('DISK-SOURCE-MISSING'),
   scope: 'host',
   detects: 'host (`--root`): a file-backed disk source outside /dev that does not exist in the host tree (xenlift rule, beyond checklist.md)',
   remediation: 'Find the image (another mount, NFS, a typo) and fix the path before the upgrade; the domain will not start without it.',
@@ -174,8 +170,7 @@ export const diskSourceMissing: HostRule = {
 export const statelessMix: HostRule = {
   id: 'STATELESS-MIX',
   title: 'xl and libvirt both managing',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('STATELESS-MIX'),
   scope: 'host',
   detects: 'host tree: domains started from /etc/xen configs (after the upgrade, `xl create` domains are invisible to libvirt)',
   remediation: 'Use one toolstack after the upgrade (SUSE recommends libvirt): define every domain in libvirt and stop using `xl create`.',

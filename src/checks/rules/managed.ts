@@ -1,5 +1,6 @@
 import {setting} from '../config-view.js'
 import type {DomainRule, RuleHit} from '../rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** `/var/lib/xend/domains/<dir>/config.sxp`: xend's managed-domain store (XendDomain.py). */
 export const MANAGED_PATH = /(?:^|\/)var\/lib\/xend\/domains\/([^/]+)\/config\.sxp$/
@@ -7,8 +8,7 @@ export const MANAGED_PATH = /(?:^|\/)var\/lib\/xend\/domains\/([^/]+)\/config\.s
 export const mgdDomain: DomainRule = {
   id: 'MGD-DOMAIN',
   title: 'xend-managed domain',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('MGD-DOMAIN'),
   scope: 'domain',
   detects: 'host: the domain is stored in `/var/lib/xend/domains/<uuid>/config.sxp`',
   remediation: 'xl has no managed domains: import it into libvirt (`xenlift convert` then `virsh define`); this is the main job of xenlift.',
@@ -22,8 +22,7 @@ export const mgdDomain: DomainRule = {
 export const mgdAutostartSxp: DomainRule = {
   id: 'MGD-AUTOSTART',
   title: 'Autostart lost',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('MGD-AUTOSTART'),
   scope: 'domain',
   detects: 'SXP `on_xend_start start` or `auto_power_on True`; host: a link in `/etc/xen/auto`',
   remediation: 'After define: `virsh autostart <name>` (or keep /etc/xen/auto with xendomains if staying with xl) — not both, or it starts twice.',
@@ -43,8 +42,7 @@ export const mgdAutostartSxp: DomainRule = {
 export const mgdAutostop: DomainRule = {
   id: 'MGD-AUTOSTOP',
   title: 'Stop action on host shutdown',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('MGD-AUTOSTOP'),
   scope: 'domain',
   detects: 'SXP `on_xend_stop shutdown|suspend`',
   remediation: 'Configure `libvirt-guests` (ON_SHUTDOWN=shutdown|suspend) or xendomains to do the same.',

@@ -2,6 +2,7 @@ import {setting} from '../config-view.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
 import {vifSpecs, type VifSpec} from '../vif-specs.js'
 import {settingRule} from './setting-rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** NIC rows of checklist §B/§D over the vif specs as written (grammar: xen-formats §6.2). */
 type Meta = Omit<DomainRule, 'scope' | 'check'>
@@ -24,8 +25,7 @@ function vifRule(meta: Meta, test: (v: VifSpec, ctx: DomainContext, index: numbe
 export const vifEmpty: DomainRule = {
   id: 'VIF-EMPTY',
   title: 'Default vif',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('VIF-EMPTY'),
   scope: 'domain',
   detects: "`vif = ['']` or `nics = N`",
   remediation: 'Write the NIC explicitly (`bridge=<name>`, a fixed `mac=`); an empty vif gets the zero MAC in libvirt.',
@@ -44,8 +44,7 @@ export const vifIoemu = vifRule(
   {
     id: 'VIF-IOEMU',
     title: 'Emulated NIC type',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('VIF-IOEMU'),
     detects: 'vif `type=ioemu` or `model=`',
     remediation: 'Nothing to do for HVM (the emulated NIC is kept); a PV guest ignores the model.',
   },
@@ -56,8 +55,7 @@ export const vifRate = vifRule(
   {
     id: 'VIF-RATE',
     title: 'Rate limit',
-    severity: 'info',
-    blocker: false,
+    ...ruleSeverity('VIF-RATE'),
     detects: 'vif `rate=` with an `@interval`',
     remediation: 'The interval is dropped; only the average KB/s is kept. Check the resulting bandwidth.',
   },
@@ -70,9 +68,8 @@ export const vifUnknownKey = vifRule(
   {
     id: 'VIF-UNKNOWN-KEY',
     title: 'vif keys ignored',
-    severity: 'warning',
-    blocker: false,
-    detects: 'vif keys libvirt ignores: `backend=`, `accel=`, `gatewaydev=`, …',
+    ...ruleSeverity('VIF-UNKNOWN-KEY'),
+    detects: "vif keys libvirt ignores: `backend=` other than 0, `accel=`, `gatewaydev=`, … (xend's `(backend 0)` and `(uuid …)` in every vif are no finding)",
     remediation: 'A NIC in a backend (driver) domain needs hand-written XML; other keys must be re-applied in the guest or host.',
   },
   (v) => {
@@ -85,8 +82,7 @@ export const vif2 = settingRule(
   {
     id: 'VIF2',
     title: 'netchannel2',
-    severity: 'blocker',
-    blocker: true,
+    ...ruleSeverity('VIF2'),
     detects: '`vif2 = [...]`',
     remediation: 'netchannel2 is not supported by libxl: rewrite these NICs as `vif` entries.',
   },
@@ -98,9 +94,8 @@ export const xendVifscript = vifRule(
   {
     id: 'XEND-VIFSCRIPT',
     title: 'Non-bridge vif scripts',
-    severity: 'warning',
-    blocker: false,
-    detects: 'vif `script=` other than vif-bridge (`vif-route`, `vif-nat`, custom)',
+    ...ruleSeverity('XEND-VIFSCRIPT'),
+    detects: "vif `script=` other than vif-bridge (`vif-route`, `vif-nat`, custom; bare name or path); xend's `(script /etc/xen/scripts/vif-bridge)` is no finding",
     remediation: 'Check the script exists on the target under /etc/xen/scripts; libvirt keeps `<script path>`.',
   },
   (v) => {

@@ -1,5 +1,6 @@
 import type {ConfigEntry, PythonConstruct} from '../../model/native-config.js'
 import type {FileContext, FileRule, RuleHit} from '../rule.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /**
  * PY-*: an xm config is a Python program that `xm create` ran with `execfile()` (xend
@@ -79,14 +80,13 @@ function scanLines(lines: string[], re: RegExp, message: (m: RegExpExecArray, li
 }
 
 const meta = {
-  blocker: true,
-  severity: 'blocker' as const,
   scope: 'file' as const,
 }
 
 export const pyImport: FileRule = {
   ...meta,
   id: 'PY-IMPORT',
+  ...ruleSeverity('PY-IMPORT'),
   title: 'Python import in xm config',
   detects: 'xm: a statement starting `import` or `from … import`',
   remediation: 'Remove the import and write the values it was used for as literals; xenlift never executes config files.',
@@ -100,6 +100,7 @@ export const pyImport: FileRule = {
 export const pyControl: FileRule = {
   ...meta,
   id: 'PY-CONTROL',
+  ...ruleSeverity('PY-CONTROL'),
   title: 'Control flow in xm config',
   detects: 'xm: `if/elif/else/for/while/try/def/class/lambda/with`',
   remediation: 'Resolve the branch to the literal values this domain uses; keep one config file per domain.',
@@ -119,6 +120,7 @@ const LITERAL_ONLY = /^[\s[\],]*(?:(?:''|""|-?\d+|\[|\]|,)\s*)*[\s[\],]*$/
 export const pyExpr: FileRule = {
   ...meta,
   id: 'PY-EXPR',
+  ...ruleSeverity('PY-EXPR'),
   title: 'Computed value',
   detects: 'xm: a value that is not a literal (`+ - * / %`, calls, attribute access, other names, `xm_vars`, `vmid`)',
   remediation: 'Replace the expression by the literal value shown in the report (or the one this domain needs).',
@@ -153,6 +155,7 @@ export const pyExpr: FileRule = {
 export const pyCmdlineVar: FileRule = {
   ...meta,
   id: 'PY-CMDLINE-VAR',
+  ...ruleSeverity('PY-CMDLINE-VAR'),
   title: 'Config depends on `xm create … NAME=VAL`',
   detects: 'xm: free names that are never assigned (`vmid`, `xm_vars`)',
   remediation: 'Produce one concrete config per instance (one file per value of the variable).',
@@ -193,8 +196,7 @@ const ODD_LITERALS: Readonly<Partial<Record<ConfigEntry['syntax'], string>>> = {
 export const pyLiteral: FileRule = {
   id: 'PY-LITERAL',
   title: 'Python literal xl/libvirt cannot read',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('PY-LITERAL'),
   scope: 'file',
   detects: 'xm: `True/False/None`, tuples, dicts, `u\'\'`/`r\'\'`, `\'\'\'…\'\'\'`, floats, hex/octal numbers',
   remediation: 'Rewrite as an int 0/1, a plain string or a list.',

@@ -1,3 +1,4 @@
+import {isXendDefault} from '../../formats/xen-common/xend-defaults.js'
 import {isOn, setting, type Setting} from '../config-view.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
 
@@ -12,7 +13,7 @@ export function settingRule(
   meta: Meta,
   keys: readonly string[],
   opts: {
-    /** Default: the setting is "on" (non-empty, non-zero). */
+    /** Default: the setting is "on" (non-empty, non-zero). A value xend/xm wrote by default never fires. */
     readonly when?: (s: Setting, ctx: DomainContext) => boolean
     readonly message: (s: Setting, ctx: DomainContext) => string
     /** Extra hits from elsewhere (SXP device blocks). */
@@ -26,7 +27,7 @@ export function settingRule(
       const hits: RuleHit[] = []
       for (const key of keys) {
         const s = setting(ctx, key)
-        if (s === undefined) continue
+        if (s === undefined || isXendDefault(key, s.value)) continue
         if (!(opts.when ?? isOn)(s, ctx)) continue
         hits.push({message: opts.message(s, ctx), evidence: s.text, ...(s.loc !== undefined ? {loc: s.loc} : {})})
       }

@@ -1,13 +1,13 @@
 import type {SxpAtom, SxpNode} from '../../formats/sxp/sxp-node.js'
 import type {DomainRule, HostRule, RuleHit} from '../rule.js'
 import {sxpHead, sxpText, sxpValue} from '../sxp-query.js'
+import {ruleSeverity} from '../rule-severity.js'
 
 /** SXP-VM-ROOT: `xm create -n/-F` prints `(vm …)`, which libvirt's SXP lookups (`domain/…`) miss. */
 export const sxpVmRoot: DomainRule = {
   id: 'SXP-VM-ROOT',
   title: 'SXP created by `xm create -n/-F`',
-  severity: 'warning',
-  blocker: false,
+  ...ruleSeverity('SXP-VM-ROOT'),
   scope: 'domain',
   detects: 'SXP whose root is `(vm …)` instead of `(domain …)`',
   remediation: 'xenlift treats it as `(domain …)`; xl has no `-F`: define the domain through libvirt instead.',
@@ -27,8 +27,7 @@ function atoms(node: SxpNode, out: SxpAtom[] = []): SxpAtom[] {
 export const sxpQuoting: DomainRule = {
   id: 'SXP-QUOTING',
   title: "Value libvirt's SXP reader mis-reads",
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('SXP-QUOTING'),
   scope: 'domain',
   detects: 'SXP: a double-quoted string or a backslash escape in a value',
   remediation: "Informational: `virsh domxml-from-native xen-sxpr` would read this value differently; xenlift uses xend's reader.",
@@ -53,8 +52,7 @@ const RUNTIME_KEYS = ['domid', 'state', 'store_mfn', 'console_mfn', 'start_time'
 export const sxpRuntime: DomainRule = {
   id: 'SXP-RUNTIME',
   title: 'Runtime dump, not a stored config',
-  severity: 'info',
-  blocker: false,
+  ...ruleSeverity('SXP-RUNTIME'),
   scope: 'domain',
   detects: 'SXP with `domid`, `state` or `store_mfn` (an `xm list -l` dump)',
   remediation: 'Converted as an inactive definition; runtime keys are dropped. The Domain-0 entry is skipped.',
@@ -74,8 +72,7 @@ export const sxpRuntime: DomainRule = {
 export const migLive: DomainRule = {
   id: 'MIG-LIVE',
   title: 'No live move between xend and libxl',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('MIG-LIVE'),
   scope: 'domain',
   detects: 'SXP runtime dump of a domain whose `state` shows it running (`r`) or blocked (`b`); host: the live toolstack lists it (`xm list`, with --host)',
   remediation: 'Plan downtime: shut the domain down, dump its config, upgrade, define it in libvirt, start it.',

@@ -10,6 +10,7 @@ import {type SxpContext, report} from './sxp-context.js'
 import {deviceBlocks} from './to-devices.js'
 import {extraValueOf, lookupList, toExtra, valueText} from './sxp-lookup.js'
 import {printSxp} from './print.js'
+import {isXendDefault} from '../xen-common/xend-defaults.js'
 
 interface LossRule {
   /** Key path below the root (`image/hvm/…` paths are tried in the PV image too when `img`). */
@@ -17,36 +18,39 @@ interface LossRule {
   readonly img?: boolean
   readonly code: string
   readonly severity: Severity
-  /** Values that are xend's defaults (no loss). */
+  /** Values that are no loss here besides xend's defaults (xend-defaults.ts), which are always quiet. */
   readonly quiet?: readonly string[]
+  /** Kept in `extra` without a report (checklist: not a finding from SXP). */
+  readonly silent?: boolean
   readonly what: string
 }
 
 /** Top-level and image keys with no libvirt mapping. */
 const LOSSES: readonly LossRule[] = [
   {key: 'pool_name', code: 'CPU-POOL', severity: 'warning', quiet: ['Pool-0', ''], what: 'CPU pool (create it with xl cpupool-create and move the domain after start)'},
-  {key: 'shadow_memory', code: 'MEM-SHADOW', severity: 'info', quiet: ['0', ''], what: 'shadow memory (libxl computes it)'},
+  // xend writes the shadow size it computed itself once an HVM guest has run (checklist MEM-SHADOW).
+  {key: 'shadow_memory', code: 'MEM-SHADOW', severity: 'info', silent: true, what: 'shadow memory (libxl computes it)'},
   {key: 'security_label', code: 'ACM-XSM', severity: 'warning', what: 'xend ACM security label'},
   {key: 'cpuid', code: 'CPU-CPUID', severity: 'warning', what: 'xend cpuid masks (libvirt accepts only the libxl host,feat= form)'},
   {key: 'cpuid_check', code: 'CPU-CPUID', severity: 'warning', what: 'xend cpuid_check masks'},
-  {key: 'target', code: 'STUBDOM', severity: 'warning', quiet: ['0', ''], what: 'stub-domain target'},
+  {key: 'target', code: 'STUBDOM', severity: 'warning', what: 'stub-domain target'},
   {key: 's3_integrity', code: 'UNSUPPORTED', severity: 'info', quiet: ['0', '1', ''], what: 's3_integrity (tboot)'},
-  {key: 'memory_sharing', code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'memory sharing'},
-  {key: 'machine_address_size', code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'machine address size'},
-  {key: 'superpages', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'superpages'},
+  {key: 'memory_sharing', code: 'UNSUPPORTED', severity: 'info', what: 'memory sharing'},
+  {key: 'machine_address_size', code: 'UNSUPPORTED', severity: 'info', what: 'machine address size'},
+  {key: 'superpages', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'superpages'},
   {key: 'gfx_passthru', img: true, code: 'GFX-PASSTHRU', severity: 'warning', quiet: ['0', ''], what: 'VGA passthrough'},
-  {key: 'timer_mode', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['1', ''], what: 'timer_mode'},
-  {key: 'tsc_mode', img: true, code: 'TIME-TSC', severity: 'info', quiet: ['0', ''], what: 'tsc_mode (not read by libvirt\'s SXP reader)'},
-  {key: 'vpt_align', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['1', ''], what: 'vpt_align'},
-  {key: 'xen_platform_pci', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['1', ''], what: 'xen_platform_pci'},
-  {key: 'nomigrate', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'nomigrate'},
-  {key: 'monitor', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'qemu monitor'},
-  {key: 'stdvga', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', quiet: ['0', ''], what: 'stdvga (libvirt adds a cirrus <video>)'},
-  {key: 'videoram', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', quiet: ['4', '8', ''], what: 'videoram'},
-  {key: 'vncconsole', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', quiet: ['0', ''], what: 'vncconsole'},
+  {key: 'timer_mode', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'timer_mode'},
+  {key: 'tsc_mode', img: true, code: 'TIME-TSC', severity: 'info', what: 'tsc_mode (not read by libvirt\'s SXP reader)'},
+  {key: 'vpt_align', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'vpt_align'},
+  {key: 'xen_platform_pci', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'xen_platform_pci'},
+  {key: 'nomigrate', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'nomigrate'},
+  {key: 'monitor', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'qemu monitor'},
+  {key: 'stdvga', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', what: 'stdvga (libvirt adds a cirrus <video>)'},
+  {key: 'videoram', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', what: 'videoram'},
+  {key: 'vncconsole', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', what: 'vncconsole'},
   {key: 'opengl', img: true, code: 'GRAPHICS-EXTRA', severity: 'info', quiet: ['0', '1', ''], what: 'opengl'},
-  {key: 'oos', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['1', ''], what: 'out-of-sync shadow page tables (oos)'},
-  {key: 'vhpt', img: true, code: 'UNSUPPORTED', severity: 'info', quiet: ['0', ''], what: 'vhpt (ia64)'},
+  {key: 'oos', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'out-of-sync shadow page tables (oos)'},
+  {key: 'vhpt', img: true, code: 'UNSUPPORTED', severity: 'info', what: 'vhpt (ia64)'},
 ]
 
 /** Each rule's lookup path per image kind, built once rather than a template string per domain. */
@@ -74,8 +78,9 @@ export function collectLosses(ctx: SxpContext, extra: Record<string, ExtraValue>
     if (!list || list.items.length < 2) continue
     const value = extraValueOf(list)
     const text = typeof value === 'string' ? value : printSxp(list.items.slice(1))
-    if (rule.quiet?.includes(text)) continue
+    if (rule.quiet?.includes(text) || isXendDefault(rule.key, text)) continue
     extra[rule.key] = value
+    if (rule.silent) continue
     report(ctx, rule.code, rule.severity, `${rule.what} is not converted: (${rule.key} ${text})`, list, path)
   }
   const seen = new Map<string, ExtraValue[]>()

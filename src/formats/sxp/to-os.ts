@@ -50,7 +50,7 @@ export function readOs(ctx: SxpContext, d: Domain): void {
       if (kernel !== undefined && kernel !== '' && kernel !== loader) {
         d.os.kernel = kernel
         copyBootArgs(ctx, d, img)
-        report(ctx, 'BOOT-HVM-DIRECT', 'warning', `HVM direct kernel boot of '${kernel}': supported by libxl only in newer versions; verify on the target`, valueAtom(ctx.root, `${img}/kernel`), `${img}/kernel`)
+        report(ctx, 'BOOT-HVM-DIRECT', 'blocker', `HVM direct kernel boot of '${kernel}': supported by libxl only in newer versions; verify on the target`, valueAtom(ctx.root, `${img}/kernel`), `${img}/kernel`)
       }
     }
     if (d.os.kernel === undefined) readBootOrder(ctx, d)

@@ -217,7 +217,8 @@ function readTsc(ctx: ConfigReadContext): Timer | undefined {
   if (typeof v === 'string') return {name: 'tsc', present: true, mode: modes[v] ?? 'auto'}
   const numeric = ['auto', 'emulate', 'native', 'paravirt']
   if (typeof v === 'number' && numeric[v] !== undefined) {
-    report(ctx, 'TIME-TSC', 'info', `numeric tsc_mode = ${v} read as ${numeric[v]} (libvirt accepts only the names)`, 'tsc_mode')
+    // 0 is the default (xend wrote it into every config): read as auto, nothing to say.
+    if (v !== 0) report(ctx, 'TIME-TSC', 'info', `numeric tsc_mode = ${v} read as ${numeric[v]} (libvirt accepts only the names)`, 'tsc_mode')
     return {name: 'tsc', present: true, mode: numeric[v]}
   }
   error(ctx, "expected a string for 'tsc_mode' parameter", 'tsc_mode')

@@ -27,10 +27,12 @@ export function readVifs(ctx: ConfigReadContext, d: Domain, typename: 'netfront'
     d.devices.interfaces.push(r.iface)
     const ignored = Object.keys(r.ignored)
     if (ignored.length > 0) d.extra[path] = {...r.ignored}
-    if (ignored.length > 0) {
+    // `backend=0` is dom0, what libvirt does anyway (xend wrote `(backend 0)` into every vif).
+    const lost = ignored.filter((k) => !(k === 'backend' && r.ignored[k] === '0'))
+    if (lost.length > 0) {
       const backend = r.ignored.backend
       const code = backend !== undefined && backend !== '0' && backend !== '' ? 'DRIVER-DOMAIN' : 'VIF-UNKNOWN-KEY'
-      report(ctx, code, 'warning', `${path}: libvirt ignores ${ignored.map((k) => `${k}=${r.ignored[k]}`).join(', ')}`, 'vif', undefined, path)
+      report(ctx, code, 'warning', `${path}: libvirt ignores ${lost.map((k) => `${k}=${r.ignored[k]}`).join(', ')}`, 'vif', undefined, path)
     }
     if (r.rateInterval !== undefined) report(ctx, 'VIF-RATE', 'info', `${path}: rate interval @${r.rateInterval} dropped`, 'vif', undefined, path)
   }

@@ -8,6 +8,7 @@
 import type {Severity} from '../../model/diagnostic.js'
 import type {Domain} from '../../model/domain.js'
 import {type ConfigReadContext, entryOf, report, toExtra} from './config-access.js'
+import {isXendDefault} from './xend-defaults.js'
 
 export interface DroppedKey {
   readonly code: string
@@ -147,6 +148,13 @@ export function reportDroppedKeys(ctx: ConfigReadContext, d: Domain, format: 'xm
       // xend's defaults (`ignore`) change nothing; `on_xend_start = "start"` is an autostart wish.
       if ((e.key === 'on_xend_start' || e.key === 'on_xend_stop') && used.value === 'ignore') continue
       if (e.key === 'on_xend_start' && used.value === 'start') d.autostart = true
+      // What xend or xm wrote by default (`target = 0`, `videoram = 4`, `fda = ''`) loses nothing.
+      if (isXendDefault(e.key, used.value)) continue
+      // `device_model = '…/stubdom-dm'` is a stub domain (checklist STUBDOM), not just a path.
+      if (e.key === 'device_model' && typeof used.value === 'string' && /stubdom-dm$/.test(used.value)) {
+        report(ctx, 'STUBDOM', dk.severity, `device_model = "${used.value}": a stub-domain device model is not supported by libvirt-libxl`, e.key)
+        continue
+      }
       report(ctx, dk.code, dk.severity, `${e.key}: ${dk.what}`, e.key)
     } else if (format === 'xm' && XL_ONLY_KEYS.has(e.key)) {
       d.extra[e.key] = toExtra(used.value)

@@ -220,6 +220,7 @@ function readInputs(ctx: ConfigReadContext, d: Domain): void {
     items = [s]
   }
   for (const s of items) {
+    if (s === '') continue
     if (s === 'tablet' || s === 'mouse' || s === 'keyboard') d.devices.inputs.push({type: s, bus: 'usb'})
     else {
       d.extra.usbdevice = s

@@ -64,7 +64,7 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader:
   } else if (kernel !== undefined) {
     d.os.loader = {path: kernel}
     if (!/hvmloader$/.test(kernel)) {
-      report(ctx, 'BOOT-HVM-DIRECT', 'warning', `HVM kernel ${kernel} is used as the firmware (xm style); a direct kernel boot needs an xl config`, 'kernel')
+      report(ctx, 'BOOT-HVM-DIRECT', 'blocker', `HVM kernel ${kernel} is used as the firmware (xm style); a direct kernel boot needs an xl config`, 'kernel')
     }
   } else if (loader !== undefined) {
     d.os.loader = {path: loader}
@@ -118,7 +118,8 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
 function readXmInputs(ctx: ConfigReadContext, d: Domain): void {
   if (d.os.kind !== 'hvm') return
   const v = getString(ctx, 'usbdevice')
-  if (v === undefined) return
+  // `usbdevice = ''` (xm create -n writes it into every HVM image) is no device.
+  if (v === undefined || v === '') return
   if (v === 'tablet' || v === 'mouse' || v === 'keyboard') d.devices.inputs.push({type: v, bus: 'usb'})
   else {
     d.extra.usbdevice = v

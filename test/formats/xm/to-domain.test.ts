@@ -239,10 +239,18 @@ describe('xm: graphics', () => {
 
 describe('xm: keys libvirt drops', () => {
   it('reports each with its checklist id and keeps the value', () => {
-    const r = map(`${PV}vscsi = ["/dev/sdb,0:0:0:0"]\ncpu_weight = 256\npool = "Pool-1"\ngfx_passthru = 1\nvtpm = ["backend=0"]\nioports = ["2f8-2ff"]\n`)
+    const r = map(`${PV}vscsi = ["/dev/sdb,0:0:0:0"]\ncpu_weight = 512\npool = "Pool-1"\ngfx_passthru = 1\nvtpm = ["backend=0"]\nioports = ["2f8-2ff"]\n`)
     expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['PVSCSI', 'CPU-WEIGHT', 'CPU-POOL', 'GFX-PASSTHRU', 'VTPM', 'IOPORTS-IRQ']))
-    expect(r.domain?.extra).toMatchObject({vscsi: ['/dev/sdb,0:0:0:0'], cpu_weight: 256, pool: 'Pool-1'})
+    expect(r.domain?.extra).toMatchObject({vscsi: ['/dev/sdb,0:0:0:0'], cpu_weight: 512, pool: 'Pool-1'})
     expect(r.diagnostics.find((d) => d.code === 'PVSCSI')).toMatchObject({file: FILE, line: 5, column: 1})
+  })
+  it("keeps xend's and xm's defaults but does not report them", () => {
+    const r = map(`${PV}cpu_weight = 256\ncpu_cap = 0\ntarget = 0\nvideoram = 4\nfda = ""\nshadow_memory = 0\n`)
+    const codes = (t: string) => map(t).diagnostics.map((d) => d.code).filter((c) => c !== 'BOOT-PYGRUB')
+    expect(codes(`${PV}cpu_weight = 256\ncpu_cap = 0\ntarget = 0\nvideoram = 4\nfda = ""\nshadow_memory = 0\n`)).toEqual([])
+    expect(r.domain?.extra).toMatchObject({cpu_weight: 256, target: 0, videoram: 4})
+    expect(codes(`${PV}target = 7\n`)).toEqual(['STUBDOM'])
+    expect(codes(`${PV}device_model = "/usr/lib/xen/bin/stubdom-dm"\n`)).toEqual(['STUBDOM'])
   })
   it('notes xl-only keys in an xm file', () => {
     const r = map(`${HVM}nestedhvm = 1\nspice = 1\n`)
