@@ -1,3 +1,4 @@
+import {parseMac} from '../formats/xen-common/vif-spec.js'
 import type {Location} from '../model/domain.js'
 import {asStrings, locateIn, setting} from './config-view.js'
 import type {DomainContext} from './rule.js'
@@ -43,24 +44,18 @@ export function parseVifString(text: string): Record<string, string> {
   return keys
 }
 
-/** MAC addresses of a domain, normalised to lower-case two-digit octets, from the raw vifs or the model. */
+/** MAC addresses of a domain, as virMacAddrParse prints them (src/formats' one MAC parser), from the raw vifs or the model. */
 export function domainMacs(ctx: DomainContext): {mac: string; loc?: Partial<Location>; text: string}[] {
   const out: {mac: string; loc?: Partial<Location>; text: string}[] = []
   for (const v of vifSpecs(ctx)) {
-    const mac = v.keys.mac !== undefined ? normaliseMac(v.keys.mac) : undefined
+    const mac = v.keys.mac !== undefined ? parseMac(v.keys.mac) : undefined
     if (mac !== undefined) out.push({mac, text: v.text, ...(v.loc !== undefined ? {loc: v.loc} : {})})
   }
   if (out.length === 0) {
     for (const i of ctx.domain.devices.interfaces) {
-      const mac = i.mac !== undefined ? normaliseMac(i.mac) : undefined
+      const mac = i.mac !== undefined ? parseMac(i.mac) : undefined
       if (mac !== undefined && mac !== '00:00:00:00:00:00') out.push({mac, text: `mac=${i.mac}`, ...(i.loc !== undefined ? {loc: i.loc} : {})})
     }
   }
   return out
-}
-
-export function normaliseMac(mac: string): string | undefined {
-  const parts = mac.trim().split(':')
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) return undefined
-  return parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':')
 }

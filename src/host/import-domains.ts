@@ -2,6 +2,7 @@ import {createHash, randomBytes} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {ExecResult, Transport} from '../transport/transport.js'
+import {parseUuid} from '../formats/xen-common/uuid.js'
 import {virshArgv, xlArgv} from './virsh-argv.js'
 
 export {LIBXL_URI} from './virsh-argv.js'
@@ -283,7 +284,8 @@ function stripVirshTrailer(s: string): string {
 }
 
 function uuidOf(xml: string): string | undefined {
-  return /<uuid>\s*([^<\s]+)\s*<\/uuid>/.exec(xml)?.[1]?.toLowerCase()
+  const text = /<uuid>([^<]*)<\/uuid>/.exec(xml)?.[1]
+  return text === undefined ? undefined : parseUuid(text)
 }
 
 function lastLine(r: ExecResult): string {

@@ -24,6 +24,7 @@ import {
 import {readDevices} from './read-devices.js'
 import {XEN_NAMESPACE} from './write.js'
 import {parseXmlWithPositions, type XmlNode} from './xml-tree.js'
+import {parseUuid} from '../xen-common/uuid.js'
 
 /**
  * libvirt domain XML → Domain: the inverse of `writeLibvirtXml`. It reads what the writer
@@ -82,7 +83,12 @@ function readDomain(ctx: ReadContext, root: XmlNode): Domain | undefined {
   let sawCurrentMemory = false
   const handlers: Record<string, (c: XmlNode, p: string) => void> = {
     name: () => {},
-    uuid: (c) => (d.uuid = c.text.trim().toLowerCase()),
+    uuid: (c, p) => {
+      // virDomainDefParseXML: virUUIDParse, else "malformed uuid element".
+      const uuid = parseUuid(c.text)
+      if (uuid !== undefined) d.uuid = uuid
+      else report(ctx, 'error', 'BAD-VALUE', `malformed uuid element '${c.text.trim()}'`, c, p)
+    },
     description: (c) => (d.description = c.text),
     title: (c, p) => report(ctx, 'info', 'UNSUPPORTED', '<title> is not carried over', c, p),
     memory: (c, p) => (d.maxMemoryKiB = memoryKiB(ctx, c, c.text, c.attrs['unit'], p) ?? 0),

@@ -7,6 +7,7 @@
  */
 import type {Disk, Hostdev, Interface, IpAddress} from '../../model/domain.js'
 import {parseVifRate} from '../xen-common/vif-rate.js'
+import {ipFamily, parseMac} from '../xen-common/vif-spec.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {childList, dictEntries, headOf, toExtra, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
@@ -211,7 +212,8 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
   }
   const macAtom = valueAtom(body, 'mac')
   if (macAtom !== undefined) {
-    const mac = normaliseMac(macAtom.value)
+    // xenParseSxprNets reads it with virMacAddrParse, as the xm/xl readers do.
+    const mac = parseMac(macAtom.value)
     if (mac) net.mac = mac
     else {
       report(ctx, 'BAD-VALUE', 'error', `malformed mac address '${macAtom.value}'`, macAtom, `${path}/mac`)
@@ -247,22 +249,10 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
   return ok ? net : undefined
 }
 
-/** virMacAddrParse: six `:`-separated hex octets of one or two digits, printed lower case. */
-const MAC = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/
-const CANONICAL_MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
-
-function normaliseMac(text: string): string | undefined {
-  if (CANONICAL_MAC.test(text)) return text
-  const m = MAC.exec(text)
-  if (!m) return undefined
-  return m.slice(1).map((p) => p.toLowerCase().padStart(2, '0')).join(':')
-}
-
-/** One numeric IPv4 or IPv6 address (no prefix, no host name), as virSocketAddrParse. */
+/** One numeric IPv4 or IPv6 address (no prefix, no host name), as virSocketAddrParse: the xm/xl readers' check. */
 function parseIp(text: string): IpAddress | undefined {
-  if (/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(text)) return {address: text, family: 'ipv4'}
-  if (text.includes(':') && /^[0-9a-fA-F:.]+$/.test(text) && (text.match(/::/g) ?? []).length <= 1) return {address: text, family: 'ipv6'}
-  return undefined
+  const family = ipFamily(text)
+  return family === undefined ? undefined : {address: text, family}
 }
 
 /**

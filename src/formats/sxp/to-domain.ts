@@ -23,6 +23,7 @@ import {readMemory, readVcpus} from './to-cpu.js'
 import {parseDisks, parseNets, parsePci} from './to-devices.js'
 import {parseChars, parseFloppies, parseGraphics, parseSound, parseUsbInputs} from './to-display.js'
 import {readBootloader, readOs} from './to-os.js'
+import {parseUuid} from '../xen-common/uuid.js'
 
 export type SxpDomainResult =
   | {readonly kind: 'domain'; readonly domain: Domain; readonly diagnostics: Diagnostic[]}
@@ -93,29 +94,6 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
   collectLosses(ctx, d.extra)
   reportQuoting(ctx)
   return {kind: 'domain', domain: d, diagnostics}
-}
-
-/** virUUIDParse: blanks around, `-` or space anywhere between digit pairs, exactly 32 hex digits. */
-export function parseUuid(text: string): string | undefined {
-  const t = text.trim()
-  if (!/^[0-9a-fA-F -]*$/.test(t)) return undefined
-  const hex = t.replace(/[- ]/g, '').toLowerCase()
-  if (hex.length !== 32) return undefined
-  // Digit pairs must not be split by a separator (virUUIDParse reads two digits at a time).
-  if (!pairsIntact(t)) return undefined
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
-
-function pairsIntact(t: string): boolean {
-  let n = 0
-  for (const ch of t) {
-    if (ch === '-' || ch === ' ') {
-      if (n % 2 !== 0) return false
-    } else {
-      n++
-    }
-  }
-  return true
 }
 
 const RUNTIME_KEYS = ['domid', 'state', 'store_mfn', 'console_mfn', 'start_time', 'cpu_time', 'online_vcpus'] as const

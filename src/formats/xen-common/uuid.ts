@@ -1,10 +1,11 @@
 /**
- * Domain UUIDs for xm/xl configs.
+ * Domain UUIDs: the one UUID parser of xenlift (SXP `(uuid …)`, xm/xl `uuid`, libvirt `<uuid>`,
+ * the checks' identity rules), and derived UUIDs for xm/xl configs without one.
  *
- * `parseUuid` mirrors libvirt's `virUUIDParse` (`src/util/viruuid.c`), which xm/xl `uuid`
- * goes through: leading whitespace skipped, then 16 bytes of two hex digits each, with `-` or
- * space allowed between bytes (so `ce-816e…` and `ce816e63 5de4 …` pass), trailing whitespace
- * only. Output is dashed lower case.
+ * `parseUuid` mirrors libvirt's `virUUIDParse` (`src/util/viruuid.c`), which every one of those
+ * inputs goes through in libvirt: leading ASCII whitespace skipped, then 16 bytes of two hex
+ * digits each, with `-` or space allowed between bytes (so `ce-816e…` and `ce816e63 5de4 …`
+ * pass), then trailing ASCII whitespace only: a trailing `-` is refused. Output is dashed lower case.
  *
  * `deterministicUuid`: libvirt generates a random UUID for a config without one (a new one on
  * every conversion, xen-formats.md §5.1); xenlift derives a name-based RFC 4122 version-5 UUID
@@ -22,7 +23,7 @@ export function parseUuid(text: string): string | undefined {
   // Fast path for what nearly every config holds; the byte loop below gives the same result.
   if (CANONICAL_UUID.test(text)) return text.toLowerCase()
   let i = 0
-  while (i < text.length && /\s/.test(text[i] ?? '')) i++
+  while (i < text.length && isAsciiSpace(text[i])) i++
   const bytes: string[] = []
   while (bytes.length < 16) {
     const c = text[i]
@@ -36,8 +37,13 @@ export function parseUuid(text: string): string | undefined {
     bytes.push(pair.toLowerCase())
     i += 2
   }
-  if (!/^\s*$/.test(text.slice(i))) return undefined
+  for (; i < text.length; i++) if (!isAsciiSpace(text[i])) return undefined
   return formatUuid(bytes.join(''))
+}
+
+/** g_ascii_isspace: space, \t, \n, \v, \f, \r (not the Unicode spaces `\s` also matches). */
+function isAsciiSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r'
 }
 
 /** A version-5 UUID from `seed` in xenlift's namespace. */

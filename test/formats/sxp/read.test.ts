@@ -431,3 +431,14 @@ describe('readSxp: conversion losses and xenlift improvements', () => {
     expect(quiet.domain.extra).toEqual({})
   })
 })
+
+describe('one MAC and IP parser for every reader', () => {
+  it('reads an SXP vif MAC and IP as the xm/xl readers do (virMacAddrParse, virSocketAddrParse)', () => {
+    const {domain, diagnostics} = read(`(device (vif (mac 00:16:3E:0:0:1) (ip 10.0.0.1))) ${PV_IMAGE}`)
+    expect(domain.devices.interfaces[0]).toMatchObject({mac: '00:16:3e:00:00:01', ips: [{address: '10.0.0.1', family: 'ipv4'}]})
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    // Not an IPv6 address for virSocketAddrParse (too many groups): refused like the xm reader does.
+    const bad = readSxp(`(domain (name a) (uuid ce816e63-5de4-4c5b-9b1a-0123456789ab) (device (vif (ip 1:2:3:4:5:6:7:8:9))) ${PV_IMAGE})`, {file: 'a.sxp'})
+    expect([...bad.diagnostics, ...bad.domains.flatMap((d) => d.diagnostics)].map((d) => d.message)).toContainEqual(expect.stringMatching(/cannot parse IP address/))
+  })
+})

@@ -3,6 +3,8 @@ import {parseXlCpuid} from '../../../src/formats/xen-common/cpuid.js'
 import {normaliseCpuset} from '../../../src/formats/xen-common/cpuset.js'
 import {deterministicUuid, parseUuid, sha1} from '../../../src/formats/xen-common/uuid.js'
 import {parseVnuma} from '../../../src/formats/xen-common/vnuma.js'
+import {readLibvirtXml} from '../../../src/formats/libvirt/read.js'
+import {readSxp} from '../../../src/formats/sxp/read.js'
 
 describe('cpus bitmaps (virBitmapParse + virBitmapFormat)', () => {
   it('normalises', () => {
@@ -25,6 +27,22 @@ describe('UUIDs', () => {
     for (const bad of ['', 'ce816e63', '{ce816e63-5de4-4c5b-9b1a-0123456789ab}', 'ce816e635de44c5b9b1a0123456789abcd', 'c-e816e635de44c5b9b1a0123456789ab']) {
       expect(parseUuid(bad), bad).toBeUndefined()
     }
+    // After the 32nd digit only ASCII whitespace may follow (a trailing `-` or a no-break space is refused).
+    for (const bad of ['ce816e63-5de4-4c5b-9b1a-0123456789ab-', 'ce816e63-5de4-4c5b-9b1a-0123456789ab\u00a0', '\u00a0ce816e63-5de4-4c5b-9b1a-0123456789ab']) {
+      expect(parseUuid(bad), JSON.stringify(bad)).toBeUndefined()
+    }
+    expect(parseUuid('ce816e63-5de4-4c5b-9b1a-0123456789ab\t\n')).toBe(want)
+  })
+  it('is the one parser every reader uses: SXP and libvirt XML refuse a trailing dash too', () => {
+    const bad = 'ce816e63-5de4-4c5b-9b1a-0123456789ab-'
+    const sxp = readSxp(`(domain (name a) (uuid ${bad}) (memory 256) (image (linux (kernel /k))))`, {file: 'a.sxp'})
+    expect(sxp.domains).toEqual([])
+    expect(sxp.diagnostics.map((d) => [d.code, d.severity])).toContainEqual(['BAD-VALUE', 'error'])
+    const xml = readLibvirtXml(`<domain type='xen'><name>a</name><uuid>${bad}</uuid><memory>262144</memory><os><type>linux</type></os></domain>`, {file: 'a.xml'})
+    const ds = [...xml.diagnostics, ...xml.domains.flatMap((d) => d.diagnostics)]
+    expect(ds.map((d) => d.message)).toContainEqual(expect.stringMatching(/malformed uuid element/))
+    const ok = readLibvirtXml("<domain type='xen'><name>a</name><uuid> CE816E63-5DE4-4C5B-9B1A-0123456789AB </uuid><memory>262144</memory><os><type>linux</type></os></domain>", {file: 'a.xml'})
+    expect(ok.domains[0]?.domain.uuid).toBe('ce816e63-5de4-4c5b-9b1a-0123456789ab')
   })
   it('derives stable version-5 UUIDs', () => {
     const a = deterministicUuid('/etc/xen/web\u0000web')
