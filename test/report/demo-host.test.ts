@@ -1,14 +1,15 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {renderReport, type ReportFormat} from '../../src/report/render.js'
 import {checkPath, FIXTURES} from '../checks/check-fixture.js'
+import {expectGolden} from '../helpers/golden.js'
 
 /**
  * The demo dom0 (fixtures/demo-host) in all four formats, compared with the reviewed reports in
  * fixtures/checks/expected/. After a deliberate change, regenerate with
- * `XENLIFT_UPDATE_EXPECTED=1 npx vitest run test/report/demo-host.test.ts` and review the diff
- * before committing it: these files are the contract of what an admin sees.
+ * `XENLIFT_UPDATE_GOLDEN=1 npx vitest run test/report/demo-host.test.ts` and review the diff
+ * before committing it: these files are the contract of what an admin sees. A missing file fails.
  */
 const EXPECTED = path.join(FIXTURES, 'checks/expected')
 const FILES: Record<ReportFormat, string> = {text: 'demo-host.txt', json: 'demo-host.json', markdown: 'demo-host.md', html: 'demo-host.html'}
@@ -19,9 +20,7 @@ describe('demo host report', async () => {
   for (const format of Object.keys(FILES) as ReportFormat[]) {
     it(`${format} matches the reviewed report`, () => {
       const actual = renderReport(report, format, {inputs: '--root fixtures/demo-host'})
-      const file = path.join(EXPECTED, FILES[format])
-      if (process.env.XENLIFT_UPDATE_EXPECTED === '1' || !existsSync(file)) writeFileSync(file, actual)
-      expect(actual).toBe(readFileSync(file, 'utf8'))
+      expectGolden(path.join(EXPECTED, FILES[format]), actual)
     })
   }
 
