@@ -29,6 +29,7 @@ export const RULE_SEVERITIES = {
   'SXP-QUOTING': {severity: 'info'},
   'SXP-RUNTIME': {severity: 'info'},
   'MIG-LIVE': {severity: 'blocker'},
+  'RUNNING-UNKNOWN': {severity: 'blocker'},
   'MGD-DOMAIN': {severity: 'warning'},
   'MGD-AUTOSTART': {severity: 'warning', varies: {to: 'info', when: 'info for a dangling /etc/xen/auto link (nothing was started from it)'}},
   'MGD-AUTOSTOP': {severity: 'info'},

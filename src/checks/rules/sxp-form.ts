@@ -109,8 +109,7 @@ export const migLiveHost: HostRule = {
 export const runningUnknown: HostRule = {
   id: 'RUNNING-UNKNOWN',
   title: 'Running domains could not be listed',
-  severity: 'blocker',
-  blocker: true,
+  ...ruleSeverity('RUNNING-UNKNOWN'),
   scope: 'host',
   detects: 'host (`--host`, `import`): neither `xm list` nor `xl list` answered, so MIG-LIVE could not be checked (xenlift rule, beyond checklist.md)',
   remediation: 'Run again as root or with --sudo (sudo -n must be allowed for xm/xl); waive it only when every domain is known to be shut down.',
