@@ -28,26 +28,47 @@ function applies(rule: KnownDifference, phase: DifferencePhase, id: string): boo
   return rule.phase === phase && (rule.cases === undefined || rule.cases.test(id))
 }
 
-/** Split a line diff into the lines only libvirt printed and the lines only xenlift printed. */
-export function changedLines(libvirt: string, xenlift: string): {onlyLibvirt: string[]; onlyXenlift: string[]; diff: string} {
+/** One place where the texts differ: the lines only libvirt printed there and those only xenlift printed there. */
+export interface Hunk {
+  readonly onlyLibvirt: string[]
+  readonly onlyXenlift: string[]
+}
+
+/**
+ * Split a line diff into the lines only libvirt printed and the lines only xenlift printed, and
+ * into hunks (the changed lines between two unchanged ones): "libvirt prints X, xenlift prints Y"
+ * is a claim about one hunk.
+ */
+export function changedLines(libvirt: string, xenlift: string): {onlyLibvirt: string[]; onlyXenlift: string[]; hunks: Hunk[]; diff: string} {
   const onlyLibvirt: string[] = []
   const onlyXenlift: string[] = []
+  const hunks: Hunk[] = []
+  let hunk: Hunk | undefined
   const out: string[] = []
   for (const part of diffLines(libvirt, xenlift)) {
     const lines = part.value.replace(/\n$/, '').split('\n')
     const mark = part.added ? '+' : part.removed ? '-' : ' '
-    if (part.added) onlyXenlift.push(...lines)
-    else if (part.removed) onlyLibvirt.push(...lines)
+    if (part.added || part.removed) {
+      if (hunk === undefined) {
+        hunk = {onlyLibvirt: [], onlyXenlift: []}
+        hunks.push(hunk)
+      }
+      ;(part.added ? hunk.onlyXenlift : hunk.onlyLibvirt).push(...lines)
+      ;(part.added ? onlyXenlift : onlyLibvirt).push(...lines)
+    } else hunk = undefined
     for (const l of lines) out.push(`${mark}${l}`)
   }
-  return {onlyLibvirt, onlyXenlift, diff: out.join('\n')}
+  return {onlyLibvirt, onlyXenlift, hunks, diff: out.join('\n')}
 }
 
 /**
  * Compare two outcomes. Both failing is agreement (the messages are kept for the report).
  * One failing is an outcome mismatch that only a rule with the matching `outcome` (and error
  * pattern) can explain. Two texts are compared line by line; each line only one side printed
- * must be claimed by an applicable rule's `onlyLibvirt` / `onlyXenlift` pattern.
+ * must be claimed by an applicable rule's `onlyLibvirt` / `onlyXenlift` pattern. A rule with both
+ * patterns ("libvirt prints X where xenlift prints Y") claims lines only in a hunk where it
+ * claims lines of both sides: a lone X (or a lone Y) stays unexplained. A rule with one pattern
+ * claims lone lines of that side (libvirt adds something on define).
  */
 export function compareOutcomes(
   id: string,
@@ -71,15 +92,43 @@ export function compareOutcomes(
   const {diff} = changed
   const used = new Set<string>()
   const unexplained: string[] = []
-  const {onlyLibvirt, onlyXenlift} = pairEquated(changed.onlyLibvirt, changed.onlyXenlift, usable, used)
-  const claim = (line: string, side: 'onlyLibvirt' | 'onlyXenlift', mark: string) => {
-    const rule = usable.find((r) => r[side]?.test(line))
-    if (rule) used.add(rule.id)
-    else unexplained.push(`${mark}${line}`)
+  const left = pairEquated(changed.onlyLibvirt, changed.onlyXenlift, usable, used)
+  const pending = {onlyLibvirt: countLines(left.onlyLibvirt), onlyXenlift: countLines(left.onlyXenlift)}
+  for (const h of changed.hunks) {
+    // The lines the equate rules left over, hunk by hunk (in order, as the diff printed them).
+    const take = (lines: readonly string[], side: 'onlyLibvirt' | 'onlyXenlift') =>
+      lines.filter((l) => {
+        const n = pending[side].get(l) ?? 0
+        if (n === 0) return false
+        pending[side].set(l, n - 1)
+        return true
+      })
+    unexplained.push(...claimHunk(take(h.onlyLibvirt, 'onlyLibvirt'), take(h.onlyXenlift, 'onlyXenlift'), usable, used))
   }
-  for (const l of onlyLibvirt) claim(l, 'onlyLibvirt', '-')
-  for (const l of onlyXenlift) claim(l, 'onlyXenlift', '+')
   return {...base, verdict: unexplained.length === 0 ? 'reasoned' : 'unexplained', rules: [...used], unexplained, diff}
+}
+
+function countLines(lines: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>()
+  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1)
+  return m
+}
+
+/** Claim one hunk's lines; returns the unexplained ones (`-` libvirt, `+` xenlift). */
+function claimHunk(libvirt: readonly string[], xenlift: readonly string[], rules: readonly KnownDifference[], used: Set<string>): string[] {
+  const claims: {line: string; mark: '-' | '+'; rule?: KnownDifference}[] = [
+    ...libvirt.map((line) => ({line, mark: '-' as const, rule: rules.find((r) => r.onlyLibvirt?.test(line))})),
+    ...xenlift.map((line) => ({line, mark: '+' as const, rule: rules.find((r) => r.onlyXenlift?.test(line))})),
+  ]
+  // A two-sided rule explains a hunk only with a line of each side.
+  const paired = (r: KnownDifference): boolean =>
+    r.onlyLibvirt === undefined || r.onlyXenlift === undefined || (claims.some((c) => c.rule === r && c.mark === '-') && claims.some((c) => c.rule === r && c.mark === '+'))
+  const out: string[] = []
+  for (const c of claims) {
+    if (c.rule !== undefined && paired(c.rule)) used.add(c.rule.id)
+    else out.push(`${c.mark}${c.line}`)
+  }
+  return out
 }
 
 /**

@@ -3,10 +3,13 @@
  * the reason. The lab suite fails on any difference no rule here explains, and on any rule
  * that no longer explains anything (a stale entry hides nothing and must be deleted).
  *
- * A rule claims single lines of a line diff (`onlyLibvirt`: a line libvirt printed and xenlift
- * did not; `onlyXenlift`: the reverse) or an outcome mismatch (`outcome` + `error` pattern),
- * optionally only for some case ids (`cases`). Keep patterns narrow: a rule that claims `.*`
- * would hide real bugs.
+ * A rule claims lines of a line diff or an outcome mismatch (`outcome` + `error` pattern), and
+ * only for the case ids it names (`cases`, required). With both `onlyLibvirt` and `onlyXenlift`
+ * it says "libvirt prints X where xenlift prints Y": it explains a hunk of the diff only when it
+ * matches lines of BOTH sides there, never a lone X or a lone Y. With one of them it explains
+ * lone lines of that side (libvirt adds something on define). Keep patterns narrow: a rule that
+ * claims `.*` would hide real bugs. test/lab/compare-outcomes.test.ts runs every rule on an
+ * example of its own (offline).
  */
 
 /** Which comparison a rule is about. */
@@ -17,8 +20,8 @@ export interface KnownDifference {
   readonly phase: DifferencePhase
   /** Why xenlift differs on purpose (or why libvirt is wrong), with the spec section. */
   readonly reason: string
-  /** Only these case ids (`corpus:…#xm`, `gen:xl:0042`, …). */
-  readonly cases?: RegExp
+  /** The case ids it applies to (`corpus:…#xm`, `gen:xl:0042`, `…>xl`, `…#sxp@name`). */
+  readonly cases: RegExp
   /** A line only libvirt printed (define phase: only `virsh dumpxml` has it). */
   readonly onlyLibvirt?: RegExp
   /** A line only xenlift printed (define phase: only the XML xenlift defined has it). */
@@ -41,6 +44,9 @@ function listItems(key: string, line: string, map: (items: string[]) => string[]
   const items = [...m[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1] ?? '')
   return `${key} = [ ${map(items).map((i) => `"${i}"`).join(', ')} ]`
 }
+
+/** Every to-native case: a corpus or generated input written back as xl or xm. */
+const TO_NATIVE = />(xml>)?(xl|xm)$/
 
 /** A whole `key = value` line, explained on its own. */
 const dropKey = (keys: RegExp) => (line: string) => (keys.test(line) ? '' : line)
@@ -74,6 +80,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       'xm resolved a bare `kernel = "hvmloader"` / `"pv-grub.gz"` against /usr/lib/xen/boot (XEND image.py); libvirt copies ' +
       'the bare name, which libxl then cannot find. xenlift writes the path Xen used (Xen example configs).',
+    // The Xen examples with a bare kernel name (generated configs write absolute paths).
+    cases: /^corpus:xen-examples\/xmexample\.(pv-grub|hvm-stubdom|hvm|vti)#xm$/,
     onlyLibvirt: /^\s*<(loader type='rom'|kernel)>[^/<][^<]*<\/(loader|kernel)>$/,
     onlyXenlift: /^\s*<(loader type='rom'|kernel)>\/usr\/lib\/xen\/boot\/[^<]+<\/(loader|kernel)>$/,
   },
@@ -83,6 +91,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       "xm's `phy:hda1` names a device under /dev (XEND blkif.py); libvirt copies `hda1` into <source dev>, which the " +
       "driver cannot open. xenlift writes /dev/hda1 as Xen did (Xen's xmexample1, xmexample.pv-grub).",
+    // The Xen examples with `phy:hda1`-style sources (generated configs write /dev paths).
+    cases: /^corpus:xen-examples\/xmexample(1|2|3|\.pv-grub|\.hvm-stubdom|\.hvm|\.vti)#xm$/,
     onlyLibvirt: /^\s*<source dev='[^/'][^']*'\/>$/,
     onlyXenlift: /^\s*<source dev='\/dev\/[^']+'\/>$/,
   },
@@ -104,6 +114,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       'the same vif: libvirt spells out script=vif-bridge on every bridged vif (xenFormatNet, DEFAULT_VIF_SCRIPT), which is ' +
       "xl's and xend's default script anyway, and orders keys differently for routed vifs; both toolstacks read a vif spec " +
       'by key name, so key order and the default script carry no meaning.',
+    cases: TO_NATIVE,
     equate: (line) =>
       listItems('vif', line, (items) =>
         items.map((i) =>
@@ -122,6 +133,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "libvirt's XML parser sorts disks by bus and target name (virDomainDiskInsert), so domxml-to-native lists them in that " +
       "order; xenlift keeps the order of the XML. Each disk is named by its vdev; xenlift's order is the source config's, which " +
       "is also the one libxl's bootloader (pygrub: first disk) relied on.",
+    cases: TO_NATIVE,
     equate: (line) => listItems('disk', line, (items) => [...items].sort()),
   },
   {
@@ -155,6 +167,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       "for <graphics type='vnc' autoport='no'> without a port libvirt writes vncdisplay=-5900 (port -1 minus 5900), which no " +
       'toolstack accepts; xenlift leaves vncdisplay out.',
+    cases: TO_NATIVE,
     equate: (line) => (line.startsWith('vfb = ') ? line.replace(/,vncdisplay=-5900\b/g, '') : line),
   },
   {
@@ -215,6 +228,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       "libvirt's XML parser refuses coredump-* for on_poweroff/on_reboot (virDomainDefLifecycleActionAllowed) although its own " +
       'domxml-from-native produced that XML from an accepted config; xl accepts the actions, xenlift writes them back.',
+    cases: TO_NATIVE,
     outcome: 'only-libvirt-fails',
     error: /^unsupported configuration: Lifecycle event '(poweroff|reboot)' doesn't support 'coredump-(restart|destroy)' action$/,
   },
@@ -224,6 +238,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       "a vif with script=vif-bridge but no bridge= becomes <interface type='bridge'> without <source> in libvirt's " +
       'domxml-from-native, which its own XML parser then refuses; xenlift writes the vif back as it was.',
+    cases: TO_NATIVE,
     outcome: 'only-libvirt-fails',
     error: /^XML error: interface type='bridge' requires a 'source' element$/,
   },
@@ -257,6 +272,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       'libvirt generates a random <parameters interfaceid=…> for an openvswitch <virtualport> when the domain is defined ' +
       '(virNetDevVPortProfile post-parse); domxml-from-native does not, and neither does xenlift.',
+    // The only inputs with an openvswitch bridge (`br.N` / `br:N:M` vifs): libvirt's ovswitch vectors.
+    cases: /ovswitch/,
     onlyLibvirt: /^\s*(<virtualport type='openvswitch'>|<parameters interfaceid='[0-9a-f-]{36}'\/>|<\/virtualport>)$/,
     onlyXenlift: /^\s*<virtualport type='openvswitch'\/>$/,
   },
@@ -297,6 +314,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     reason:
       "<hap/> and <hap state='on'/> are the same setting; libvirt 9.0 formats the tristate with its state attribute, xenlift's " +
       "SXP path writes libvirt 4.5's spelling for (hap 1).",
+    cases: /#sxp@/,
     equate: (line) => line.replace(/^(\s*)<hap\/>$/, "$1<hap state='on'/>"),
   },
 ]
