@@ -16,13 +16,21 @@ export const hostSelectionFlags = {
   'known-hosts': Flags.string({summary: 'known_hosts file to verify host keys with (default ~/.ssh/known_hosts)', multiple: true}),
   'accept-new-host-keys': Flags.boolean({summary: 'trust and record keys of hosts not yet in known_hosts (never changed keys)'}),
   sudo: Flags.boolean({summary: 'run remote commands with sudo -n (when logging in as a non-root user)'}),
+  'ssh-legacy-algorithms': Flags.boolean({
+    summary: 'also offer SHA-1 key exchange and ssh-rsa/ssh-dss host keys (only for old dom0 sshds that need them)',
+  }),
 }
 
-export function sshOptionsFrom(flags: {identity?: string[]; 'known-hosts'?: string[]; 'accept-new-host-keys'?: boolean}, onWarning: (m: string) => void, connectTimeoutMs?: number): SshTransportOptions {
+export function sshOptionsFrom(
+  flags: {identity?: string[]; 'known-hosts'?: string[]; 'accept-new-host-keys'?: boolean; 'ssh-legacy-algorithms'?: boolean},
+  onWarning: (m: string) => void,
+  connectTimeoutMs?: number,
+): SshTransportOptions {
   return {
     ...(flags.identity?.length ? {identityFiles: flags.identity} : {}),
     ...(flags['known-hosts']?.length ? {knownHostsFiles: flags['known-hosts']} : {}),
     ...(flags['accept-new-host-keys'] ? {acceptNewHostKeys: true} : {}),
+    ...(flags['ssh-legacy-algorithms'] ? {legacyAlgorithms: true} : {}),
     ...(connectTimeoutMs !== undefined ? {connectTimeoutMs} : {}),
     onWarning,
   }
@@ -36,6 +44,7 @@ export interface HostSelectionFlags {
   readonly identity?: string[]
   readonly 'known-hosts'?: string[]
   readonly 'accept-new-host-keys'?: boolean
+  readonly 'ssh-legacy-algorithms'?: boolean
   readonly sudo?: boolean
   readonly timeout: number
 }

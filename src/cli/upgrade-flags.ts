@@ -18,6 +18,7 @@ export const sshFlags = {
   identity: hostSelectionFlags.identity,
   'known-hosts': hostSelectionFlags['known-hosts'],
   'accept-new-host-keys': hostSelectionFlags['accept-new-host-keys'],
+  'ssh-legacy-algorithms': hostSelectionFlags['ssh-legacy-algorithms'],
 }
 
 export const stateDirFlag = Flags.string({summary: 'where journals and per-host command logs live (default $XDG_STATE_HOME/xenlift or ~/.local/state/xenlift)'})

@@ -33,13 +33,16 @@ export interface SshConnectOptions {
   /** SSH-level keepalive; default 15 000 ms, 3 unanswered → the connection is dead. */
   readonly keepaliveIntervalMs?: number
   readonly keepaliveCountMax?: number
-  /** Also offer `ssh-dss` host keys and SHA-1 DH kex (only for pre-2013 dom0s). */
+  /** Also offer `ssh-dss` host keys and SHA-1 DH kex (only for pre-2013 dom0s); `--ssh-legacy-algorithms`. */
   readonly legacyAlgorithms?: boolean
   /** Non-fatal notes (added host keys, skipped identity files). Goes to stderr in the CLI. */
   readonly onWarning?: (message: string) => void
   /** ssh2 debug lines. */
   readonly debug?: (message: string) => void
 }
+
+/** SHA-1 key exchanges ssh2 supports but does not offer by default (what pre-6.7 OpenSSH speaks). */
+const LEGACY_KEX = ['diffie-hellman-group14-sha1', 'diffie-hellman-group-exchange-sha1', 'diffie-hellman-group1-sha1']
 
 export interface OpenedConnection {
   readonly client: Ssh2Client
@@ -208,7 +211,7 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: (
       serverHostKey: orderServerHostKeyAlgorithms(knownKeyTypes(entries, names), opts.legacyAlgorithms) as NonNullable<
         ConnectConfig['algorithms']
       >['serverHostKey'],
-      ...(opts.legacyAlgorithms ? {kex: {append: ['diffie-hellman-group14-sha1', 'diffie-hellman-group1-sha1']}} : {}),
+      ...(opts.legacyAlgorithms ? {kex: {append: LEGACY_KEX}} : {}),
     } as ConnectConfig['algorithms'],
     ...(opts.debug ? {debug: opts.debug} : {}),
   }
