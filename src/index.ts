@@ -5,6 +5,7 @@
  */
 export type * from './model/domain.js'
 export {diag, formatDiagnostic, hasErrors, type Diagnostic, type Severity} from './model/diagnostic.js'
+export {redactSecrets} from './model/redact.js'
 export type {ConfigEntry, ConfigValue, NativeConfig, PythonConstruct} from './model/native-config.js'
 export type {ReadDomain, ReadOptions, ReadResult, SourceFormat} from './model/read-result.js'
 
@@ -19,6 +20,7 @@ export {applyLibvirtDefaults} from './formats/libvirt/defaults.js'
 export {targetFor, parseVersion, type LibvirtTarget} from './formats/libvirt/target.js'
 export {writeXl, type NativeWriteResult} from './formats/xl/write.js'
 export {writeXm} from './formats/xm/write.js'
+export type {WriteOptions} from './formats/write-options.js'
 
 export {runChecks, type CheckOptions} from './checks/run-checks.js'
 export {allRules, registerRule} from './checks/registry.js'

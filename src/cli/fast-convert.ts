@@ -20,6 +20,7 @@ export const FAST_CONVERT_FLAGS = {
   force: {type: 'boolean'},
   validate: {type: 'boolean'},
   strict: {type: 'boolean'},
+  'security-info': {type: 'boolean'},
 } as const
 
 const FROM = ['auto', 'sxp', 'xm', 'xl', 'libvirt'] as const
@@ -53,6 +54,7 @@ export async function fastConvert(argv: readonly string[]): Promise<number | und
     force: v.force ?? false,
     validate: v.validate ?? false,
     strict: v.strict ?? false,
+    'security-info': v['security-info'] ?? false,
     ...(v['libvirt-version'] !== undefined ? {'libvirt-version': v['libvirt-version']} : {}),
     ...(v.output !== undefined ? {output: v.output} : {}),
   }

@@ -33,6 +33,9 @@ Exit codes: 0 all converted; 1 some inputs failed (the others are still written)
     force: Flags.boolean({summary: 'with -o: overwrite existing files'}),
     validate: Flags.boolean({summary: "check each XML with libvirt's virt-xml-validate (when installed)"}),
     strict: Flags.boolean({summary: 'fail an input when anything was lost or changed in conversion (any warning)'}),
+    'security-info': Flags.boolean({
+      summary: 'write VNC/SPICE passwords (omitted by default, like virsh domxml-from-native); -o files holding one are mode 0600',
+    }),
   }
 
   async run(): Promise<ConvertRecord[]> {

@@ -16,6 +16,7 @@ export interface ConvertFlags {
   readonly force: boolean
   readonly validate: boolean
   readonly strict: boolean
+  readonly 'security-info': boolean
 }
 
 export interface ConvertIo {
@@ -67,6 +68,7 @@ export async function executeConvert(paths: readonly string[], flags: ConvertFla
     ...(flags.output !== undefined ? {outputDir: flags.output} : {}),
     force: flags.force,
     strict: flags.strict,
+    securityInfo: flags['security-info'],
     ...(validator ? {validator} : {}),
   })
   for (const rec of result.records) {

@@ -24,6 +24,8 @@ export interface ConvertOptions {
   readonly from?: 'auto' | SourceFormat
   readonly to?: TargetFormat
   readonly target?: LibvirtTarget
+  /** Write VNC/SPICE passwords (`convert --security-info`; `import` always does). */
+  readonly securityInfo?: boolean
 }
 
 export interface ConvertedDomain {
@@ -91,13 +93,14 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
   const target = opts.target ?? targetFor('9.0.0')
   const domains: ConvertedDomain[] = read.domains.map(({domain, diagnostics}) => {
     const ds = [...diagnostics]
+    const wo = {securityInfo: opts.securityInfo ?? false}
     let output: string | undefined
     try {
       if (to === 'libvirt') {
-        output = writeLibvirtXml(applyLibvirtDefaults(domain, target), target)
+        output = writeLibvirtXml(applyLibvirtDefaults(domain, target), target, wo)
         ds.push(...libvirtXmlLosses(domain, file))
       } else {
-        const w = to === 'xl' ? writeXl(domain) : writeXm(domain)
+        const w = to === 'xl' ? writeXl(domain, wo) : writeXm(domain, wo)
         ds.push(...w.diagnostics)
         if (!w.diagnostics.some((d) => d.severity === 'error')) output = w.text
       }

@@ -33,9 +33,9 @@ export class OutputBatch {
   /**
    * Reserve `fileName` in the output directory and write `text` to its temp file.
    * Fails (without writing) on a name another output of this run took, or on an existing file
-   * without `force`.
+   * without `force`. `secret`: the text holds a password; the file is created mode 0600.
    */
-  stage(fileName: string, text: string): {file: string} | {error: string} {
+  stage(fileName: string, text: string, opts: {secret?: boolean} = {}): {file: string} | {error: string} {
     const file = join(this.#dir, fileName)
     if (this.#used.has(file)) return {error: `${file}: another domain of this run has the same name; not overwritten`}
     this.#used.add(file)
@@ -46,7 +46,7 @@ export class OutputBatch {
         this.#dirReady = true
       }
       if (!this.#force && lstatSync(file, {throwIfNoEntry: false}) !== undefined) return {error: `${file} exists; not overwritten (use --force)`}
-      writeWhole(tmp, text)
+      writeWhole(tmp, text, opts.secret ?? false)
     } catch (error) {
       rmSync(tmp, {force: true})
       return {error: `cannot write ${file}: ${ioMessage(error)}`}
@@ -85,8 +85,11 @@ export class OutputBatch {
   }
 }
 
-function writeWhole(path: string, text: string): void {
-  const fd = openSync(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC, 0o644)
+function writeWhole(path: string, text: string, secret: boolean): void {
+  // A password is never readable by others, not even for a moment: its file is created 0600
+  // (the umask only takes bits away), never a stale temp file reused with a wider mode.
+  if (secret) rmSync(path, {force: true})
+  const fd = openSync(path, secret ? fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL : fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC, secret ? 0o600 : 0o644)
   try {
     const buf = Buffer.from(text, 'utf8')
     let off = 0

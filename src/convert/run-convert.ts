@@ -20,6 +20,8 @@ export interface RunConvertOptions {
   /** Treat warnings (settings lost or changed in conversion) as failures. */
   readonly strict: boolean
   readonly validator?: XmlValidator
+  /** Write VNC/SPICE passwords; files holding one are created mode 0600. */
+  readonly securityInfo?: boolean
 }
 
 /** One converted (or failed, or skipped) domain: the `--json` contract of `convert`. */
@@ -34,6 +36,8 @@ export interface ConvertRecord {
   readonly cfg?: string
   /** Where the output was written (`-o`). */
   readonly written?: string
+  /** The output holds a VNC/SPICE password (`--security-info`): written mode 0600 with -o. */
+  readonly secret?: boolean
   /** Why this input was passed over (Domain-0, not a config). */
   readonly skipped?: string
   readonly diagnostics: Diagnostic[]
@@ -90,7 +94,7 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
   const input = readInput(path)
   if ('error' in input) return [{source: path, diagnostics: [diag('IO', 'error', input.error, {file: path})], ok: false}]
   const text = decode(input.bytes, path, pre)
-  const result = convertText(text, {file: path, baseName: basename(path), from: opts.from, to: opts.to, target: opts.target})
+  const result = convertText(text, {file: path, baseName: basename(path), from: opts.from, to: opts.to, target: opts.target, securityInfo: opts.securityInfo ?? false})
   const fileDiags = [...pre, ...result.diagnostics]
   const records: ConvertRecord[] = []
   for (const s of result.skipped) {
@@ -132,6 +136,7 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
       name: d.name,
       ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
       ...(d.output !== undefined && ok ? (opts.to === 'libvirt' ? {xml: d.output} : {cfg: d.output}) : {}),
+      ...(opts.securityInfo && d.domain.devices.graphics.some((g) => g.passwd !== undefined && g.passwd !== '') ? {secret: true} : {}),
       diagnostics: ds,
       ok,
     })
@@ -161,7 +166,7 @@ function outputFailed(rec: ConvertRecord, message: string): ConvertRecord {
 function stageOutput(rec: ConvertRecord, to: TargetFormat, batch: OutputBatch): ConvertRecord {
   const text = rec.xml ?? rec.cfg
   if (text === undefined || rec.name === undefined) return rec
-  const r = batch.stage(safeFileName(rec.name) + EXTENSION[to], text)
+  const r = batch.stage(safeFileName(rec.name) + EXTENSION[to], text, {secret: rec.secret ?? false})
   return 'error' in r ? outputFailed(rec, r.error) : {...rec, written: r.file}
 }
 

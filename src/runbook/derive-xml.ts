@@ -12,7 +12,7 @@ import {applyAnswers} from './questions.js'
  */
 export function deriveDomainXml(text: string, domain: Pick<PlanDomain, 'name' | 'source'>, libvirtVersion: string, questions: readonly PlanQuestion[]): string | undefined {
   const base = domain.source.slice(domain.source.lastIndexOf('/') + 1)
-  const r = convertText(text, {file: domain.source, baseName: base, ...(domain.source.startsWith('xm list -l') ? {from: 'sxp' as const} : {}), target: targetFor(libvirtVersion, {secrets: true})})
+  const r = convertText(text, {file: domain.source, baseName: base, ...(domain.source.startsWith('xm list -l') ? {from: 'sxp' as const} : {}), target: targetFor(libvirtVersion), securityInfo: true})
   const xml = r.domains.find((d) => d.name === domain.name)?.output
   return xml === undefined ? undefined : applyAnswers(xml, domain.name, questions)
 }

@@ -74,7 +74,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
 
   // Runtime-only domains (running under xend, no config on disk) come from xend's own dump.
   const sources: ImportSource[] = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
-  const { items } = importItemsFrom(sources, targetFor(targetLibvirtVersion, {secrets: true}), inventory)
+  const { items } = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory)
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
     const extra: ImportSource[] = []
@@ -82,7 +82,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
       const dump = await exec.exec(['xm', 'list', '-l', r], {env: {LC_ALL: 'C'}, ...probeOpts})
       if (dump.exitCode === 0) extra.push({path: `xm list -l ${r}`, text: dump.stdout})
     }
-    if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion, {secrets: true})).items)
+    if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion)).items)
   }
   const autoOrder = found.autoLinks.map((l) => l.target).filter((t): t is string => t !== undefined)
   const autoRank = (source: string) => {

@@ -18,13 +18,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {formatDiagnostic} from '../../src/model/diagnostic.js'
-import type {ReadOptions, ReadResult} from '../../src/model/read-result.js'
-import {applyLibvirtDefaults} from '../../src/formats/libvirt/defaults.js'
+import {convertText} from '../../src/convert/convert.js'
 import {compareVersion, targetFor, type LibvirtTarget} from '../../src/formats/libvirt/target.js'
-import {writeLibvirtXml} from '../../src/formats/libvirt/write.js'
-import {readSxp} from '../../src/formats/sxp/read.js'
-import {readXl} from '../../src/formats/xl/read.js'
-import {readXm} from '../../src/formats/xm/read.js'
 import {compareXml, formatXmlDifferences} from '../helpers/xml-compare.js'
 import {REPO_ROOT} from '../helpers/cli.js'
 
@@ -38,8 +33,6 @@ const VIRT_XML_VALIDATE = '/usr/bin/virt-xml-validate'
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {}
 
-type Reader = (text: string, opts?: ReadOptions) => ReadResult
-
 interface VectorSet {
   /** describe() name, also the `-t` filter. */
   readonly set: string
@@ -47,23 +40,24 @@ interface VectorSet {
   /** Where the native input lives (the v11.3.0 sets reuse the 9.0 inputs). */
   readonly inputDir: string
   readonly inputExt: '.sexpr' | '.cfg'
-  readonly read: Reader
+  readonly from: 'sxp' | 'xm' | 'xl'
   readonly target: LibvirtTarget
 }
 
 /**
  * libvirt's harnesses format with VIR_DOMAIN_DEF_FORMAT_SECURE and without ..._INACTIVE
  * (sexpr2xmltest.c, xmconfigtest.c, xlconfigtest.c): secrets shown, live form (runtime id,
- * generated vif names). A real `virsh domxml-from-native` is the opposite on both counts.
+ * generated vif names). A real `virsh domxml-from-native` is the opposite on both counts. The
+ * secrets come through `securityInfo`, the option `convert --security-info` sets (convertVector).
  */
-const HARNESS = (version: string) => targetFor(version, {secrets: true, runtimeId: true})
+const HARNESS = (version: string) => targetFor(version, {runtimeId: true})
 
 const SETS: readonly VectorSet[] = [
-  {set: 'sexpr2xml', dir: 'sexpr2xml', inputDir: 'sexpr2xml', inputExt: '.sexpr', read: readSxp, target: HARNESS('4.5.0')},
-  {set: 'xm', dir: 'xm', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: HARNESS('9.0.0')},
-  {set: 'xl', dir: 'xl', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: HARNESS('9.0.0')},
-  {set: 'xm-v11.3.0', dir: 'xm-v11.3.0', inputDir: 'xm', inputExt: '.cfg', read: readXm, target: HARNESS('11.3.0')},
-  {set: 'xl-v11.3.0', dir: 'xl-v11.3.0', inputDir: 'xl', inputExt: '.cfg', read: readXl, target: HARNESS('11.3.0')},
+  {set: 'sexpr2xml', dir: 'sexpr2xml', inputDir: 'sexpr2xml', inputExt: '.sexpr', from: 'sxp', target: HARNESS('4.5.0')},
+  {set: 'xm', dir: 'xm', inputDir: 'xm', inputExt: '.cfg', from: 'xm', target: HARNESS('9.0.0')},
+  {set: 'xl', dir: 'xl', inputDir: 'xl', inputExt: '.cfg', from: 'xl', target: HARNESS('9.0.0')},
+  {set: 'xm-v11.3.0', dir: 'xm-v11.3.0', inputDir: 'xm', inputExt: '.cfg', from: 'xm', target: HARNESS('11.3.0')},
+  {set: 'xl-v11.3.0', dir: 'xl-v11.3.0', inputDir: 'xl', inputExt: '.cfg', from: 'xl', target: HARNESS('11.3.0')},
 ]
 
 interface Vector {
@@ -113,13 +107,14 @@ function readVectorFile(path: string, target: LibvirtTarget): string {
 }
 
 function convertVector(s: VectorSet, v: Vector): Converted {
-  const result = s.read(readVectorFile(v.input, s.target), {file: v.input})
+  // What `xenlift convert --security-info` runs: read, libvirt defaults, write with passwords.
+  const result = convertText(readVectorFile(v.input, s.target), {file: v.input, from: s.from, target: s.target, securityInfo: true})
   const first = result.domains[0]
-  if (!first) {
-    const why = result.diagnostics.map((d) => formatDiagnostic(d)).join('\n') || '(no diagnostics)'
-    return {problem: `reader returned no domain:\n${why}`}
+  if (first?.output === undefined) {
+    const why = [...result.diagnostics, ...(first?.diagnostics ?? [])].map((d) => formatDiagnostic(d)).join('\n') || '(no diagnostics)'
+    return {problem: `no XML:\n${why}`}
   }
-  return {xml: writeLibvirtXml(applyLibvirtDefaults(first.domain, s.target), s.target)}
+  return {xml: first.output}
 }
 
 const hasCorpus = existsSync(join(CORPUS, 'MANIFEST.tsv'))

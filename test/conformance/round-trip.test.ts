@@ -220,8 +220,9 @@ function inputFiles(): string[] {
   return out
 }
 
-const xmlOf = (d: Domain) => writeLibvirtXml(applyLibvirtDefaults(d, TARGET), TARGET)
-const WRITE = {xl: writeXl, xm: writeXm} as const
+// Passwords are part of the trip: written with securityInfo (convert --security-info) on both sides.
+const xmlOf = (d: Domain) => writeLibvirtXml(applyLibvirtDefaults(d, TARGET), TARGET, {securityInfo: true})
+const WRITE = {xl: (d: Domain) => writeXl(d, {securityInfo: true}), xm: (d: Domain) => writeXm(d, {securityInfo: true})} as const
 const READ = {xl: readXl, xm: readXm} as const
 const errors = (r: ReadResult) => [...r.diagnostics, ...r.domains.flatMap((x) => x.diagnostics)].filter((x) => x.severity === 'error')
 

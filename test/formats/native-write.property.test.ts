@@ -102,7 +102,7 @@ const domain = fc
 const lostFor = (ds: readonly Diagnostic[], what: string) => ds.filter((x) => x.severity !== 'info' && x.message.includes(`${what}:`))
 
 function checkTrip(format: 'xl' | 'xm', d: Domain): void {
-  const written = (format === 'xl' ? writeXl : writeXm)(d)
+  const written = (format === 'xl' ? writeXl : writeXm)(d, {securityInfo: true})
   const read = (format === 'xl' ? readXl : readXm)(written.text)
   const errors = [...read.diagnostics, ...read.domains.flatMap((x) => x.diagnostics)].filter((x) => x.severity === 'error')
   expect(errors, written.text).toEqual([])

@@ -25,7 +25,9 @@ export class ConverterThrew extends Error {}
 export function convertOne(text: string, from: SourceFormat, to: TargetFormat, id: string): Outcome {
   let r: ConvertResult
   try {
-    r = convertText(text, {from, to, target: LAB_TARGET, file: id})
+    // virsh domxml-to-native writes the vncpasswd it was given; domxml-from-native formats
+    // without VIR_DOMAIN_DEF_FORMAT_SECURE and omits it. xenlift's --security-info is that switch.
+    r = convertText(text, {from, to, target: LAB_TARGET, file: id, securityInfo: to !== 'libvirt'})
   } catch (error) {
     throw new ConverterThrew(`xenlift threw on ${id}: ${(error as Error).stack ?? String(error)}`)
   }

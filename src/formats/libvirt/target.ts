@@ -30,8 +30,6 @@ export interface LibvirtTarget {
    * names the raw table set it always loaded); older releases call the same thing `slic`.
    */
   readonly acpiTableRawset: boolean
-  /** Include secrets (VNC/SPICE `passwd=`) as libvirt's test harness does; a real `virsh domxml-from-native` omits them. */
-  readonly secrets: boolean
   /**
    * Format a live definition rather than an inactive one (libvirt's VIR_DOMAIN_DEF_FORMAT_INACTIVE
    * not set), as libvirt's sexpr2xml/xmconfig/xlconfig test harnesses do: the runtime `id=` of a
@@ -75,7 +73,6 @@ export function targetFor(version: string | readonly [number, number, number], o
     loaderFormatRaw: atLeast(10, 0),
     loaderTypeRom: atLeast(1, 2),
     acpiTableRawset: atLeast(11, 2),
-    secrets: false,
     runtimeId: false,
     ...overrides,
   }

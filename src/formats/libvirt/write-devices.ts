@@ -1,4 +1,5 @@
 import type {ChrDevice, Devices, Disk, Graphics, Hostdev, Interface} from '../../model/domain.js'
+import type {WriteOptions} from '../write-options.js'
 import type {LibvirtTarget} from './target.js'
 import {el, textEl, type XmlElement} from './xml-text.js'
 
@@ -7,7 +8,7 @@ import {el, textEl, type XmlElement} from './xml-text.js'
  * controllers, interfaces, serials, parallels, consoles, channels, inputs, graphics, sounds,
  * videos, hostdevs, memballoon. Within a kind the model's order is kept.
  */
-export function devicesElement(dev: Devices, target: LibvirtTarget): XmlElement {
+export function devicesElement(dev: Devices, target: LibvirtTarget, opts: WriteOptions = {}): XmlElement {
   // Pushed one by one rather than a literal of 13 `...list.map()` spreads: spreading goes
   // through the iterator protocol and allocates a temporary array per kind (CPU profiles).
   const children: XmlElement[] = []
@@ -31,7 +32,7 @@ export function devicesElement(dev: Devices, target: LibvirtTarget): XmlElement 
   for (const c of dev.consoles) children.push(chrElement('console', c))
   for (const c of dev.channels) children.push(chrElement('channel', c))
   for (const i of dev.inputs) children.push(el('input', [['type', i.type], ['bus', i.bus]]))
-  for (const g of dev.graphics) children.push(graphicsElement(g, target))
+  for (const g of dev.graphics) children.push(graphicsElement(g, opts))
   for (const s of dev.sounds) children.push(el('sound', [['model', s.model]]))
   for (const v of dev.videos) {
     children.push(
@@ -126,11 +127,12 @@ function chrElement(kind: string, c: ChrDevice): XmlElement {
 /**
  * virDomainGraphicsDefFormat. VNC: `port` is `-1` whenever autoport is on (inactive form), and
  * `autoport` is always printed; SPICE prints no port under autoport. The legacy `listen=`
- * attribute mirrors the first listen address, as libvirt does.
+ * attribute mirrors the first listen address, as libvirt does. `passwd` only with securityInfo
+ * (VIR_DOMAIN_DEF_FORMAT_SECURE).
  */
-function graphicsElement(g: Graphics, target: LibvirtTarget): XmlElement {
+function graphicsElement(g: Graphics, opts: WriteOptions): XmlElement {
   const listenAttr = g.listen ?? g.listens.find((l) => l.address !== undefined)?.address
-  const passwd = target.secrets ? g.passwd : undefined
+  const passwd = opts.securityInfo ? g.passwd : undefined
   const listens = g.listens.map((l) => el('listen', [['type', l.type], ['address', l.address]]))
   if (g.type === 'sdl') {
     return el('graphics', [['type', 'sdl'], ['display', g.display], ['xauth', g.xauth]], listens)

@@ -1,4 +1,5 @@
 import type {ClockConfig, CpuConfig, Domain, Features, OsConfig} from '../../model/domain.js'
+import type {WriteOptions} from '../write-options.js'
 import type {LibvirtTarget} from './target.js'
 import {devicesElement} from './write-devices.js'
 import {el, serializeXml, textEl, type XmlElement} from './xml-text.js'
@@ -11,14 +12,14 @@ export const XEN_NAMESPACE = 'http://libvirt.org/schemas/domain/xen/1.0'
  * the Xen driver: same element order, attribute order and quoting. Nothing is defaulted here
  * (that is `applyLibvirtDefaults`); the writer prints what the model says, with the target
  * deciding only version-dependent spellings (loader `format`, PCI `<driver name='xen'/>`) and
- * what a real `virsh` would hide (secrets, runtime id).
+ * what a real `virsh` would hide (runtime id); passwords only with `opts.securityInfo`.
  */
-export function writeLibvirtXml(domain: Domain, target: LibvirtTarget): string {
-  return serializeXml(domainElement(domain, target))
+export function writeLibvirtXml(domain: Domain, target: LibvirtTarget, opts: WriteOptions = {}): string {
+  return serializeXml(domainElement(domain, target, opts))
 }
 
 /** The element tree `writeLibvirtXml` serializes (exposed for tests and the reader's round trip). */
-export function domainElement(d: Domain, target: LibvirtTarget): XmlElement {
+export function domainElement(d: Domain, target: LibvirtTarget, opts: WriteOptions = {}): XmlElement {
   const qemuArgs = d.qemuArgs ?? []
   return el(
     'domain',
@@ -49,7 +50,7 @@ export function domainElement(d: Domain, target: LibvirtTarget): XmlElement {
       textEl('on_poweroff', d.lifecycle.onPoweroff ?? 'destroy'),
       textEl('on_reboot', d.lifecycle.onReboot ?? 'restart'),
       textEl('on_crash', d.lifecycle.onCrash ?? 'destroy'),
-      devicesElement(d.devices, target),
+      devicesElement(d.devices, target, opts),
       qemuArgs.length > 0 &&
         el(
           'xen:commandline',

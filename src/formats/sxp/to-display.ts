@@ -68,7 +68,7 @@ function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autopor
   const passwd = valueText(from, 'vncpasswd')
   if (passwd !== undefined && oldStyle) {
     g.passwd = passwd
-    if (passwd !== '') report(ctx, 'VNC-PASSWORD', 'info', 'VNC password set (written as <graphics passwd> only when secrets are requested)', from, `${path}/vncpasswd`)
+    if (passwd !== '') report(ctx, 'VNC-PASSWORD', 'info', 'VNC password set: masked in reports, written as <graphics passwd> only with --security-info (import always carries it)', from, `${path}/vncpasswd`)
   } else if (passwd !== undefined && passwd !== '') {
     // xenParseSxprGraphicsNew never reads the vfb password (xend kept the live one in
     // xenstore); we mirror that, and the value is not copied anywhere else either.

@@ -21,7 +21,7 @@ export function reportFindings(ctx: ConfigReadContext, d: Domain): void {
   for (const g of d.devices.graphics) {
     if (g.type === 'sdl') report(ctx, 'GRAPHICS-SDL', 'warning', 'SDL display needs X on dom0; prefer VNC or SPICE', sdlKey(ctx))
     if (g.passwd !== undefined && g.passwd !== '') {
-      report(ctx, 'VNC-PASSWORD', 'info', `${g.type.toUpperCase()} password in clear text: it is masked in reports and omitted from plain XML output`, g.type === 'spice' ? 'spicepasswd' : passwdKey(ctx))
+      report(ctx, 'VNC-PASSWORD', 'info', `${g.type.toUpperCase()} password in clear text: it is masked in reports, written to converted output only with --security-info (import always carries it)`, g.type === 'spice' ? 'spicepasswd' : passwdKey(ctx))
     }
   }
   d.devices.interfaces.forEach((n, i) => {

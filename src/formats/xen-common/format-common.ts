@@ -4,6 +4,7 @@
  * lifecycle, emulator, graphics (HVM keys or PV `vfb`), sound, vifs, PCI, HVM char devices.
  * Whatever cannot be written is reported through `lost`, never dropped silently.
  */
+import type {WriteOptions} from '../write-options.js'
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {diag} from '../../model/diagnostic.js'
 import type {BootDevice, Domain, Graphics} from '../../model/domain.js'
@@ -17,8 +18,11 @@ export class NativeWriter {
   readonly lines: NativeLine[] = []
   readonly diagnostics: Diagnostic[] = []
   readonly format: NativeFormat
-  constructor(format: NativeFormat) {
+  /** Write VNC/SPICE passwords (WriteOptions.securityInfo). */
+  readonly securityInfo: boolean
+  constructor(format: NativeFormat, opts: WriteOptions = {}) {
     this.format = format
+    this.securityInfo = opts.securityInfo ?? false
   }
 
   set(key: string, value: NativeValue | undefined): void {
@@ -162,6 +166,9 @@ function formatCpuPlacement(d: Domain, w: NativeWriter): void {
 
 function formatGraphics(d: Domain, w: NativeWriter): void {
   const gs = d.devices.graphics
+  // A password is withheld unless asked for; a guest that had one never comes out without one
+  // silently turned off (see formatSpice).
+  const passwd = w.securityInfo ? gs[0]?.passwd : undefined
   if (gs.length > 1) w.lost(`only one graphics device can be written; ${gs.length - 1} more dropped`, 'GRAPHICS-EXTRA')
   const g = gs[0]
   if (d.os.kind === 'hvm') {
@@ -173,7 +180,7 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
       }
       w.set('sdl', 0)
       w.set('vnc', 0)
-      formatSpice(g, w)
+      formatSpice(g, passwd, w)
       return
     }
     w.set('sdl', flag(g.type === 'sdl'))
@@ -182,7 +189,7 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
       w.set('vncunused', flag(g.autoport !== false))
       if (g.autoport === false && g.port !== undefined) w.set('vncdisplay', g.port >= 5900 ? g.port - 5900 : g.port)
       w.set('vnclisten', listenOf(g))
-      w.set('vncpasswd', g.passwd)
+      w.set('vncpasswd', passwd)
       w.set('keymap', g.keymap)
     } else {
       w.set('display', g.display)
@@ -195,7 +202,7 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
     w.lost('SPICE needs an HVM guest')
     return
   }
-  const comma = commaInSpec('vfb', {display: g.display, xauthority: g.xauth, vnclisten: listenOf(g), vncpasswd: g.passwd, keymap: g.keymap})
+  const comma = commaInSpec('vfb', {display: g.display, xauthority: g.xauth, vnclisten: listenOf(g), vncpasswd: passwd, keymap: g.keymap})
   if (comma) {
     w.lost(comma.lost)
     return
@@ -216,7 +223,7 @@ function formatGraphics(d: Domain, w: NativeWriter): void {
     }
     const listen = listenOf(g)
     if (listen !== undefined) parts.push(`vnclisten=${listen}`)
-    if (g.passwd !== undefined) parts.push(`vncpasswd=${g.passwd}`)
+    if (passwd !== undefined) parts.push(`vncpasswd=${passwd}`)
     if (g.keymap !== undefined) parts.push(`keymap=${g.keymap}`)
   }
   w.set('vfb', [parts.join(',')])
@@ -247,14 +254,16 @@ function listenOf(g: Graphics): string | undefined {
   return g.listens.find((l) => l.address !== undefined)?.address ?? g.listen
 }
 
-function formatSpice(g: Graphics, w: NativeWriter): void {
+function formatSpice(g: Graphics, passwd: string | undefined, w: NativeWriter): void {
   w.set('spice', 1)
   w.set('spicehost', listenOf(g))
   if (g.port !== undefined && g.port > 0) w.set('spiceport', g.port)
   if (g.tlsPort !== undefined && g.tlsPort > 0) w.set('spicetls_port', g.tlsPort)
   if (g.passwd !== undefined) {
+    // Withheld, ticketing stays on: xl then refuses to start the guest until a password is set,
+    // rather than opening its console to anyone.
     w.set('spicedisable_ticketing', 0)
-    w.set('spicepasswd', g.passwd)
+    w.set('spicepasswd', passwd)
   } else {
     w.set('spicedisable_ticketing', 1)
   }

@@ -5,6 +5,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import type {Domain} from '../../model/domain.js'
+import type {WriteOptions} from '../write-options.js'
 import {LIBXL_TO_LIBVIRT} from '../xen-common/cpuid.js'
 import {bootOrder, formatCommon, NativeWriter} from '../xen-common/format-common.js'
 import {formatExtra} from '../xen-common/format-extra.js'
@@ -21,8 +22,8 @@ const LIBVIRT_TO_LIBXL: Readonly<Record<string, string>> = Object.fromEntries(Ob
 const CPUID_VALUE: Record<string, string> = {force: '1', require: '1', optional: 'x', disable: '0', forbid: '0'}
 
 /** Domain → xl config text. */
-export function writeXl(domain: Domain): NativeWriteResult {
-  const w = new NativeWriter('xl')
+export function writeXl(domain: Domain, opts: WriteOptions = {}): NativeWriteResult {
+  const w = new NativeWriter('xl', opts)
   formatCommon(domain, w)
   formatOs(domain, w)
   formatCpu(domain, w)

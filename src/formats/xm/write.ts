@@ -4,6 +4,7 @@
  * keys of xen_common.c). For sites that must hand a config to an older xm-based tool.
  */
 import type {Domain} from '../../model/domain.js'
+import type {WriteOptions} from '../write-options.js'
 import {bootOrder, formatCommon, NativeWriter} from '../xen-common/format-common.js'
 import {formatExtra} from '../xen-common/format-extra.js'
 import {formatXmDisk} from '../xen-common/format-specs.js'
@@ -13,8 +14,8 @@ import type {NativeWriteResult} from '../xl/write.js'
 export type {NativeWriteResult} from '../xl/write.js'
 
 /** Domain → xm config text. */
-export function writeXm(domain: Domain): NativeWriteResult {
-  const w = new NativeWriter('xm')
+export function writeXm(domain: Domain, opts: WriteOptions = {}): NativeWriteResult {
+  const w = new NativeWriter('xm', opts)
   formatCommon(domain, w)
   formatOs(domain, w)
   const disks: string[] = []

@@ -27,7 +27,7 @@ describe('writeLibvirtXml', () => {
 
   it('omits passwd unless the target asks for secrets (real virsh never prints it)', () => {
     expect(writeLibvirtXml(hvm(), targetFor('9.0.0'))).not.toContain('passwd')
-    expect(writeLibvirtXml(hvm(), targetFor('9.0.0', {secrets: true}))).toContain(
+    expect(writeLibvirtXml(hvm(), targetFor('9.0.0'), {securityInfo: true})).toContain(
       "<graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1' passwd='secret'>",
     )
   })
