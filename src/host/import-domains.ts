@@ -1,9 +1,10 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
 import type {Diagnostic} from '../model/diagnostic.js'
-import type {ExecResult, Transport} from '../transport/transport.js'
+import {redactSecrets} from '../model/redact.js'
 import {parseUuid} from '../formats/xen-common/uuid.js'
-import {virshArgv, xlArgv} from './virsh-argv.js'
+import type {ExecOptions, ExecResult, Transport} from '../transport/transport.js'
+import {LIBXL_URI, virshArgv, xlArgv} from './virsh-argv.js'
 
 export {LIBXL_URI} from './virsh-argv.js'
 
@@ -11,7 +12,7 @@ export {LIBXL_URI} from './virsh-argv.js'
 export interface ImportItem {
   readonly name: string
   readonly uuid?: string
-  /** The libvirt XML; absent when conversion failed. */
+  /** The libvirt XML, with its VNC/SPICE passwords (`securityInfo`); absent when conversion failed. */
   readonly xml?: string
   /** Where it came from (host path or local file). */
   readonly source: string
@@ -39,7 +40,7 @@ export interface ImportOutcome {
   /** What happened or would happen: `define`, `redefine`, `unchanged`, `blocked`, `differs`, `name-clash`, `uuid-clash`, `duplicate`, `error`. */
   readonly action: string
   readonly message: string
-  /** Unified diff of `virsh dumpxml --inactive` against the new XML (dry run, or when it differs). */
+  /** Unified diff of `virsh dumpxml --inactive` against the new XML (dry run, or when it differs), passwords masked on both sides. */
   readonly diff?: string
   /** Blocker findings that stopped the domain (or were overridden by --force). */
   readonly blockers: Diagnostic[]
@@ -62,8 +63,6 @@ export interface ImportOptions {
   readonly autostart?: boolean
   readonly timeoutMs?: number
   readonly sudo?: boolean
-  /** Directory on the host for the XML handed to `virsh define`. */
-  readonly tmpDir?: string
 }
 
 /**
@@ -72,15 +71,18 @@ export interface ImportOptions {
  *   redefined only with `update`; a name held by another uuid, or our uuid held by another name,
  *   is refused (libvirt would refuse too, less clearly);
  * - blocker findings stop the domain unless `force`;
- * - the XML goes to a temp file on the host (written atomically) and `virsh define` reads it;
- * - `dryRun` changes nothing and reports what would happen with a unified diff.
+ * - the XML, VNC/SPICE passwords included, reaches `virsh define` on its stdin (`defineDomainXml`):
+ *   never on a command line, never in a file;
+ * - `dryRun` changes nothing and reports what would happen with a unified diff;
+ * - passwords never show in an outcome: messages and diffs are masked, and the comparison with
+ *   what libvirt has reads its passwords (`dumpxml --security-info`) without printing them.
  * One domain failing never stops the others.
  */
 export async function importDomains(t: Transport, items: readonly ImportItem[], opts: ImportOptions = {}): Promise<ImportOutcome[]> {
   const out: ImportOutcome[] = []
   for (const item of items) {
     try {
-      out.push(await importOne(t, item, opts))
+      out.push(maskOutcome(await importOne(t, item, opts)))
     } catch (error) {
       // A lost connection ends the host (the caller sees it); anything else fails this domain only.
       if ((error as {code?: unknown}).code === 'CONNECTION_LOST') throw error
@@ -90,7 +92,7 @@ export async function importDomains(t: Transport, items: readonly ImportItem[], 
         source: item.source,
         status: 'failed',
         action: 'error',
-        message: (error as Error).message,
+        message: redactSecrets((error as Error).message),
         blockers: blockersOf(item),
         dryRun: opts.dryRun ?? false,
       })
@@ -119,7 +121,9 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   }
   const forced = blockers.length > 0 ? {forced: true} : {}
   const virsh = (sub: string, operands: string[], options: string[] = []) => t.exec(virshArgv(sub, operands, options), execOpts(opts))
-  const byName = await virsh('dumpxml', [item.name], ['--inactive'])
+  // --security-info: libvirt's copy with its passwords, so that a password carried over before is
+  // no spurious difference and a changed one is a real one. Masked before anything shows it.
+  const byName = await virsh('dumpxml', [item.name], ['--inactive', '--security-info'])
   const existing = byName.exitCode === 0 ? stripVirshTrailer(byName.stdout) : undefined
   if (existing === undefined && !/failed to get domain|Domain not found/i.test(byName.stderr)) {
     return {...base, status: 'failed', action: 'error', message: `virsh dumpxml ${item.name}: ${lastLine(byName)}`, blockers, ...forced}
@@ -153,14 +157,15 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
   const diff = createTwoFilesPatch(
     existing !== undefined ? `${item.name} (defined)` : '/dev/null',
     `${item.name} (from ${item.source})`,
-    existing ?? '',
-    xml,
+    redactSecrets(existing ?? ''),
+    redactSecrets(xml),
     undefined,
     undefined,
     {context: 3},
   )
   const stamp = stampOf(xml)
-  if (existing !== undefined && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
+  const samePasswords = existing !== undefined && passwordsOf(existing).join('\n') === passwordsOf(xml).join('\n')
+  if (existing !== undefined && samePasswords && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
     return withAfter({...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced}, await afterDefine(t, item, opts))
   }
   if (existing !== undefined && !opts.update) {
@@ -168,7 +173,7 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
       ...base,
       status: 'skipped',
       action: 'differs',
-      message: 'defined in libvirt with a different XML; use --update to redefine it',
+      message: `defined in libvirt with a different XML${samePasswords ? '' : ' (its VNC/SPICE password differs)'}; use --update to redefine it`,
       diff,
       blockers,
       ...forced,
@@ -179,18 +184,33 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     const extra = [opts.autostart && item.autostart ? 'mark it autostart' : '', opts.start ? 'start it' : ''].filter(Boolean).join(' and ')
     return {...base, status: 'changed', action, message: `would ${action} from ${item.source}${extra ? ` and ${extra}` : ''}`, diff, blockers, ...forced}
   }
-  const tmp = `${opts.tmpDir ?? '/tmp'}/xenlift-${item.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}.xml`
-  try {
-    await t.writeFileAtomic(tmp, xml, {mode: 0o600})
-    const def = await virsh('define', [tmp])
-    if (def.exitCode !== 0) return {...base, status: 'failed', action, message: `virsh define failed: ${lastLine(def)}`, diff, blockers, ...forced}
-  } finally {
-    await t.exec(['rm', '-f', '--', tmp], execOpts(opts)).catch(() => undefined)
-  }
+  const def = await defineDomainXml(t, xml, execOpts(opts))
+  if (def.exitCode !== 0) return {...base, status: 'failed', action, message: `virsh define failed: ${lastLine(def)}`, diff, blockers, ...forced}
   return withAfter(
     {...base, status: 'changed', action, message: `${action === 'define' ? 'defined' : 'redefined'} from ${item.source}`, diff, blockers, ...forced},
     await afterDefine(t, item, opts),
   )
+}
+
+/**
+ * `virsh define` a domain XML that may hold VNC/SPICE passwords: the XML goes to virsh on its
+ * stdin (`/dev/stdin`), so it is never on a command line (visible in `ps` and in logs) nor in a
+ * file on the host (readable by others until removed, or left behind by a dropped connection).
+ * For every command that defines a domain (import, xen2libvirt, the upgrade runbook).
+ */
+export function defineDomainXml(t: Transport, xml: string, opts: Omit<ExecOptions, 'input'> = {}): Promise<ExecResult> {
+  return t.exec(['virsh', '-c', LIBXL_URI, 'define', '/dev/stdin'], {...opts, input: xml})
+}
+
+/** An outcome as it may be shown: secrets masked in its message (virsh errors quote XML). */
+function maskOutcome(o: ImportOutcome): ImportOutcome {
+  const message = redactSecrets(o.message)
+  return message === o.message ? o : {...o, message}
+}
+
+/** The VNC/SPICE passwords of a definition, in document order (compared, never shown). */
+function passwordsOf(xml: string): string[] {
+  return [...xml.matchAll(/<graphics\b[^>]*?\spasswd=(?:'([^']*)'|"([^"]*)")/g)].map((m) => m[1] ?? m[2] ?? '')
 }
 
 /** The definition stands; a failed autostart/start fails the domain and says what was done. */
@@ -238,13 +258,15 @@ export const STAMP_NS = 'https://xenlift.dev/xmlns/import/1'
 
 /**
  * Stamp the XML with what it was made from: `<metadata><xenlift:import sha256=… source=…/>`,
- * sha256 over the converted XML. libvirt keeps foreign-namespace metadata verbatim while it
+ * sha256 over the converted XML with its passwords masked (anyone who may read the definition
+ * could otherwise test guesses of a short VNC password against the hash; a changed password is
+ * caught by comparing passwords instead). libvirt keeps foreign-namespace metadata verbatim while it
  * rewrites the rest (adds MACs, controllers, addresses), so comparing stamps is what makes a
  * second import "unchanged" on a real libvirt, where comparing XML text would not.
  */
 export function withImportStamp(xml: string, source: string): string {
   if (xml.includes(STAMP_NS)) return xml
-  const sha = createHash('sha256').update(xml).digest('hex')
+  const sha = createHash('sha256').update(redactSecrets(xml)).digest('hex')
   const stamp = `  <metadata>\n    <xenlift:import xmlns:xenlift="${STAMP_NS}" sha256="${sha}" source="${escapeAttr(source)}"/>\n  </metadata>\n`
   // After <uuid> (or <name>), where libvirt itself formats <metadata>.
   const m = /^ *<uuid>[^\n]*\n/m.exec(xml) ?? /^ *<name>[^\n]*\n/m.exec(xml)

@@ -66,7 +66,8 @@ export function importItemsFrom(
   const candidates: {item: ImportItem; managed: boolean}[] = []
   for (const src of sources) {
     const base = src.path.slice(src.path.lastIndexOf('/') + 1)
-    const r = convertText(src.text, {file: src.path, baseName: base, target})
+    // securityInfo: a guest that had a VNC/SPICE password keeps it in libvirt.
+    const r = convertText(src.text, {file: src.path, baseName: base, target, securityInfo: true})
     if (r.domains.length === 0) {
       if (r.diagnostics.some((d) => d.severity === 'error')) fileErrors.push({path: src.path, diagnostics: r.diagnostics})
       continue

@@ -81,7 +81,8 @@ export async function xen2libvirt(argv: readonly string[], io: Xen2libvirtIo): P
       continue
     }
     verbose(`Converting ${from.format === 'sxp' ? 'S-expression' : `${from.format} config`} to domXML...`)
-    const r = convertText(text, {file: file.path, baseName: base, from: from.format, target})
+    // Defined domains keep their VNC/SPICE passwords; -c prints what domxml-from-native would (none).
+    const r = convertText(text, {file: file.path, baseName: base, from: from.format, target, securityInfo: !args.convertOnly})
     const report = (d: Diagnostic) => {
       if (d.severity !== 'info' || args.verbose) io.stderr(`${formatDiagnostic(d, file.path)}\n`)
     }

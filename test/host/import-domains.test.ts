@@ -50,37 +50,37 @@ afterAll(async () => {
 
 describe('importDomains (local transport, simulated libvirt with the real virt-xml-validate)', () => {
   it('defines, then reports unchanged on the second run, and cleans its temp files', async () => {
-    const [first] = await importDomains(t, [item()], {tmpDir: tmp})
+    const [first] = await importDomains(t, [item()])
     expect(first).toMatchObject({status: 'changed', action: 'define'})
     expect(await host.libvirtDomains()).toEqual({vm1: UUID})
     expect(await host.libvirtXml('vm1')).toBe(withImportStamp(xml('vm1', UUID), '/etc/xen/vm1'))
     expect(await host.libvirtXml('vm1')).toMatch(/<xenlift:import xmlns:xenlift="[^"]+" sha256="[0-9a-f]{64}" source="\/etc\/xen\/vm1"\/>/)
-    const [second] = await importDomains(t, [item()], {tmpDir: tmp})
+    const [second] = await importDomains(t, [item()])
     expect(second).toMatchObject({status: 'ok', action: 'unchanged'})
     expect(await readdir(tmp)).toEqual([])
   })
 
   it('stays "unchanged" when libvirt rewrote the definition (defaults added) but kept our stamp', async () => {
-    await importDomains(t, [item()], {tmpDir: tmp})
+    await importDomains(t, [item()])
     // What a real libvirtd does on define: adds defaults (a MAC, a controller), reformats.
     const stored = path.join(host.root, '.sim/libvirt/xml/vm1.xml')
     const rewritten = (await readFile(stored, 'utf8')).replace('  </devices>', "    <controller type='xenbus' index='0'/>\n  </devices>")
     await writeFile(stored, rewritten)
-    const [again] = await importDomains(t, [item({source: '/copy/elsewhere/vm1'})], {tmpDir: tmp})
+    const [again] = await importDomains(t, [item({source: '/copy/elsewhere/vm1'})])
     expect(again).toMatchObject({status: 'ok', action: 'unchanged'})
     // a real change in the config still shows
-    const [changed] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {tmpDir: tmp})
+    const [changed] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})])
     expect(changed).toMatchObject({status: 'skipped', action: 'differs'})
   })
 
   it('dry run changes nothing and shows a unified diff against dumpxml', async () => {
-    const [plan] = await importDomains(t, [item()], {dryRun: true, tmpDir: tmp})
+    const [plan] = await importDomains(t, [item()], {dryRun: true})
     expect(plan).toMatchObject({status: 'changed', action: 'define', dryRun: true})
     expect(plan?.diff).toContain('--- /dev/null')
     expect(plan?.diff).toContain("+  <name>vm1</name>")
     expect(await host.libvirtDomains()).toEqual({})
-    await importDomains(t, [item()], {tmpDir: tmp})
-    const [again] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {dryRun: true, update: true, tmpDir: tmp})
+    await importDomains(t, [item()])
+    const [again] = await importDomains(t, [item({xml: xml('vm1', UUID, 1048576)})], {dryRun: true, update: true})
     expect(again).toMatchObject({status: 'changed', action: 'redefine'})
     expect(again?.diff).toMatch(/^- {2}<memory unit='KiB'>524288<\/memory>$/m)
     expect(again?.diff).toMatch(/^\+ {2}<memory unit='KiB'>1048576<\/memory>$/m)
@@ -88,24 +88,24 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   })
 
   it('a different definition is redefined only with --update', async () => {
-    await importDomains(t, [item()], {tmpDir: tmp})
+    await importDomains(t, [item()])
     const bigger = item({xml: xml('vm1', UUID, 1048576)})
-    const [skipped] = await importDomains(t, [bigger], {tmpDir: tmp})
+    const [skipped] = await importDomains(t, [bigger])
     expect(skipped).toMatchObject({status: 'skipped', action: 'differs'})
     expect(skipped?.message).toMatch(/--update/)
     expect(await host.libvirtXml('vm1')).toContain('524288')
-    const [updated] = await importDomains(t, [bigger], {update: true, tmpDir: tmp})
+    const [updated] = await importDomains(t, [bigger], {update: true})
     expect(updated).toMatchObject({status: 'changed', action: 'redefine'})
     expect(await host.libvirtXml('vm1')).toContain('1048576')
   })
 
   it('refuses a name held by another uuid, and a uuid held by another name', async () => {
-    await importDomains(t, [item()], {tmpDir: tmp})
+    await importDomains(t, [item()])
     const other = '99999999-2222-4333-8444-555555555555'
-    const [clash] = await importDomains(t, [item({uuid: other, xml: xml('vm1', other)})], {update: true, tmpDir: tmp})
+    const [clash] = await importDomains(t, [item({uuid: other, xml: xml('vm1', other)})], {update: true})
     expect(clash).toMatchObject({status: 'failed', action: 'name-clash'})
     expect(clash?.message).toContain(`already has a domain named 'vm1' with uuid ${UUID}`)
-    const [uuidClash] = await importDomains(t, [item({name: 'vm2', xml: xml('vm2', UUID)})], {tmpDir: tmp})
+    const [uuidClash] = await importDomains(t, [item({name: 'vm2', xml: xml('vm2', UUID)})])
     expect(uuidClash).toMatchObject({status: 'failed', action: 'uuid-clash'})
     expect(uuidClash?.message).toContain("already belongs to libvirt domain 'vm1'")
     expect(await host.libvirtDomains()).toEqual({vm1: UUID})
@@ -114,11 +114,11 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   it('blockers stop a domain unless --force, and the outcome says so', async () => {
     const pvscsi = diag('PVSCSI', 'blocker', 'PV SCSI not converted', {file: '/etc/xen/vm1', line: 3, column: 1})
     const blocked = item({diagnostics: [pvscsi], blockers: [pvscsi]})
-    const [stopped] = await importDomains(t, [blocked], {tmpDir: tmp})
+    const [stopped] = await importDomains(t, [blocked])
     expect(stopped).toMatchObject({status: 'skipped', action: 'blocked'})
     expect(stopped?.message).toMatch(/1 blocker \(PVSCSI\).*--force/)
     expect(await host.libvirtDomains()).toEqual({})
-    const [forced] = await importDomains(t, [blocked], {force: true, tmpDir: tmp})
+    const [forced] = await importDomains(t, [blocked], {force: true})
     expect(forced).toMatchObject({status: 'changed', forced: true})
     expect(forced?.blockers.map((b) => b.code)).toEqual(['PVSCSI'])
   })
@@ -137,14 +137,14 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
 
   it('XML that libvirt schema rejects fails that domain only', async () => {
     const bad = item({name: 'bad', uuid: '22222222-2222-4333-8444-555555555555', xml: "<domain type='xen'><name>bad</name><bogus/></domain>\n"})
-    const out = await importDomains(t, [bad, item()], {tmpDir: tmp})
+    const out = await importDomains(t, [bad, item()])
     expect(out.map((o) => o.status)).toEqual(['failed', 'changed'])
     expect(out[0]?.message).toMatch(/virsh define failed: .*/)
   })
 
   it('--autostart marks only the domains xend started at boot', async () => {
     const other = '33333333-2222-4333-8444-555555555555'
-    const out = await importDomains(t, [item({autostart: true}), item({name: 'vm2', uuid: other, xml: xml('vm2', other)})], {autostart: true, tmpDir: tmp})
+    const out = await importDomains(t, [item({autostart: true}), item({name: 'vm2', uuid: other, xml: xml('vm2', other)})], {autostart: true})
     expect(out.map((o) => [o.name, o.autostart ?? false])).toEqual([
       ['vm1', true],
       ['vm2', false],
@@ -154,9 +154,9 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   })
 
   it('--start starts once; a running domain is left alone', async () => {
-    const [a] = await importDomains(t, [item()], {start: true, tmpDir: tmp})
+    const [a] = await importDomains(t, [item()], {start: true})
     expect(a).toMatchObject({status: 'changed', started: true})
-    const [b] = await importDomains(t, [item()], {start: true, tmpDir: tmp})
+    const [b] = await importDomains(t, [item()], {start: true})
     expect(b).toMatchObject({status: 'ok', started: false})
     expect((await t.exec(['virsh', 'domstate', 'vm1'])).stdout.trim()).toBe('running')
   })
@@ -164,7 +164,7 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
   it('--start refuses a domain that runs outside libvirt (still under xend)', async () => {
     const h2 = await createSimHost({dir, name: 'both', profile: 'debian12-libvirt', running: [{name: 'vm1'}]})
     const t2 = new LocalTransport({env: h2.env})
-    const [r] = await importDomains(t2, [item()], {start: true, tmpDir: tmp})
+    const [r] = await importDomains(t2, [item()], {start: true})
     expect(r).toMatchObject({status: 'failed'})
     expect(r?.message).toMatch(/^defined from \/etc\/xen\/vm1; not started: 'vm1' is already running outside libvirt/)
     expect((await t2.exec(['virsh', 'domstate', 'vm1'])).stdout.trim()).toBe('shut off')
@@ -172,7 +172,7 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
 
   it('fails the host when libvirtd is down (a connection error is not "domain missing")', async () => {
     await t.exec(['systemctl', 'stop', 'libvirtd'])
-    const [r] = await importDomains(t, [item()], {tmpDir: tmp})
+    const [r] = await importDomains(t, [item()])
     expect(r).toMatchObject({status: 'failed', action: 'error'})
     expect(r?.message).toMatch(/Failed to connect socket/)
   })

@@ -169,21 +169,31 @@ function define(args) {
     return 1
   }
   let xml
+  // `define /dev/stdin` (how xenlift hands over XML with passwords): validated from a private copy.
+  const fromStdin = file === '/dev/stdin' || file === '-'
+  let check = file
   try {
-    xml = readFileSync(file, 'utf8')
+    xml = readFileSync(fromStdin ? 0 : file, 'utf8')
+    if (fromStdin) {
+      check = statePath(`define-stdin-${process.pid}.xml`)
+      mkdirSync(statePath(), {recursive: true})
+      writeFileSync(check, xml, {mode: 0o600})
+    }
   } catch {
     err(`error: Failed to read file '${file}' to define domain\nerror: Failed to open file '${file}': No such file or directory\n`)
     return 1
   }
   if (existsSync(VALIDATE)) {
     try {
-      execFileSync(VALIDATE, [file, 'domain'], {stdio: ['ignore', 'pipe', 'pipe']})
+      execFileSync(VALIDATE, [check, 'domain'], {stdio: ['ignore', 'pipe', 'pipe']})
     } catch (e) {
       const detail = `${e.stderr ?? ''}`.split('\n').find((l) => l.trim() && !/fails to validate$/.test(l)) ?? 'schema error'
       err(`error: Failed to define domain from ${file}\nerror: XML document failed to validate against schema: Unable to validate doc against /usr/share/libvirt/schemas/domain.rng\n${detail.trim()}\n`)
       return 1
+    } finally {
+      if (fromStdin) rmSync(check, {force: true})
     }
-  }
+  } else if (fromStdin) rmSync(check, {force: true})
   const rawName = /<name>([^<]*)<\/name>/.exec(xml)?.[1]
   const name = rawName === undefined ? undefined : unescapeXml(rawName).trim()
   if (!name) {
@@ -222,12 +232,15 @@ function define(args) {
 
 function dumpxml(args) {
   const inactive = args.opts.has('--inactive')
+  // Like libvirt: passwords only with --security-info (VIR_DOMAIN_XML_SECURE).
+  const secure = args.opts.has('--security-info')
   const ref = args.operands[0]
   const d = ref && findDomain(ref)
   if (!d) return noDomain(ref ?? '')
   let xml = readFileSync(xmlPath(d.name), 'utf8')
   const id = active()[d.name]
   if (id !== undefined && !inactive) xml = xml.replace(/^<domain type='xen'/, `<domain type='xen' id='${id}'`)
+  if (!secure) xml = xml.replace(/(<graphics\b[^>]*?) passwd=(?:'[^']*'|"[^"]*")/g, '$1')
   out(xml.endsWith('\n') ? xml : `${xml}\n`)
   out('\n')
   return 0
