@@ -56,7 +56,9 @@ export async function execRealpath(run: RunCommand, host: string, path: string):
 }
 
 export async function execWriteFileAtomic(run: RunCommand, host: string, path: string, tmp: string, data: Buffer, mode: number): Promise<void> {
-  const script = 'base64 -d > "$1" && chmod "$2" "$1" && mv -f -- "$1" "$3" || { rc=$?; rm -f -- "$1"; exit $rc; }'
+  // umask 077 first: the temp file never exists with wider permissions than it ends up with, not
+  // even between its creation and the chmod (it may hold a domain XML with a VNC password).
+  const script = 'umask 077 && base64 -d > "$1" && chmod "$2" "$1" && mv -f -- "$1" "$3" || { rc=$?; rm -f -- "$1"; exit $rc; }'
   const r = await run(['sh', '-c', script, 'sh', tmp, mode.toString(8), path], {input: data.toString('base64')})
   if (r.exitCode !== 0) throw fail(host, path, 'write', r)
 }
