@@ -16,8 +16,8 @@ function toDefine(domains: readonly PlanDomain[]): PlanDomain[] {
 
 /**
  * define: each domain's XML (with its password, from the backup's staging copy on the host,
- * checked against the plan's masked XML) goes to `virsh define` through import's define logic: a
- * mode-0600 temp file removed afterwards, never the command line. `virsh dumpxml --inactive` is
+ * checked against the plan's masked XML) goes to `virsh define` through import's define logic:
+ * on its stdin, never on the command line nor in a file. `virsh dumpxml --inactive` is
  * read back and its name, UUID, memory, vCPUs, disks and NICs compared with the plan (libvirt may
  * only add defaults). One domain's failure is reported and the others go on.
  */
@@ -28,10 +28,8 @@ export const define: Step = {
     const actions: PlanAction[] = []
     for (const d of toDefine(ctx.host.domains)) {
       actions.push(
-        exec(['virsh', '-c', LIBXL_URI, 'dumpxml', '--inactive', d.name], {note: 'is it defined already (same XML: nothing to do)'}),
-        {kind: 'write', path: '/tmp/xenlift-<name>-<random>.xml', mode: '0600', note: `${d.name}: the plan's XML${d.hasSecrets ? ' with its password' : ''}`},
-        exec(['virsh', '-c', LIBXL_URI, 'define', `/tmp/xenlift-${d.name}-<random>.xml`]),
-        {kind: 'remove', path: `/tmp/xenlift-${d.name}-<random>.xml`},
+        exec(['virsh', '-c', LIBXL_URI, 'dumpxml', '--inactive', '--security-info', d.name], {note: 'is it defined already (same XML: nothing to do)'}),
+        exec(['virsh', '-c', LIBXL_URI, 'define', '/dev/stdin'], {note: `${d.name}: the plan's XML${d.hasSecrets ? ' with its password' : ''} on stdin`}),
         ...(d.autostart ? [exec(['virsh', '-c', LIBXL_URI, 'autostart', d.name], {note: 'it started at boot under xend'})] : []),
         exec(['virsh', '-c', LIBXL_URI, 'dumpxml', '--inactive', d.name], {note: 'read back and compared with the plan'}),
       )
