@@ -125,13 +125,13 @@ describe('importDomains (local transport, simulated libvirt with the real virt-x
 
   it('a domain whose name starts with "-" (NAME-CHARS, imported with --force) reaches virsh and xl as data after "--"', async () => {
     const odd = item({name: '--inactive', xml: xml('--inactive', UUID), source: '/etc/xen/odd'})
-    const [defined] = await importDomains(t, [odd], {force: true, start: true, tmpDir: tmp})
+    const [defined] = await importDomains(t, [odd], {force: true, start: true})
     expect(defined, defined?.message).toMatchObject({status: 'changed', action: 'define', started: true})
     expect(await host.libvirtDomains()).toEqual({'--inactive': UUID})
     // the stand-ins refuse an unknown option as the real tools do, so this is what made it work
     const log = await host.commandLog()
     expect(log).toEqual(expect.arrayContaining([expect.stringMatching(/ begin virsh -c xen:\/\/\/system start -- --inactive$/), expect.stringMatching(/ begin xl list -- --inactive$/)]))
-    const [again] = await importDomains(t, [odd], {tmpDir: tmp, force: true})
+    const [again] = await importDomains(t, [odd], {force: true})
     expect(again).toMatchObject({status: 'ok', action: 'unchanged'})
   })
 
