@@ -14,6 +14,7 @@
  * - a libvirt error on one device drops that device with a located error, not the domain.
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
+import {deterministicUuid} from '../xen-common/uuid.js'
 import {type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {collectLosses} from './sxp-losses.js'
@@ -51,13 +52,20 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}):
     return {kind: 'skip', name, reason: 'Domain-0 (the host itself) is not a guest to convert', diagnostics}
   }
   const uuidAtom = valueAtom(root, 'uuid')
+  let uuid: string | undefined
   if (!uuidAtom) {
-    report(base, 'MISSING-KEY', 'error', `domain '${name}': missing (uuid …)`, root, 'domain/uuid')
-    return {kind: 'error', diagnostics}
-  }
-  const uuid = parseUuid(uuidAtom.value)
+    if (head !== 'vm') {
+      // xend writes (uuid …) into every config.sxp; a (domain …) without one is damaged.
+      report(base, 'MISSING-KEY', 'error', `domain '${name}': missing (uuid …)`, root, 'domain/uuid')
+      return {kind: 'error', diagnostics}
+    }
+    // `xm create -n` prints no uuid unless the config had one: xend made one up at create time
+    // (XendConfig), so xenlift derives a stable one, as it does for an xm config.
+    uuid = deterministicUuid(`${opts.file ?? ''}\u0000${name}`)
+    report(base, 'UUID-MISSING', 'info', `no (uuid …): xenlift derived ${uuid} from the file and name (xend generated one when it created the domain)`, root, 'vm')
+  } else uuid = parseUuid(uuidAtom.value)
   if (uuid === undefined) {
-    report(base, 'BAD-VALUE', 'error', `domain '${name}': uuid '${uuidAtom.value}' is not 32 hex digits`, uuidAtom, 'domain/uuid')
+    report(base, 'BAD-VALUE', 'error', `domain '${name}': uuid '${uuidAtom?.value}' is not 32 hex digits`, uuidAtom ?? root, 'domain/uuid')
     return {kind: 'error', diagnostics}
   }
   // sexpr_lookup only finds lists with at least one value: `(image (hvm))` is not HVM.

@@ -70,9 +70,13 @@ function readXmOs(ctx: ConfigReadContext, d: Domain, bootDir: string, hvmLoader:
     d.os.loader = {path: loader}
     report(ctx, 'BOOT-HVM-LOADER', 'warning', `HVM firmware taken from loader = "${loader}" (libvirt's xm reader needs kernel = and would fail)`, 'loader')
   } else if (entryOf(ctx, 'kernel') === undefined) {
-    // Located at what made the guest HVM, which is what needs the firmware.
+    // xend ran such guests: XendConfig._platform_sanity_check gives an HVM guest without a
+    // firmware auxbin.pathTo("hvmloader") (Xen 4.x XendConfig.py), and libvirt 9.0 reads
+    // the same file as xl without complaint. libvirt's xm reader alone stops here ("config value
+    // kernel was missing"): the defaults fill in the target's hvmloader. Located at what made the
+    // guest HVM, which is what needs the firmware.
     const at = entryOf(ctx, 'type') !== undefined ? 'type' : 'builder'
-    report(ctx, 'MISSING-KEY', 'error', 'config value kernel was missing (an xm HVM guest names its firmware in kernel =; libvirt ignores loader =). If this is an xl config, convert it with --from xl', at, 'add kernel = "/usr/lib/xen/boot/hvmloader"')
+    report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM guest without kernel =: xend booted it with its hvmloader; the target's hvmloader is used (libvirt's xm reader would refuse it: "config value kernel was missing")`, at)
   }
   readBootOrder(ctx, d)
 }

@@ -49,6 +49,12 @@ describe('readSxp: identity, memory, vCPUs (§4.1, §4.3)', () => {
       expect(r.domains).toEqual([])
       expect(r.diagnostics).toEqual([expect.objectContaining({severity: 'error', file: 'x.sxp', line: 1})])
     }
+    // xm create -n prints no uuid (xend made one at create time): a stable one is derived.
+    const vm = readSxp('(vm (name x) (memory 1))', {file: 'x.sxp'})
+    const again = readSxp('(vm (name x) (memory 1))', {file: 'x.sxp'})
+    expect(vm.domains[0]?.domain.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-/)
+    expect(again.domains[0]?.domain.uuid).toBe(vm.domains[0]?.domain.uuid)
+    expect(vm.domains[0]?.diagnostics).toContainEqual(expect.objectContaining({code: 'UUID-MISSING', severity: 'info', line: 1}))
     expect(readSxp('(domain (name x) (uuid 0004fb00-0006-0000-236e-45007b980aa1) (maxmem 1))').domains[0]?.domain.uuid).toBe(
       '0004fb00-0006-0000-236e-45007b980aa1',
     )

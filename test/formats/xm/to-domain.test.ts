@@ -6,6 +6,9 @@ import {describe, expect, it} from 'vitest'
 import {parseXmConfig} from '../../../src/formats/xm/parse.js'
 import {xmToDomain} from '../../../src/formats/xm/to-domain.js'
 import type {Domain} from '../../../src/model/domain.js'
+import {applyLibvirtDefaults} from '../../../src/formats/libvirt/defaults.js'
+import {targetFor} from '../../../src/formats/libvirt/target.js'
+import {writeLibvirtXml} from '../../../src/formats/libvirt/write.js'
 
 const FILE = '/etc/xen/test.cfg'
 const PV = 'name = "pv"\nuuid = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"\nmemory = 512\nbootloader = "/usr/bin/pygrub"\n'
@@ -148,9 +151,13 @@ describe('xm: OS', () => {
     expect(r.domain?.os.loader).toBeUndefined()
     expect(r.diagnostics.find((d) => d.code === 'BOOT-HVM-LOADER')?.message).toMatch(/lib64.*replaced/)
   })
-  it('HVM without kernel is an error located at builder; loader = is accepted with a warning', () => {
+  it('HVM without kernel gets the target hvmloader as xend gave it, with an info located at builder; loader = is accepted with a warning', () => {
     const text = 'name = "h"\nuuid = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"\nbuilder = "hvm"\n'
-    expect(errors(text)[0]).toMatchObject({code: 'MISSING-KEY', line: 3, column: 1})
+    const bare = map(text)
+    expect(bare.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(bare.domain?.os.loader).toBeUndefined()
+    expect(bare.diagnostics.find((d) => d.code === 'BOOT-HVM-LOADER')).toMatchObject({severity: 'info', line: 3, column: 1})
+    expect(writeLibvirtXml(applyLibvirtDefaults(bare.domain!, targetFor('9.0.0')), targetFor('9.0.0'))).toContain("<loader type='rom'>/usr/lib/xen/boot/hvmloader</loader>")
     const r = map(`${text}loader = "/usr/lib/xen/boot/hvmloader"\n`)
     expect(r.domain?.os.loader).toEqual({path: '/usr/lib/xen/boot/hvmloader'})
     expect(r.diagnostics.map((d) => d.code)).toContain('BOOT-HVM-LOADER')
