@@ -1,4 +1,5 @@
 import {readConfig} from '../convert/convert.js'
+import {detectionBaseName} from '../formats/detect.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {lastEntry} from '../model/native-config.js'
 import type {SxpList} from '../formats/sxp/sxp-node.js'
@@ -57,14 +58,10 @@ export function runChecks(inventories: readonly HostInventory[], opts: CheckOpti
   }
 }
 
-/**
- * The base name format detection may skip by: Xen's example configs (`xmexample2`) are real
- * domain configs by content, so a file the user named one by one is read even with that name;
- * xl.conf, backups and the like stay skipped (a shell glob over /etc/xen names them too).
- */
+/** The base name format detection may skip by (`detectionBaseName`: explicit Xen examples are read by content). */
 export function detectionName(file: InventoryFile): {baseName?: string} {
-  const baseName = file.path.split('/').pop() ?? file.path
-  return file.explicit && /^(xm|xl)example|\.example$/.test(baseName) ? {} : {baseName}
+  const baseName = detectionBaseName(file.path, file.explicit === true)
+  return baseName !== undefined ? {baseName} : {}
 }
 
 function readFile(file: InventoryFile): ReadFile {

@@ -71,6 +71,8 @@ export async function executeConvert(paths: readonly string[], flags: ConvertFla
     securityInfo: flags['security-info'],
     ...(validator ? {validator} : {}),
   })
+  // What a walk passed over is said, never silent (Xen's examples: name the file to convert it).
+  for (const s of result.walkSkipped) io.stderr(`${s.path}: skipped: ${s.reason}\n`)
   for (const rec of result.records) {
     for (const d of rec.diagnostics) io.stderr(`${formatDiagnostic(d, rec.source)}\n`)
     if (rec.skipped !== undefined && rec.ok) io.stderr(`${rec.source}: skipped${rec.name ? ` ${rec.name}` : ''}: ${rec.skipped}\n`)

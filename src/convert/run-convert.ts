@@ -1,5 +1,5 @@
 import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
-import {basename} from 'node:path'
+import {detectionBaseName} from '../formats/detect.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {SourceFormat} from '../model/read-result.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
@@ -94,7 +94,9 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
   const input = readInput(path)
   if ('error' in input) return [{source: path, diagnostics: [diag('IO', 'error', input.error, {file: path})], ok: false}]
   const text = decode(input.bytes, path, pre)
-  const result = convertText(text, {file: path, baseName: basename(path), from: opts.from, to: opts.to, target: opts.target, securityInfo: opts.securityInfo ?? false})
+  // A file the user named converts whatever its name (Xen's xmexample1 included); a walk skipped those already.
+  const baseName = detectionBaseName(path, explicit)
+  const result = convertText(text, {file: path, ...(baseName !== undefined ? {baseName} : {}), from: opts.from, to: opts.to, target: opts.target})
   const fileDiags = [...pre, ...result.diagnostics]
   const records: ConvertRecord[] = []
   for (const s of result.skipped) {

@@ -13,16 +13,29 @@ const NOT_CONFIG_NAMES: readonly RegExp[] = [
   /^oxenstored\.conf$/,
   /^xm-config\.xml$/,
   /^cpupool$/,
-  /^(xm|xl)example/,
-  /\.example$/,
   /(~|\.bak|\.orig|\.rpmnew|\.rpmsave|\.dpkg-(old|new|dist)|\.swp)$/,
   /^README/,
 ]
 
-/** Is this file name one that /etc/xen holds but that is not a domain config? */
+/** Xen's shipped examples (`xmexample1`, `xlexample.hvm`, `*.example`): real domain configs by content. */
+const XEN_EXAMPLE_NAME = /^(xm|xl)example|\.example$/
+
+/** Is this file name one that /etc/xen holds but that is not a domain config (or is Xen's example)? */
 export function isNonConfigName(baseName: string): string | undefined {
+  if (XEN_EXAMPLE_NAME.test(baseName)) return `${baseName} is an example Xen ships, not a domain of this host (name the file to convert it)`
   for (const re of NOT_CONFIG_NAMES) if (re.test(baseName)) return `${baseName} is not a domain config`
   return undefined
+}
+
+/**
+ * The base name format detection may skip by (`detectFormat`'s second argument). A file the user
+ * named is read by its content when it is one of Xen's examples (`xenlift convert
+ * /etc/xen/xmexample1` converts it); xl.conf, backups and the like stay skipped even then, since a
+ * shell glob over /etc/xen names them too. A directory walk passes over all of them.
+ */
+export function detectionBaseName(path: string, explicit: boolean): string | undefined {
+  const baseName = path.slice(path.lastIndexOf('/') + 1)
+  return explicit && XEN_EXAMPLE_NAME.test(baseName) ? undefined : baseName
 }
 
 const XL_ONLY_KEYS = /^\s*(type|bios|usbctrl|usbdev|channel|vnuma|max_event_channels|max_grant_frames|spice\w*|device_model_args|cmdline|acpi_firmware|nestedhvm|vkb|p9|dtdev|rdm)\s*(=|\+=)/m

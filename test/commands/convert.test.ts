@@ -101,6 +101,18 @@ describe('xenlift convert', () => {
     expect(r.code).toBe(1)
   })
 
+  it("converts a Xen example the user names (xmexample1); a walk passes over it and says so", async () => {
+    const dir = tmp()
+    const example = readFileSync(join(REPO_ROOT, 'fixtures/configs/xm/pv-pygrub-ovs.cfg'), 'utf8')
+    writeFileSync(join(dir, 'xmexample1'), example)
+    const named = await runCli(['convert', '--libvirt-version', '9.0.0', join(dir, 'xmexample1')])
+    expect(named.code, named.stderr).toBe(0)
+    expect(named.stdout).toMatch(/^<domain type='xen'>/)
+    const walked = await runCli(['convert', '-r', '--libvirt-version', '9.0.0', '-o', join(dir, 'out'), dir])
+    expect(walked.stderr).toContain(`${join(dir, 'xmexample1')}: skipped: xmexample1 is an example Xen ships`)
+    expect(existsSync(join(dir, 'out'))).toBe(false)
+  })
+
   it('--validate runs virt-xml-validate on each result', async () => {
     if (!existsSync('/usr/bin/virt-xml-validate')) return
     const r = await runCli(['convert', '--validate', '--libvirt-version', '9.0.0', MAIL01])
