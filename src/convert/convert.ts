@@ -6,6 +6,7 @@ import {readLibvirtXml} from '../formats/libvirt/read.js'
 import {applyLibvirtDefaults} from '../formats/libvirt/defaults.js'
 import {writeLibvirtXml} from '../formats/libvirt/write.js'
 import {libvirtXmlLosses} from '../formats/libvirt/xml-losses.js'
+import {targetAssumptions} from '../formats/target-assumptions.js'
 import {targetFor, type LibvirtTarget} from '../formats/libvirt/target.js'
 import {readSxp} from '../formats/sxp/read.js'
 import {readXl} from '../formats/xl/read.js'
@@ -97,8 +98,9 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
     let output: string | undefined
     try {
       if (to === 'libvirt') {
-        output = writeLibvirtXml(applyLibvirtDefaults(domain, target), target, wo)
-        ds.push(...libvirtXmlLosses(domain, file))
+        const full = applyLibvirtDefaults(domain, target)
+        output = writeLibvirtXml(full, target, wo)
+        ds.push(...libvirtXmlLosses(domain, file), ...targetAssumptions(full, target, file))
       } else {
         const w = to === 'xl' ? writeXl(domain, wo) : writeXm(domain, wo)
         ds.push(...w.diagnostics)

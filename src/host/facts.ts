@@ -2,6 +2,7 @@ import type {ExecResult, Transport} from '../transport/transport.js'
 import {listRunning, type RunningDomain} from './running-domains.js'
 
 export {parseXmList, type RunningDomain} from './running-domains.js'
+import {collectPlatformFacts, type PlatformFacts} from './platform-facts.js'
 
 export interface OsFacts {
   /** `ID` of os-release (`debian`, `sles`), lower case. */
@@ -47,6 +48,8 @@ export interface HostFacts {
   /** Undefined for an offline root (a mounted tree: nothing can be run). */
   readonly toolstack?: ToolstackFacts
   readonly libvirt?: LibvirtFacts
+  /** Firmware dir, CPU vendor, DRBD: what the target profile of a conversion needs. */
+  readonly platform?: PlatformFacts
   /** Domains running under xend or xl now (not those libvirt runs). */
   readonly running: RunningDomain[]
   /** Set when the running domains could not be listed (not root, no --sudo): never read as "none running". */
@@ -72,7 +75,11 @@ export interface CollectFactsOptions {
 export async function collectFacts(t: Transport, opts: CollectFactsOptions = {}): Promise<HostFacts> {
   const notes: string[] = []
   const os = await readOs(t)
-  if (opts.offline) return {...(os ? {os} : {}), running: [], notes}
+  if (opts.offline) {
+    // A mounted root has its firmware files, but no /proc and nothing to run.
+    const platform = await collectPlatformFacts(t, undefined)
+    return {...(os ? {os} : {}), ...(Object.keys(platform).length > 0 ? {platform} : {}), running: [], notes}
+  }
   const run = async (argv: string[]): Promise<ExecResult | undefined> => {
     try {
       return await t.exec(argv, {timeoutMs: opts.timeoutMs ?? 30_000, env: {LC_ALL: 'C'}, ...(opts.sudo ? {sudo: true} : {})})
@@ -109,9 +116,11 @@ export async function collectFacts(t: Transport, opts: CollectFactsOptions = {})
     libvirt = {version: ver.stdout.trim(), libxl: answered, ...(error ? {error} : {})}
   }
   const inUse = xendRunning ? 'xend' : libvirt?.libxl ? 'libvirt' : xl ? 'xl' : 'none'
+  const platform = await collectPlatformFacts(t, xen, run)
   return {
     ...(os ? {os} : {}),
     ...(xen ? {xen} : {}),
+    platform,
     toolstack: {xendRunning, xm, xl, inUse},
     ...(libvirt ? {libvirt} : {}),
     running: live.running,

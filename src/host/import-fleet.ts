@@ -8,6 +8,7 @@ import {discoverConfigs} from './discover.js'
 import {importDomains, LIBXL_URI, type ImportOptions, type ImportOutcome} from './import-domains.js'
 import {importItemsFrom, looseInventory, type ImportSource} from './import-sources.js'
 import {listRunning} from './running-domains.js'
+import {collectPlatformFacts, targetProfileFromFacts} from './platform-facts.js'
 import type {OpenedHost} from './open-host.js'
 
 export interface HostImport {
@@ -71,7 +72,10 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
     // What runs now, as `check --host` sees it: MIG-LIVE (or RUNNING-UNKNOWN) stops the same domains here.
     p?.update(target.name, 'listing running domains')
     const live = await listRunning((argv) => t.exec(argv, execOpts))
-    const {items, fileErrors} = importItemsFrom(sources, targetFor(version), withRunning(inventory, live))
+    // The XML names the host's own firmware, CPU vendor and DRBD devices (the target profile).
+    const platform = await collectPlatformFacts(t, undefined, (argv) => t.exec(argv, execOpts).catch(() => undefined))
+    const libvirtTarget = targetFor(version, {profile: targetProfileFromFacts({platform}, target.name)})
+    const {items, fileErrors} = importItemsFrom(sources, libvirtTarget, withRunning(inventory, live))
     p?.update(target.name, `${opts.dryRun ? 'planning' : 'defining'} ${items.length} domains`)
     const domains = await importDomains(t, items, opts)
     const count = (s: string) => domains.filter((d) => d.status === s).length

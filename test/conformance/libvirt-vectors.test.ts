@@ -103,7 +103,7 @@ interface Converted {
  * test files stands for the build's firmware dir, which is the target's `firmwareDir` here.
  */
 function readVectorFile(path: string, target: LibvirtTarget): string {
-  return readFileSync(path, 'utf8').replaceAll('/LIBXL_FIRMWARE_DIR', target.firmwareDir)
+  return readFileSync(path, 'utf8').replaceAll('/LIBXL_FIRMWARE_DIR', target.profile.firmwareDir)
 }
 
 function convertVector(s: VectorSet, v: Vector): Converted {

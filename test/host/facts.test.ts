@@ -4,6 +4,8 @@ import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {collectFacts, describeXenState, parseOsRelease, parseXenInfo, parseXmList} from '../../src/host/facts.js'
 import {LocalTransport} from '../../src/transport/local.js'
+import {parseCpuVendor, parseDrbdVersion, targetProfileFromFacts} from '../../src/host/platform-facts.js'
+import {drbdDevicePath, hvmLoaderOf, targetProfile} from '../../src/formats/target-profile.js'
 import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
 
 let dir: string
@@ -21,6 +23,9 @@ describe('collectFacts on simulated dom0s', () => {
     expect(f.toolstack).toEqual({xendRunning: true, xm: true, xl: true, inUse: 'xend'})
     expect(f.libvirt).toMatchObject({version: '1.2.5', libxl: false, error: 'no connection driver available for xen:///system'})
     expect(f.running).toEqual([{name: 'web01', id: 1, memoryMiB: 1024, vcpus: 2, state: '-b----'}])
+    expect(f.platform).toEqual({hvmLoader: '/usr/lib/xen/boot/hvmloader', cpuVendor: 'intel', drbd: {version: '8.3.13', major: 8, minor: 3}})
+    const profile = targetProfileFromFacts(f, 'sles')
+    expect(drbdDevicePath(profile, 'r0')).toBe('/dev/drbd/by-res/r0')
   })
 
   it('Debian 7 with xend stopped: xm fails, xl answers, no libvirt', async () => {
@@ -38,6 +43,12 @@ describe('collectFacts on simulated dom0s', () => {
     expect(f.toolstack?.inUse).toBe('libvirt')
     expect(f.libvirt).toEqual({version: '9.0.0', libxl: true})
     expect(f.os?.prettyName).toBe('Debian GNU/Linux 12 (bookworm)')
+    // The target profile: Debian's own firmware dir, the CPU vendor, DRBD 8.4 (volumes).
+    expect(f.platform).toEqual({hvmLoader: '/usr/lib/xen-4.17/boot/hvmloader', cpuVendor: 'amd', drbd: {version: '8.4.11', major: 8, minor: 4}})
+    const profile = targetProfileFromFacts(f, 'bookworm')
+    expect(profile).toEqual({firmwareDir: '/usr/lib/xen-4.17/boot', cpuVendor: 'amd', drbdVersion: [8, 4], assumed: [], host: 'bookworm'})
+    expect(hvmLoaderOf(profile)).toBe('/usr/lib/xen-4.17/boot/hvmloader')
+    expect(drbdDevicePath(profile, 'r0')).toBe('/dev/drbd/by-res/r0/0')
   })
 
   it('a hanging tool is killed at the timeout and noted; the other probes still run', async () => {
@@ -70,7 +81,9 @@ describe('collectFacts on simulated dom0s', () => {
   it('offline (a mounted root) reads files only', async () => {
     const h = await createSimHost({dir, name: 'off', profile: 'debian12-libvirt'})
     const f = await collectFacts(new LocalTransport({root: h.root}), {offline: true})
-    expect(f).toEqual({os: expect.objectContaining({id: 'debian'}), running: [], notes: []})
+    // The firmware is a file of the tree; /proc of a mounted root is not the target's.
+    expect(f).toEqual({os: expect.objectContaining({id: 'debian'}), platform: {hvmLoader: '/usr/lib/xen-4.17/boot/hvmloader'}, running: [], notes: []})
+    expect(targetProfileFromFacts(f).assumed).toEqual(['cpuVendor', 'drbdVersion'])
   })
 })
 
@@ -83,6 +96,14 @@ describe('fact parsers', () => {
       source: '/etc/os-release',
     })
     expect(parseOsRelease('garbage')).toBeUndefined()
+  })
+  it('parse the CPU vendor and the DRBD release', () => {
+    expect(parseCpuVendor('processor : 0\nvendor_id\t: GenuineIntel\n')).toBe('intel')
+    expect(parseCpuVendor('vendor_id : AuthenticAMD\n')).toBe('amd')
+    expect(parseCpuVendor('vendor_id : CentaurHauls\n')).toBeUndefined()
+    expect(parseDrbdVersion('version: 9.2.4 (api:2/proto:86-122)\n')).toEqual({version: '9.2.4', major: 9, minor: 2})
+    expect(parseDrbdVersion('nothing\n')).toBeUndefined()
+    expect(drbdDevicePath(targetProfile({drbdVersion: [9, 2]}), 'web')).toBe('/dev/drbd/by-res/web/0')
   })
   it('parse xm info and reject output without a version', () => {
     expect(parseXenInfo('xen_major              : 3\nxen_minor              : 2\nxen_extra              : .1\n', 'xm')?.version).toBe('3.2.1')

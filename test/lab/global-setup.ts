@@ -59,7 +59,7 @@ function stopLabSync(): void {
   spawnSync(join(LAB_DIR, 'stop'), [], {env: labScriptEnv(), stdio: ['ignore', 'ignore', 'inherit'], timeout: 30_000})
 }
 
-function readEnvFile(path: string): Record<string, string> {
+export function readEnvFile(path: string): Record<string, string> {
   const vars: Record<string, string> = {}
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())

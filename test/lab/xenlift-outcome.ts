@@ -4,6 +4,7 @@
  */
 import {convertText, type ConvertResult, type TargetFormat} from '../../src/convert/convert.js'
 import {targetFor} from '../../src/formats/libvirt/target.js'
+import {targetProfile} from '../../src/formats/target-profile.js'
 import type {SourceFormat} from '../../src/model/read-result.js'
 import type {Outcome} from './compare-outcomes.js'
 
@@ -12,7 +13,7 @@ import type {Outcome} from './compare-outcomes.js'
  * qemu64 CPU (`AuthenticAMD` in the lab's /proc/cpuinfo). The vendor is a fact of the host
  * that xl `nestedhvm = 0` depends on (vmx vs svm), not a conversion choice.
  */
-export const LAB_TARGET = targetFor('9.0.0', {hostCpuVendor: 'amd'})
+export const LAB_TARGET = targetFor('9.0.0', {profile: targetProfile({cpuVendor: 'amd'})})
 
 function errorsOf(r: ConvertResult): string[] {
   const all = [...r.diagnostics, ...r.domains.flatMap((d) => d.diagnostics)]

@@ -12,6 +12,7 @@ import type {
 } from '../../model/domain.js'
 import {diskNameToIndex} from './disk-address.js'
 import type {LibvirtTarget} from './target.js'
+import {hvmLoaderOf} from '../target-profile.js'
 
 /**
  * What libvirt's post-parse adds to a Xen domain before it is formatted (virDomainDefPostParse
@@ -65,9 +66,9 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
   // (libvirt ≥ 11 also takes the OVMF path from xl `bios_path_override`: the parser sets
   // loader.path then, and the pflash type and read-only flag still come from here.)
   if (os.bios === 'ovmf') {
-    out.loader = {path: `${target.firmwareDir}/ovmf.bin`, type: 'pflash', readonly: true, ...definedOnly(os.loader)}
+    out.loader = {path: `${target.profile.firmwareDir}/ovmf.bin`, type: 'pflash', readonly: true, ...definedOnly(os.loader)}
   } else if (os.loader?.path === undefined) {
-    out.loader = {...os.loader, path: target.hvmLoader, ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
+    out.loader = {...os.loader, path: hvmLoaderOf(target.profile), ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
   } else if (os.loader.type === undefined && target.loaderTypeRom) {
     out.loader = {...os.loader, type: 'rom'}
   }

@@ -1,3 +1,5 @@
+import {ASSUMED_TARGET_PROFILE, type TargetProfile} from '../target-profile.js'
+
 /**
  * The libvirt a conversion is aimed at. libvirt 4.5, 9.0 and 11.3 write different XML for the
  * same input (xenbus controller, `<driver name='xen'/>` on PCI hostdevs, `format='raw'` on the
@@ -9,12 +11,11 @@ export interface LibvirtTarget {
   readonly version: readonly [number, number, number]
   /** Host capabilities: `arch` of `<type>` (test caps and Debian 12: x86_64). */
   readonly arch: string
-  /** Default HVM firmware (caps `<loader>`), e.g. /usr/lib/xen/boot/hvmloader. */
-  readonly hvmLoader: string
-  /** LIBXL_FIRMWARE_DIR, where `ovmf.bin` lives. */
-  readonly firmwareDir: string
-  /** Host CPU vendor, used by xl `nestedhvm = 0` (vmx vs svm). */
-  readonly hostCpuVendor: 'intel' | 'amd'
+  /**
+   * The target host's own facts: firmware directory (the HVM `<loader>`, `ovmf.bin`), CPU vendor
+   * (xl `nestedhvm = 0`: vmx or svm), DRBD release (`drbd:` disks). Assumed unless given.
+   */
+  readonly profile: TargetProfile
   /** Print `arch=`/`machine=` on `<os><type>` (libvirt ≥ 5 with capabilities; the 4.5 SXP harness did not). */
   readonly typeAttributes: boolean
   /** Add `<controller type='xenbus' index='0'/>` (libvirt ≥ 5.x, upstream commit fb0597574d01). */
@@ -63,9 +64,7 @@ export function targetFor(version: string | readonly [number, number, number], o
   return {
     version: v,
     arch: 'x86_64',
-    hvmLoader: '/usr/lib/xen/boot/hvmloader',
-    firmwareDir: '/usr/lib/xen/boot',
-    hostCpuVendor: 'intel',
+    profile: ASSUMED_TARGET_PROFILE,
     typeAttributes: atLeast(5, 0),
     xenbusController: atLeast(5, 0),
     // xenParsePCI set the Xen PCI backend long before 5.0; 11.3 no longer prints it.

@@ -27,7 +27,7 @@ export function readSxp(text: string, opts: ReadOptions = {}): ReadResult {
       otherHeads++
       continue
     }
-    const r = sxpToDomain(node, file !== undefined ? {file} : {})
+    const r = sxpToDomain(node, {...(file !== undefined ? {file} : {}), ...(opts.target !== undefined ? {profile: opts.target.profile} : {})})
     if (r.kind === 'domain') domains.push({domain: r.domain, diagnostics: r.diagnostics, sxp: node})
     else if (r.kind === 'skip') skipped.push({...(r.name !== undefined ? {name: r.name} : {}), reason: r.reason})
     else diagnostics.push(...r.diagnostics)

@@ -4,6 +4,7 @@
  * diagnostic at the node it is about.
  */
 import {diag, type Diagnostic, type Severity} from '../../model/diagnostic.js'
+import type {TargetProfile} from '../target-profile.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
 
 export interface SxpContext {
@@ -13,6 +14,8 @@ export interface SxpContext {
   /** `(domid N)` of a runtime dump; undefined for a stored config.sxp. */
   readonly domid?: number
   readonly diagnostics: Diagnostic[]
+  /** The target host's facts (firmware directory, DRBD release). */
+  readonly profile: TargetProfile
 }
 
 /** Add a diagnostic located at `node` (or the domain root), with the SXP path it is about. */

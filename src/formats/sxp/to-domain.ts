@@ -15,6 +15,7 @@
  */
 import type {Diagnostic} from '../../model/diagnostic.js'
 import {deterministicUuid} from '../xen-common/uuid.js'
+import {ASSUMED_TARGET_PROFILE, type TargetProfile} from '../target-profile.js'
 import {type Domain, type LifecycleAction, newDomain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {collectLosses} from './sxp-losses.js'
@@ -32,9 +33,9 @@ export type SxpDomainResult =
   | {readonly kind: 'error'; readonly diagnostics: Diagnostic[]}
 
 /** Map one top-level SXP list to a domain. Never throws. */
-export function sxpToDomain(root: SxpList, opts: {readonly file?: string} = {}): SxpDomainResult {
+export function sxpToDomain(root: SxpList, opts: {readonly file?: string; readonly profile?: TargetProfile} = {}): SxpDomainResult {
   const diagnostics: Diagnostic[] = []
-  const base = {root, diagnostics, hvm: false, ...(opts.file !== undefined ? {file: opts.file} : {})}
+  const base = {root, diagnostics, hvm: false, profile: opts.profile ?? ASSUMED_TARGET_PROFILE, ...(opts.file !== undefined ? {file: opts.file} : {})}
   const head = headOf(root)
   if (head === 'vm') {
     report(base, 'SXP-VM-ROOT', 'warning', '(vm …) root written by xm create -n/-F: read as (domain …); libvirt cannot read it', root, 'vm')

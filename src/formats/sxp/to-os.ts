@@ -5,6 +5,8 @@
 import type {BootDevice, Domain} from '../../model/domain.js'
 import {type SxpContext, report} from './sxp-context.js'
 import {copyText, hasKey, lookupList, valueAtom, valueText} from './sxp-lookup.js'
+import type {SxpNode} from './sxp-node.js'
+import {hvmLoaderOf} from '../target-profile.js'
 
 export function readBootloader(ctx: SxpContext, d: Domain): void {
   if (ctx.hvm) return
@@ -41,10 +43,10 @@ export function readOs(ctx: SxpContext, d: Domain): void {
         // guest needs anyway, so the loader is left to the libvirt defaults.
         report(ctx, 'MISSING-KEY', 'warning', "HVM domain has neither (loader …) nor (kernel …): the target's default hvmloader is used", lookupList(ctx.root, img), img)
       } else {
-        d.os.loader = {path: kernel}
+        setHvmFirmware(ctx, d, kernel, valueAtom(ctx.root, `${img}/kernel`), `${img}/kernel`)
       }
     } else {
-      d.os.loader = {path: loader}
+      setHvmFirmware(ctx, d, loader, lookupList(ctx.root, img), `${img}/loader`)
       const kernel = get('kernel')
       // Old xend repeats the loader as the kernel; an empty kernel means none.
       if (kernel !== undefined && kernel !== '' && kernel !== loader) {
@@ -98,4 +100,19 @@ function readBootOrder(ctx: SxpContext, d: Domain): void {
   if (unknown.length > 0) {
     report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot letters '${unknown.join('')}' in '${atom.value}' are skipped (SXP reader)`, atom, 'image/hvm/boot')
   }
+}
+
+/**
+ * xend wrote its own hvmloader path into every HVM config.sxp (/usr/lib/xen/boot/hvmloader,
+ * /usr/lib64/xen/boot/hvmloader, /usr/lib/xen-4.1/boot/hvmloader): on the target that file is the
+ * target's own (Debian 12: /usr/lib/xen-4.17/boot/hvmloader), which the libvirt defaults fill in.
+ * Any other firmware is kept as written.
+ */
+function setHvmFirmware(ctx: SxpContext, d: Domain, path: string, node: SxpNode | undefined, at: string): void {
+  const target = hvmLoaderOf(ctx.profile)
+  if (!path.endsWith('/hvmloader') || path === target) {
+    d.os.loader = {path}
+    return
+  }
+  report(ctx, 'BOOT-HVM-LOADER', 'info', `HVM firmware ${path} replaced by the target's ${target}`, node, at)
 }

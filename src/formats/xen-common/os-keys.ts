@@ -12,7 +12,7 @@ export interface NativeToDomainOptions {
   readonly file?: string
   /** Seed for a config without `uuid` (default: file path and name). */
   readonly uuidSeed?: string
-  /** Target facts: firmware directory for bare kernel names, host CPU vendor (xl nestedhvm). */
+  /** The target: its profile gives the firmware directory (bare kernel names, hvmloader) and CPU vendor (xl nestedhvm). */
   readonly target?: LibvirtTarget
 }
 
@@ -35,9 +35,6 @@ export function readBootOrder(ctx: ConfigReadContext, d: Domain): void {
   if (unknown.length > 0) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot letters ${unknown.join('')} are read as hd`, 'boot')
   if (boot.length > 4) report(ctx, 'BOOT-ORDER-UNKNOWN', 'info', `boot = "${boot}": only the first 4 devices are kept`, 'boot')
 }
-
-/** Where Xen keeps firmware and PV-GRUB images (LIBXL_FIRMWARE_DIR on Debian 12). */
-export const DEFAULT_BOOT_DIR = '/usr/lib/xen/boot'
 
 /** PV bootloader, kernel, ramdisk and the root/extra command line (shared by xm and xl). */
 export function readPvOs(ctx: ConfigReadContext, d: Domain, cmdline: string | undefined, bootDir: string): void {

@@ -26,13 +26,15 @@ import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
 import {reportFindings} from '../xen-common/findings.js'
 import {parseVnuma} from '../xen-common/vnuma.js'
-import {DEFAULT_BOOT_DIR, type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xen-common/os-keys.js'
+import {ASSUMED_TARGET_PROFILE} from '../target-profile.js'
+import {type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xen-common/os-keys.js'
 import {parseXlDiskSpec, xlDiskToDisk} from './disk-spec.js'
 
 export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
   const d = readCommonKeys(ctx, {format: 'xl', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
-  readXlOs(ctx, d, opts.target?.hostCpuVendor ?? 'intel', opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR)
+  const profile = opts.target?.profile ?? ASSUMED_TARGET_PROFILE
+  readXlOs(ctx, d, profile.cpuVendor, profile.firmwareDir)
   readVnuma(ctx, d)
   readXenbusLimits(ctx, d)
   readCpuid(ctx, d)

@@ -22,7 +22,6 @@ import {checkDisks} from '../xen-common/disk-checks.js'
 import {reportDroppedKeys} from '../xen-common/dropped-keys.js'
 import {reportFindings} from '../xen-common/findings.js'
 import {
-  DEFAULT_BOOT_DIR,
   type NativeToDomainOptions,
   type NativeToDomainResult,
   readBootOrder,
@@ -30,11 +29,13 @@ import {
   rootExtraCmdline,
 } from '../xen-common/os-keys.js'
 import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
+import {ASSUMED_TARGET_PROFILE, hvmLoaderOf} from '../target-profile.js'
 
 export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
   const d = readCommonKeys(ctx, {format: 'xm', ...(opts.uuidSeed !== undefined ? {uuidSeed: opts.uuidSeed} : {})})
-  readXmOs(ctx, d, opts.target?.firmwareDir ?? DEFAULT_BOOT_DIR, opts.target?.hvmLoader ?? `${DEFAULT_BOOT_DIR}/hvmloader`)
+  const profile = opts.target?.profile ?? ASSUMED_TARGET_PROFILE
+  readXmOs(ctx, d, profile.firmwareDir, hvmLoaderOf(profile))
   readXmDisks(ctx, d)
   readXmInputs(ctx, d)
   if (configValue(ctx, 'cmdline') !== undefined) {

@@ -11,6 +11,7 @@ import type {Domain} from '../../../src/model/domain.js'
 import {applyLibvirtDefaults} from '../../../src/formats/libvirt/defaults.js'
 import {readLibvirtXml} from '../../../src/formats/libvirt/read.js'
 import {targetFor, type LibvirtTarget} from '../../../src/formats/libvirt/target.js'
+import {hvmLoaderOf} from '../../../src/formats/target-profile.js'
 import {writeLibvirtXml} from '../../../src/formats/libvirt/write.js'
 import {REPO_ROOT} from '../../helpers/cli.js'
 import {compareXml, formatXmlDifferences} from '../../helpers/xml-compare.js'
@@ -36,8 +37,8 @@ function strip(d: Domain, target: LibvirtTarget): Domain {
   const os = {...d.os}
   delete os.arch
   delete os.machine
-  if (os.loader?.path === target.hvmLoader && os.loader.type === 'rom' && os.loader.readonly === undefined) delete os.loader
-  if (os.loader?.path === `${target.firmwareDir}/ovmf.bin` && os.loader.type === 'pflash') {
+  if (os.loader?.path === hvmLoaderOf(target.profile) && os.loader.type === 'rom' && os.loader.readonly === undefined) delete os.loader
+  if (os.loader?.path === `${target.profile.firmwareDir}/ovmf.bin` && os.loader.type === 'pflash') {
     delete os.loader
     os.bios = 'ovmf'
   }

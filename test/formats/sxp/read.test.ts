@@ -127,8 +127,8 @@ describe('readSxp: OS and boot (§4.2)', () => {
   })
 
   it('HVM loader plus kernel is direct kernel boot (then boot is not read); equal or empty kernel is dropped', () => {
-    const direct = read("(image (hvm (loader /hvmloader) (kernel /vmlinuz) (ramdisk /initrd) (args 'ro') (boot d)))")
-    expect(direct.domain.os).toMatchObject({loader: {path: '/hvmloader'}, kernel: '/vmlinuz', initrd: '/initrd', cmdline: 'ro', boot: []})
+    const direct = read("(image (hvm (loader /usr/lib/xen/boot/hvmloader) (kernel /vmlinuz) (ramdisk /initrd) (args 'ro') (boot d)))")
+    expect(direct.domain.os).toMatchObject({loader: {path: '/usr/lib/xen/boot/hvmloader'}, kernel: '/vmlinuz', initrd: '/initrd', cmdline: 'ro', boot: []})
     expect(codes(direct.diagnostics)).toContain('BOOT-HVM-DIRECT')
     const empty = read("(image (hvm (loader /hvmloader) (kernel '') (boot d)))").domain.os
     expect(empty.kernel).toBeUndefined()

@@ -1,6 +1,7 @@
 /** xl config → Domain: the xl-only rows of xen-formats.md §5.3 (libvirt 9.0's xenParseXL). */
 import {describe, expect, it} from 'vitest'
 import {targetFor} from '../../../src/formats/libvirt/target.js'
+import {targetProfile} from '../../../src/formats/target-profile.js'
 import {parseXlConfig} from '../../../src/formats/xl/parse.js'
 import {readXl} from '../../../src/formats/xl/read.js'
 import {xlToDomain} from '../../../src/formats/xl/to-domain.js'
@@ -13,7 +14,7 @@ const HVM = 'name = "hvm"\nuuid = "c7a5fdb0-cdaf-9455-926a-d65c16db1809"\nbuilde
 function map(text: string, amd = false) {
   const {config, diagnostics} = parseXlConfig(text, {file: FILE})
   expect(diagnostics.filter((d) => d.severity === 'error'), 'syntax errors').toEqual([])
-  return xlToDomain(config, {file: FILE, ...(amd ? {target: targetFor('9.0.0', {hostCpuVendor: 'amd'})} : {})})
+  return xlToDomain(config, {file: FILE, ...(amd ? {target: targetFor('9.0.0', {profile: targetProfile({cpuVendor: 'amd'})})} : {})})
 }
 function domain(text: string, amd = false): Domain {
   const r = map(text, amd)

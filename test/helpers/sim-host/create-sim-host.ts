@@ -94,7 +94,12 @@ const SUSE_LIBVIRT = {'libvirt-daemon': '5.1.0-8.3', 'libvirt-daemon-driver-libx
 
 const PROFILES: Record<SimProfile, Profile> = {
   'sles11-xend': {
-    files: {'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n'},
+    files: {
+      'etc/SuSE-release': 'SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\nPATCHLEVEL = 4\n',
+      'usr/lib/xen/boot/hvmloader': 'hvmloader stand-in\n',
+      'proc/cpuinfo': 'processor\t: 0\nvendor_id\t: GenuineIntel\n',
+      'proc/drbd': 'version: 8.3.13 (api:88/proto:86-96)\n',
+    },
     xen: [4, 4, '.4_02-32.1'],
     xend: true,
     libvirt: {version: '1.2.5', libxl: false, running: true},
@@ -121,6 +126,10 @@ const PROFILES: Record<SimProfile, Profile> = {
       'etc/os-release':
         'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
       'etc/debian_version': '12.8\n',
+      // The target profile's facts: Debian's versioned firmware dir, the lab's AMD vendor, the in-tree DRBD 8.4.
+      'usr/lib/xen-4.17/boot/hvmloader': 'hvmloader stand-in\n',
+      'proc/cpuinfo': 'processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: QEMU Virtual CPU version 2.5+\n',
+      'proc/drbd': 'version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 211FB288A383ED945B83420 \n',
     },
     xen: [4, 17, '.5-pre'],
     xend: false,
