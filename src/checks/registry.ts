@@ -4,6 +4,7 @@ import {configSyntaxRules} from './rules/config-syntax.js'
 import {cpuMemoryRules} from './rules/cpu-memory.js'
 import {deviceRules} from './rules/devices.js'
 import {diskRules} from './rules/disks.js'
+import {drbdRules} from './rules/drbd.js'
 import {environmentRules} from './rules/environment.js'
 import {hostIdentityRules} from './rules/host-identity.js'
 import {hostStateRules} from './rules/host-state.js'
@@ -24,6 +25,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...hostStateRules,
   ...hostIdentityRules,
   ...diskRules,
+  ...drbdRules,
   ...deviceRules,
   ...nicRules,
   ...bootRules,

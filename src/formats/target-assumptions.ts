@@ -7,6 +7,7 @@
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {Domain} from '../model/domain.js'
 import type {LibvirtTarget} from './libvirt/target.js'
+import {isDrbdDevice} from './xen-common/drbd-disk.js'
 
 const WHERE = 'commands that talk to the host (import, the upgrade runbook) read it from the host'
 
@@ -38,7 +39,7 @@ export function targetAssumptions(domain: Domain, target: LibvirtTarget, file?: 
       ),
     )
   }
-  const drbd = domain.devices.disks.find((x) => x.script === 'drbd' && x.source?.dev !== undefined)
+  const drbd = domain.devices.disks.find(isDrbdDevice)
   if (p.assumed.includes('drbdVersion') && drbd !== undefined) {
     out.push(
       diag(

@@ -67,7 +67,8 @@ export const diskScript = diskRule(
   },
   (d, ctx) => {
     const first = diskPrefixes(d.source)[0]
-    if (first === undefined || KNOWN_DRIVERS.has(first)) return undefined
+    // drbd: converts to its resource's device; the promotion is DISK-DRBD's.
+    if (first === undefined || KNOWN_DRIVERS.has(first) || first === 'drbd') return undefined
     if (isXl(ctx) && XL_FORMAT_PREFIXES.has(first)) return undefined
     const known = NAMED_SCRIPTS.includes(first) ? `block script block-${first}` : `unknown prefix ${first}: (a custom block script)`
     return `disk ${vdevBase(d.vdev)} uses ${known}; libvirt-libxl cannot run block scripts`

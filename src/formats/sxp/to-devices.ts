@@ -9,6 +9,7 @@ import type {Disk, Hostdev, Interface, IpAddress} from '../../model/domain.js'
 import {parseVifRate} from '../xen-common/vif-rate.js'
 import {ipFamily, parseMac} from '../xen-common/vif-spec.js'
 import {type SxpContext, report} from './sxp-context.js'
+import {DRBD_PROMOTE_FIX, drbdMessage, resolveDrbdDisk} from '../xen-common/drbd-disk.js'
 import {childList, dictEntries, headOf, toExtra, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
 
@@ -116,7 +117,8 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
       // a file and names the block script (checklist DISK-SCRIPT).
       disk.type = 'file'
       disk.script = driver
-      report(
+      // drbd: becomes its resource's device below (DISK-DRBD).
+      if (driver !== 'drbd') report(
         ctx,
         'DISK-SCRIPT',
         'warning',
@@ -129,6 +131,8 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
     if (disk.type === 'block') disk.source = {dev: rest}
     else disk.source = {file: rest}
     if (!KNOWN_DRIVERS.has(driver) && disk.script === undefined) disk.script = driver
+    const drbd = resolveDrbdDisk(disk, ctx.profile)
+    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), srcAtom, `${path}/uname`, DRBD_PROMOTE_FIX)
   }
   if (dst.startsWith('ioemu:')) {
     dst = dst.slice(6)

@@ -7,10 +7,14 @@
 import type {Disk, Domain} from '../../model/domain.js'
 import {diskNameToIndex} from '../libvirt/disk-address.js'
 import {type ConfigReadContext, error, report} from './config-access.js'
+import type {TargetProfile} from '../target-profile.js'
+import {DRBD_PROMOTE_FIX, drbdMessage, resolveDrbdDisk} from './drbd-disk.js'
 
-export function checkDisks(ctx: ConfigReadContext, d: Domain): void {
+export function checkDisks(ctx: ConfigReadContext, d: Domain, profile: TargetProfile): void {
   for (const disk of d.devices.disks) {
     const path = disk.loc?.path ?? 'disk'
+    const drbd = resolveDrbdDisk(disk, profile)
+    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), 'disk', DRBD_PROMOTE_FIX, path)
     checkSource(ctx, disk, path)
     if (diskNameToIndex(disk.target.dev) === undefined) {
       error(ctx, `${path}: Unknown disk name '${disk.target.dev}' and no address specified`, 'disk', path)

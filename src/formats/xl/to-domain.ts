@@ -49,7 +49,7 @@ export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
     report(ctx, 'GRAPHICS-DEFAULT', 'info', 'no vnc/sdl/spice key: xl gave this HVM guest a VNC display by default, libvirt gives it none (add vnc = 1 to keep it)')
   }
   reportDroppedKeys(ctx, d, 'xl')
-  checkDisks(ctx, d)
+  checkDisks(ctx, d, profile)
   checkMemory(ctx, d)
   reportFindings(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
@@ -174,7 +174,7 @@ function readDisks(ctx: ConfigReadContext, d: Domain): void {
     d.devices.disks.push(disk)
     const prefix = r.spec.deprecatedPrefix
     if (prefix === 'tap' || prefix === 'tap2' || r.spec.backend === 'tap') report(ctx, 'DISK-BLKTAP1', 'warning', `${path}: blktap backend: libxl uses qdisk`, 'disk', undefined, path)
-    if (disk.script !== undefined) report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script ${disk.script} is not expressible in libvirt XML`, 'disk', undefined, path)
+    if (disk.script !== undefined && disk.script !== 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script ${disk.script} is not expressible in libvirt XML`, 'disk', undefined, path)
     const backend = r.spec.backendDomain
     if (backend !== undefined && backend !== '' && backend !== '0' && backend !== 'Domain-0') {
       d.extra[`${path}.backend`] = backend

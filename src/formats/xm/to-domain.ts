@@ -42,7 +42,7 @@ export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}):
     report(ctx, 'UNSUPPORTED', 'warning', "cmdline is an xl key: libvirt's xm reader ignores it (use root/extra)", 'cmdline')
   }
   reportDroppedKeys(ctx, d, 'xm')
-  checkDisks(ctx, d)
+  checkDisks(ctx, d, profile)
   checkMemory(ctx, d)
   reportFindings(ctx, d)
   return hasErrors(ctx.diagnostics) ? {diagnostics: ctx.diagnostics} : {domain: d, diagnostics: ctx.diagnostics}
@@ -115,7 +115,8 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
     else if (prefix === undefined && spec.indexOf(',') > 0) report(ctx, 'DISK-NOPREFIX', 'info', `${path}: no driver prefix: read as phy: (block device)`, 'disk', undefined, path)
     else if (prefix !== undefined && prefix !== 'file' && prefix !== 'phy') {
       r.disk.script = prefix
-      report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script prefix ${prefix}: is not expressible in libvirt XML`, 'disk', undefined, path)
+      // drbd: becomes its resource's device in checkDisks (DISK-DRBD).
+      if (prefix !== 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script prefix ${prefix}: is not expressible in libvirt XML`, 'disk', undefined, path)
     }
   })
 }
