@@ -2,6 +2,7 @@ import type {Rule} from './rule.js'
 import {bootRules} from './rules/boot.js'
 import {configSyntaxRules} from './rules/config-syntax.js'
 import {cpuMemoryRules} from './rules/cpu-memory.js'
+import {defineRefusalRules} from './rules/define-refusals.js'
 import {deviceRules} from './rules/devices.js'
 import {diskRules} from './rules/disks.js'
 import {drbdRules} from './rules/drbd.js'
@@ -30,6 +31,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   ...nicRules,
   ...bootRules,
   ...cpuMemoryRules,
+  ...defineRefusalRules,
   ...environmentRules,
 ]
 

@@ -1,5 +1,6 @@
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {Domain} from '../model/domain.js'
+import type {NativeConfig} from '../model/native-config.js'
 import type {ReadResult, SourceFormat} from '../model/read-result.js'
 import {detectFormat} from '../formats/detect.js'
 import {readLibvirtXml} from '../formats/libvirt/read.js'
@@ -7,6 +8,7 @@ import {applyLibvirtDefaults} from '../formats/libvirt/defaults.js'
 import {writeLibvirtXml} from '../formats/libvirt/write.js'
 import {libvirtXmlLosses} from '../formats/libvirt/xml-losses.js'
 import {targetAssumptions} from '../formats/target-assumptions.js'
+import {defineRefusals, LIFECYCLE_COREDUMP_FIX, VIF_BRIDGE_NOSOURCE_FIX} from '../formats/libvirt/define-refusals.js'
 import {targetFor, type LibvirtTarget} from '../formats/libvirt/target.js'
 import {readSxp} from '../formats/sxp/read.js'
 import {readXl} from '../formats/xl/read.js'
@@ -100,7 +102,7 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
       if (to === 'libvirt') {
         const full = applyLibvirtDefaults(domain, target)
         output = writeLibvirtXml(full, target, wo)
-        ds.push(...libvirtXmlLosses(domain, file), ...targetAssumptions(full, target, file))
+        ds.push(...libvirtXmlLosses(domain, file), ...targetAssumptions(full, target, file), ...refusalWarnings(domain, file, read.native))
       } else {
         const w = to === 'xl' ? writeXl(domain, wo) : writeXm(domain, wo)
         ds.push(...w.diagnostics)
@@ -126,4 +128,20 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
     diagnostics: read.diagnostics,
     read,
   }
+}
+
+/**
+ * What libvirt would convert but refuse at define time, as warnings of the conversion (the XML
+ * stays libvirt's own); `check` blocks on the same (rules/define-refusals.ts).
+ */
+function refusalWarnings(domain: Domain, file: string | undefined, native: NativeConfig | undefined): Diagnostic[] {
+  const refusals = defineRefusals(domain)
+  if (refusals.length === 0) return []
+  return refusals.map((r) => {
+    // The key as written (xm/xl: the last assignment wins), else the device or the domain.
+    const entry = native?.entries.findLast((e) => e.key === r.key)
+    const loc = r.iface?.loc ?? entry?.loc ?? domain.loc
+    const at = {...loc, ...(file !== undefined ? {file} : {}), path: r.iface?.loc?.path ?? r.key}
+    return diag(r.code, 'warning', r.message, at, r.code === 'LIFECYCLE-COREDUMP' ? LIFECYCLE_COREDUMP_FIX : VIF_BRIDGE_NOSOURCE_FIX)
+  })
 }
