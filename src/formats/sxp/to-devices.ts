@@ -133,6 +133,7 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
     if (!KNOWN_DRIVERS.has(driver) && disk.script === undefined) disk.script = driver
     const drbd = resolveDrbdDisk(disk, ctx.profile)
     if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), srcAtom, `${path}/uname`, DRBD_PROMOTE_FIX)
+    else if (disk.script === 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `disk source '${src}' names no DRBD resource: block-drbd cannot be expressed`, srcAtom, `${path}/uname`)
   }
   if (dst.startsWith('ioemu:')) {
     dst = dst.slice(6)

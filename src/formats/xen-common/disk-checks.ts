@@ -15,6 +15,7 @@ export function checkDisks(ctx: ConfigReadContext, d: Domain, profile: TargetPro
     const path = disk.loc?.path ?? 'disk'
     const drbd = resolveDrbdDisk(disk, profile)
     if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), 'disk', DRBD_PROMOTE_FIX, path)
+    else if (disk.script === 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script prefix drbd: with a source that is not a DRBD resource name`, 'disk', undefined, path)
     checkSource(ctx, disk, path)
     if (diskNameToIndex(disk.target.dev) === undefined) {
       error(ctx, `${path}: Unknown disk name '${disk.target.dev}' and no address specified`, 'disk', path)
