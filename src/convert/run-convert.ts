@@ -96,7 +96,7 @@ async function convertFile(path: string, explicit: boolean, opts: RunConvertOpti
   const text = decode(input.bytes, path, pre)
   // A file the user named converts whatever its name (Xen's xmexample1 included); a walk skipped those already.
   const baseName = detectionBaseName(path, explicit)
-  const result = convertText(text, {file: path, ...(baseName !== undefined ? {baseName} : {}), from: opts.from, to: opts.to, target: opts.target})
+  const result = convertText(text, {file: path, ...(baseName !== undefined ? {baseName} : {}), from: opts.from, to: opts.to, target: opts.target, securityInfo: opts.securityInfo ?? false})
   const fileDiags = [...pre, ...result.diagnostics]
   const records: ConvertRecord[] = []
   for (const s of result.skipped) {
