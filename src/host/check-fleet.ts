@@ -3,6 +3,7 @@ import type {HostInventory} from '../checks/host-inventory.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
 import {collectHostInventory, withRunning} from './check-inventory.js'
 import {collectFacts} from './facts.js'
+import {gatherHost} from './gather.js'
 import {openHost, type HostTarget} from './open-host.js'
 
 export interface FleetCollectOptions {
@@ -27,9 +28,12 @@ async function collectOne(t: HostTarget, opts: FleetCollectOptions): Promise<Hos
   let opened: Awaited<ReturnType<typeof openHost>> | undefined
   try {
     opened = await openHost(t, opts.ssh ?? {})
-    const inv = await collectHostInventory(t.name, opened.files)
+    const probeOpts = {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+    // Files and the running domains in one round trip (gather.ts); exec still runs on the host, not below its root.
+    const files = opened.offline ? opened.files : await gatherHost(opened.files, probeOpts)
+    const inv = await collectHostInventory(t.name, files)
     if (opened.offline) return inv
-    const facts = await collectFacts(opened.transport, {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
+    const facts = await collectFacts(files, probeOpts)
     return withRunning(inv, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})})
   } catch (error) {
     return {host: t.name, isHostTree: true, files: [], otherPaths: [], autoLinks: [], networkConfigs: [], unreachable: (error as Error).message}

@@ -3,6 +3,7 @@ import {diskSourcesToProbe} from '../checks/probe-paths.js'
 import type {Transport} from '../transport/transport.js'
 import type {RunningList} from './running-domains.js'
 import {discoverConfigs, type Discovery} from './discover.js'
+import {prefetchPaths} from './gather.js'
 
 /** Map what discovery found on a host to the inventory `check` reads (pure). */
 export function inventoryFromDiscovery(host: string, d: Discovery, probes?: readonly PathProbe[]): HostInventory {
@@ -29,7 +30,9 @@ export async function collectHostInventory(host: string, files: Transport): Prom
   const d = await discoverConfigs(files)
   const base = inventoryFromDiscovery(host, d)
   const probes: PathProbe[] = []
-  for (const p of diskSourcesToProbe(base.files)) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
+  const paths = diskSourcesToProbe(base.files)
+  await prefetchPaths(files, paths)
+  for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   return {...base, probes}
 }
 

@@ -1,5 +1,6 @@
 import {detectFormat} from '../formats/detect.js'
 import type {SourceFormat} from '../model/read-result.js'
+import type {SnapshotTree} from '../transport/snapshot.js'
 import type {Transport} from '../transport/transport.js'
 
 /** A domain config found on a host. Paths are host paths (inside `--root` when one is set). */
@@ -42,7 +43,23 @@ const SAVE_DIR = '/var/lib/xen/save'
 const SKIP_DIRS = new Set(['scripts', 'auto'])
 const MAX_DEPTH = 4
 /** A real domain config is a few KiB; anything far bigger is not one (a disk image left in /etc/xen). */
-const MAX_CONFIG_BYTES = 1024 * 1024
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
+/**
+ * What `discoverConfigs` reads, as trees for a host snapshot (gather.ts), so a whole dom0 is
+ * read in one round trip. Keep in step with the walk below: a path missing here still works
+ * (the snapshot passes it to the host) but costs a round trip.
+ */
+export const DISCOVERY_TREES: readonly SnapshotTree[] = [
+  {path: MANAGED_DIR, depth: 2},
+  {path: ETC_XEN, depth: MAX_DEPTH, skip: [...SKIP_DIRS].map((d) => `${ETC_XEN}/${d}`)},
+  {path: `${ETC_XEN}/auto`, depth: 1},
+  {path: SAVE_DIR, depth: 1, contents: false},
+  {path: '/etc/network/interfaces', depth: 0},
+  {path: '/etc/network/interfaces.d', depth: 1},
+  {path: '/etc/sysconfig/network', depth: 1},
+  {path: '/etc/sysconfig/network-scripts', depth: 1},
+]
 
 /**
  * Find every domain config on a host through a Transport: xend's managed domains

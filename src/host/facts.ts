@@ -1,3 +1,4 @@
+import type {SnapshotProbe, SnapshotTree} from '../transport/snapshot.js'
 import type {ExecResult, Transport} from '../transport/transport.js'
 import {listRunning, type RunningDomain} from './running-domains.js'
 
@@ -66,6 +67,30 @@ export interface CollectFactsOptions {
   /** Run probes under `sudo -n`. */
   readonly sudo?: boolean
 }
+
+/**
+ * The files and commands `collectFacts` reads, for a host snapshot (gather.ts): all of them in
+ * one round trip. Adding a fact that reads a file or runs a command: add one line here too (a
+ * missing one still works, at the cost of a round trip). `when` mirrors the conditions below,
+ * by index into FACT_PROBES, so a snapshot runs no more commands than collectFacts would.
+ */
+export const FACT_TREES: readonly SnapshotTree[] = [
+  {path: '/etc/os-release', depth: 0},
+  {path: '/usr/lib/os-release', depth: 0},
+  {path: '/etc/SuSE-release', depth: 0},
+  {path: '/etc/debian_version', depth: 0},
+  {path: '/etc/redhat-release', depth: 0},
+]
+export const FACT_PROBES: readonly SnapshotProbe[] = [
+  /* 0 */ {argv: ['xm', 'list']},
+  /* 1 */ {argv: ['xl', 'list'], when: [{probe: 0, ok: false}]},
+  /* 2 */ {argv: ['virsh', '-c', 'xen:///system', 'list', '--name'], when: [{probe: 1, ok: true}]},
+  /* 3 */ {argv: ['systemctl', 'is-active', 'xend'], when: [{probe: 0, ok: false}]},
+  /* 4 */ {argv: ['xl', 'info']},
+  /* 5 */ {argv: ['xm', 'info'], when: [{probe: 4, ok: false}, {probe: 0, ok: true}]},
+  /* 6 */ {argv: ['virsh', '--version']},
+  /* 7 */ {argv: ['virsh', '-c', 'xen:///system', 'uri'], when: [{probe: 6, ok: true}]},
+]
 
 /**
  * What a migration needs to know about a dom0: OS, Xen version, which toolstack runs and

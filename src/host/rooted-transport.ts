@@ -1,4 +1,5 @@
 import * as path from 'node:path'
+import type {HostSnapshot, SnapshotEntry, SnapshotRequest} from '../transport/snapshot.js'
 import type {DirEntry, ExecOptions, ExecResult, FileStat, Transport} from '../transport/transport.js'
 
 /**
@@ -41,12 +42,34 @@ export class RootedTransport implements Transport {
 
   async realpath(p: string): Promise<string> {
     const real = await this.inner.realpath(this.under(p))
-    if (real === this.root) return '/'
-    return real.startsWith(`${this.root}/`) ? real.slice(this.root.length) : real
+    return this.inside(real) ?? real
+  }
+
+  /** The inner host's snapshot of the trees below the root, with paths read back as `realpath` reads them. */
+  async snapshot(request: SnapshotRequest): Promise<HostSnapshot | undefined> {
+    if (!this.inner.snapshot) return undefined
+    const trees = request.trees.map((t) => ({...t, path: this.under(t.path), ...(t.skip ? {skip: t.skip.map((s) => this.under(s))} : {})}))
+    const snap = await this.inner.snapshot({...request, trees})
+    if (!snap) return undefined
+    // Entries outside the root are dropped: every file call of this transport reads below it.
+    const entries = new Map<string, SnapshotEntry>()
+    for (const [p, e] of snap.entries) {
+      const inside = this.inside(p)
+      if (inside === undefined) continue
+      entries.set(inside, e.target !== undefined ? {...e, target: this.inside(e.target) ?? e.target} : e)
+    }
+    const listed = new Set([...snap.listed].flatMap((p) => this.inside(p) ?? []))
+    return {entries, listed, probes: snap.probes}
   }
 
   close(): Promise<void> {
     return this.inner.close()
+  }
+
+  /** A host path below the root as seen from inside it, or undefined when it is not below the root. */
+  private inside(p: string): string | undefined {
+    if (this.root === '/' || p === this.root) return p === this.root ? '/' : p
+    return p.startsWith(`${this.root}/`) ? p.slice(this.root.length) : undefined
   }
 
   private under(p: string): string {

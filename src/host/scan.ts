@@ -9,6 +9,7 @@ import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
 import {inventoryFromDiscovery, withRunning} from './check-inventory.js'
 import {collectFacts, describeXenState, type HostFacts} from './facts.js'
+import {gatherHost, prefetchCommands} from './gather.js'
 
 /** One domain as `scan` lists it (the `--json` contract, schemaVersion 1). */
 export interface ScannedDomain {
@@ -109,9 +110,13 @@ async function scanTarget(target: ScanTarget, opts: ScanOptions): Promise<HostSc
 
 /** Scan one host through an open transport. Throws only when the host itself fails (connection lost). */
 export async function scanHost(
-  t: Transport,
+  host: Transport,
   opts: {offline?: boolean; timeoutMs?: number; sudo?: boolean; onStep?: (title: string) => void} = {},
 ): Promise<Omit<HostScan, 'host'>> {
+  opts.onStep?.('gathering')
+  const probeOpts = {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+  // One round trip for the facts and every config (gather.ts); the calls below then read from it.
+  const t = opts.offline ? host : await gatherHost(host, probeOpts)
   opts.onStep?.('facts')
   const facts = await collectFacts(t, {
     ...(opts.offline ? {offline: true} : {}),
@@ -146,7 +151,9 @@ export async function scanHost(
   const runtime: ScanConfig[] = []
   if (facts.toolstack?.xm) {
     const known = new Set(read.map((d) => d.domain.name))
-    for (const r of facts.running.filter((x) => !known.has(x.name))) {
+    const orphans = facts.running.filter((x) => !known.has(x.name))
+    await prefetchCommands(t, orphans.map((r) => ['xm', 'list', '-l', r.name]), probeOpts)
+    for (const r of orphans) {
       opts.onStep?.(`reading xm list -l ${r.name}`)
       const dump = await t.exec(['xm', 'list', '-l', r.name], {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
       const source = `xm list -l ${r.name}`

@@ -3,6 +3,8 @@ import {randomBytes} from 'node:crypto'
 import {constants as fsc} from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
+import type {HostSnapshot, SnapshotRequest} from './snapshot.js'
+import {runSnapshotScript} from './snapshot-script.js'
 import type {DirEntry, ExecOptions, ExecResult, FileStat, Transport} from './transport.js'
 
 /** A command ran longer than its `timeoutMs`; its whole process group was killed. */
@@ -172,6 +174,16 @@ export class LocalTransport implements Transport {
   async realpath(p: string): Promise<string> {
     if (this.root === undefined) return fs.realpath(p)
     return this.chrootRealpath(p)
+  }
+
+  /**
+   * The snapshot script, run here: the same single pass as on a remote host. Not for a mounted
+   * root, whose absolute symlinks resolve chroot-like (see `root`), which a shell's `readlink`
+   * cannot do: there the caller reads file by file, which costs no round trips locally.
+   */
+  async snapshot(request: SnapshotRequest): Promise<HostSnapshot | undefined> {
+    if (this.root !== undefined) return undefined
+    return runSnapshotScript((argv, opts) => this.exec(argv, opts), request)
   }
 
   async close(): Promise<void> {}

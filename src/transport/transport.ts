@@ -1,3 +1,5 @@
+import type {HostSnapshot, SnapshotRequest} from './snapshot.js'
+
 /**
  * The one door to a host: run a command, read/write/list/stat files. Two implementations:
  * `LocalTransport` (child_process/fs; optionally under a mounted old root) and `SshTransport`
@@ -47,4 +49,9 @@ export interface Transport {
   /** Resolve symlinks (for /etc/xen/auto de-duplication). */
   realpath(path: string): Promise<string>
   close(): Promise<void>
+  /**
+   * Gather file trees and command outputs in one round trip (snapshot.ts). Optional; undefined
+   * when this transport or host cannot (then read file by file: same answers, more round trips).
+   */
+  snapshot?(request: SnapshotRequest): Promise<HostSnapshot | undefined>
 }

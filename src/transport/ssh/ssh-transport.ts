@@ -16,6 +16,8 @@ import {type SshConnectSpec, specLabel} from './connect-spec.js'
 import {ChannelOpenRefusedError, runExecChannel} from './exec-channel.js'
 import {execLstat, execReaddir, execReadFile, execRealpath, execWriteFileAtomic} from './exec-file-ops.js'
 import {buildRemoteCommand} from './remote-command.js'
+import type {HostSnapshot, SnapshotRequest} from '../snapshot.js'
+import {runSnapshotScript} from '../snapshot-script.js'
 import {
   sftpChmod,
   sftpLstat,
@@ -157,6 +159,11 @@ export class SshTransport implements Transport {
     return sftp ? sftpRealpath(sftp, this.host, path) : execRealpath(this.#run, this.host, path)
   }
 
+  /** One exec of the snapshot script: a whole dom0's configs and facts in one round trip. */
+  snapshot(request: SnapshotRequest): Promise<HostSnapshot | undefined> {
+    return runSnapshotScript(this.#run, request)
+  }
+
   async close(): Promise<void> {
     if (this.#closing) return this.#closed
     this.#closing = true
@@ -178,7 +185,7 @@ export class SshTransport implements Transport {
     if (r.exitCode !== 0) throw new ConnectError(this.host, `host ${this.host}: cannot rename ${from} onto ${to}: ${r.stderr.trim()}`, {code: 'SFTP_FAILED'})
   }
 
-  readonly #run = (argv: readonly string[], opts?: {input?: string}): Promise<ExecResult> => this.exec(argv, opts)
+  readonly #run = (argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> => this.exec(argv, opts)
 
   /**
    * The SFTP session, or undefined once we know the host has no SFTP server: then file calls

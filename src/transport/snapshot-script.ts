@@ -1,0 +1,122 @@
+/**
+ * `Transport.snapshot` as one POSIX sh script run with one exec: it walks the requested trees
+ * and runs the probes, printing a framed stream that `parseSnapshot` reads back. Works with
+ * dash, bash and BusyBox ash and with only POSIX tools plus `readlink -f` and `od` (SLES 11,
+ * Debian 7, BusyBox all have them); a host lacking them answers exit 97 and the caller reads
+ * file by file instead.
+ *
+ * Framing (why it survives hostile names): every path is printed between NUL bytes, the one
+ * byte a file name cannot hold, and every content (files, probe output) as `od` hex lines
+ * ending with a `.` line, so no name or content can forge a record. Records:
+ *   F\0path\0<f|d|l|o> <size>\n      an entry (lstat)
+ *   T\0path\0target\0\n              a symlink's resolved target (empty: dangling)
+ *   L\0path\0\n                      a directory whose entries follow
+ *   C\0path\0\n<hex>.\n              a regular file's contents
+ *   E\0path\0<list|read> <code>\n    a directory or file that could not be read
+ *   P <i> <rc|skip>\n<hex>.\n<hex>.\n  probe i: exit code, stdout, stderr
+ *   H <timeout 0|1>\n … Z\n          header, end of a complete stream
+ */
+import {quoteArgv} from './shell-quote.js'
+import type {ExecOptions, ExecResult} from './transport.js'
+import type {HostSnapshot, SnapshotRequest} from './snapshot.js'
+import {parseSnapshot} from './snapshot-parse.js'
+
+// Shell `${…}` expansions are written `@{…}` here (a JS template would read `${`) and put back below.
+export const SNAPSHOT_SCRIPT = String.raw`
+NL='
+'
+MAX=0 TO= SUDO= SKIP=$NL
+command -v readlink >/dev/null 2>&1 && command -v od >/dev/null 2>&1 || { echo 'xenlift snapshot: needs readlink and od' >&2; exit 97; }
+hex() { od -An -v -tx1; echo .; }
+rec() { printf '%s\0%s\0%s\n' "$1" "$2" "$3"; }
+size() { set -f; set -- $(ls -lnd -- "$1" 2>/dev/null); set +f; SZ=$5; case $SZ in ''|*[!0-9]*) SZ=0;; esac; }
+content() {
+  [ "$2" = 1 ] && [ "$3" -le "$MAX" ] || return 0
+  if [ -r "$1" ]; then printf 'C\0%s\0\n' "$1"; od -An -v -tx1 <"$1"; echo .; else rec E "$1" 'read EACCES'; fi
+}
+resolved() {
+  if [ -d "$1" ]; then rec F "$1" 'd 0'
+  elif [ -f "$1" ]; then size "$1"; rec F "$1" "f $SZ"; content "$1" "$2" "$SZ"
+  else rec F "$1" 'o 0'; fi
+}
+entry() {
+  if [ -h "$1" ]; then
+    size "$1"; rec F "$1" "l $SZ"
+    t=$(readlink -f -- "$1" 2>/dev/null && echo .); t=@{t%.}; t=@{t%"$NL"}
+    if [ -n "$t" ] && [ -e "$1" ]; then printf 'T\0%s\0%s\0\n' "$1" "$t"; resolved "$t" "$2"
+    else printf 'T\0%s\0\0\n' "$1"; fi
+  elif [ -d "$1" ]; then rec F "$1" 'd 0'
+  elif [ -f "$1" ]; then size "$1"; rec F "$1" "f $SZ"; content "$1" "$2" "$SZ"
+  elif [ -e "$1" ]; then size "$1"; rec F "$1" "o $SZ"
+  fi
+}
+walk() {
+  entry "$1" "$3"
+  # A symlinked directory is entered only as a tree's own root (discovery never follows one).
+  [ "$2" -gt 0 ] && [ -d "$1" ] && { [ "$4" = 1 ] || [ ! -h "$1" ]; } || return 0
+  [ "$4" = 1 ] || case $SKIP in *"$NL$1$NL"*) return 0;; esac
+  if [ ! -r "$1" ] || [ ! -x "$1" ]; then rec E "$1" 'list EACCES'; return 0; fi
+  printf 'L\0%s\0\n' "$1"
+  for q in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    if [ -e "$q" ] || [ -h "$q" ]; then walk "$q" $(($2 - 1)) "$3" 0; fi
+  done
+}
+probe() {
+  for c in $2; do
+    i=@{c%?}
+    eval "r=\@{rc_$i-x}"
+    case $c:$r in *+:0|*-:[1-9]*) ;; *) printf 'P %s skip\n' "$1"; return 0;; esac
+  done
+  err=$( (out=$(eval "$SUDO$TO env LC_ALL=C $3" </dev/null 2>&4 3>&- 4>&-; r=$?; echo .; exit $r); r=$?
+    printf 'P %s %s\n' "$1" "$r" >&3; printf '%s' "@{out%.}" | hex >&3; exit $r) 4>&1; r=$?; echo .; exit $r)
+  eval "rc_$1=$?"
+  printf '%s' "@{err%.}" | hex
+}
+exec 3>&1
+while [ $# -gt 0 ]; do
+  case $1 in
+    max) MAX=$2; shift 2;;
+    sudo) SUDO='sudo -n -- '; shift;;
+    timeout) command -v timeout >/dev/null 2>&1 && TO="timeout -k 5 $2 "; shift 2;;
+    skip) SKIP=$SKIP$2$NL; shift 2;;
+    tree) walk "$4" "$2" "$3" 1; shift 4;;
+    probe) probe "$2" "$3" "$4"; shift 4;;
+    header) [ -n "$TO" ] && echo 'H 1' || echo 'H 0'; shift;;
+    *) echo "xenlift snapshot: bad argument $1" >&2; exit 98;;
+  esac
+done
+echo Z
+`.replaceAll('@{', '${')
+
+/** The script's arguments for a request (order matters: settings, header, trees, probes). */
+export function snapshotArgs(req: SnapshotRequest): string[] {
+  const args = ['max', String(req.maxFileBytes)]
+  if (req.sudo) args.push('sudo')
+  if (req.timeoutMs !== undefined && req.timeoutMs > 0) args.push('timeout', String(Math.ceil(req.timeoutMs / 1000)))
+  for (const t of req.trees) for (const s of t.skip ?? []) args.push('skip', s)
+  args.push('header')
+  for (const t of req.trees) args.push('tree', String(t.depth), t.contents === false ? '0' : '1', t.path)
+  req.probes.forEach((p, i) => {
+    const when = (p.when ?? []).map((w) => `${w.probe}${w.ok ? '+' : '-'}`).join(' ')
+    args.push('probe', String(i), when, quoteArgv(p.argv))
+  })
+  return args
+}
+
+export type RunCommand = (argv: readonly string[], opts?: ExecOptions) => Promise<ExecResult>
+
+/**
+ * Run the snapshot script through `run` (a transport's exec). Undefined when the host cannot
+ * run it (no `sh`, `readlink` or `od`, or output that does not parse): the caller then reads the
+ * host file by file, as before. A lost connection or a timeout throws, as any exec does.
+ */
+export async function runSnapshotScript(run: RunCommand, req: SnapshotRequest): Promise<HostSnapshot | undefined> {
+  const perProbe = req.timeoutMs ?? 0
+  const r = await run(['sh', '-c', SNAPSHOT_SCRIPT, 'xenlift-snapshot', ...snapshotArgs(req)], {
+    // Probes run one after another, each bounded; the walk itself gets one more allowance.
+    ...(perProbe > 0 ? {timeoutMs: perProbe * (req.probes.length + 1)} : {}),
+    env: {LC_ALL: 'C'},
+  })
+  if (r.exitCode !== 0) return undefined
+  return parseSnapshot(r.stdout, req.probes.length)
+}

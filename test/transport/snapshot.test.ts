@@ -1,0 +1,174 @@
+import {execFileSync} from 'node:child_process'
+import {chmod, mkdir, mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {RootedTransport} from '../../src/host/rooted-transport.js'
+import {LocalTransport} from '../../src/transport/local.js'
+import type {SnapshotRequest} from '../../src/transport/snapshot.js'
+import {parseSnapshot} from '../../src/transport/snapshot-parse.js'
+import {runSnapshotScript} from '../../src/transport/snapshot-script.js'
+import {SnapshotView} from '../../src/transport/snapshot-view.js'
+import type {Transport} from '../../src/transport/transport.js'
+
+/** Names that break line-, space- or quote-based framing, and ones that mimic our own records. */
+const HOSTILE = ['with space', 'new\nline', "quo'te", 'dq"uote', 'back\\slash', '*', '-dash', '.hidden', '..dots', 'F', 'Z\n', '.\n', 'tab\there', 'ünïcode', '$(touch pwned)']
+
+let root: string
+const local = new LocalTransport()
+const req = (trees: SnapshotRequest['trees'], extra: Partial<SnapshotRequest> = {}): SnapshotRequest => ({trees, probes: [], maxFileBytes: 4096, ...extra})
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'xenlift-snapshot-'))
+  const d = path.join(root, 'etc/xen')
+  await mkdir(path.join(d, 'sub/deeper'), {recursive: true})
+  for (const [i, n] of HOSTILE.entries()) await writeFile(path.join(d, n), `name = "h${i}"\n# ${n}\n`)
+  await writeFile(path.join(d, 'binary'), Buffer.from([0, 1, 2, 255, 10, 0x2e, 10, 0x5a, 10]))
+  await writeFile(path.join(d, 'empty'), '')
+  await writeFile(path.join(d, 'huge'), Buffer.alloc(5000, 0x61))
+  await writeFile(path.join(d, 'sub/deeper/x.cfg'), 'name = "deep"\n')
+  await writeFile(path.join(d, 'no trailing newline'), 'a\n\n\n')
+  await symlink('with space', path.join(d, 'link to space'))
+  await symlink('gone', path.join(d, 'dangling'))
+  await symlink('loop', path.join(d, 'loop'))
+  await symlink('sub', path.join(d, 'dirlink'))
+  await symlink('huge', path.join(d, 'link-to-huge'))
+  execFileSync('mkfifo', [path.join(d, 'fifo')])
+  await mkdir(path.join(root, 'srv'), {recursive: true})
+  await writeFile(path.join(root, 'srv/outside.cfg'), 'name = "outside"\n')
+  await symlink('../../srv/outside.cfg', path.join(d, 'to-outside'))
+})
+afterAll(async () => {
+  await rm(root, {recursive: true, force: true})
+})
+
+/** Every question discovery asks, answered by the host itself and by the snapshot view. */
+async function answers(t: Transport, dir: string, depth: number): Promise<unknown[]> {
+  const out: unknown[] = []
+  const settle = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      const v = await fn()
+      out.push([what, Buffer.isBuffer(v) ? v.toString('hex') : v])
+    } catch (error) {
+      // A symlink loop: the snapshot knows the link does not resolve, not why (readlink -f just fails).
+      const code = (error as {code?: string}).code
+      out.push([what, 'error', code === 'ELOOP' ? 'ENOENT' : code])
+    }
+  }
+  const entries = await t.readdir(dir)
+  out.push(['readdir', dir, entries])
+  for (const e of entries) {
+    const p = `${dir}/${e.name}`
+    await settle(`stat ${p}`, async () => {
+      const st = await t.stat(p)
+      return st && {type: st.type, size: st.type === 'directory' ? 0 : st.size}
+    })
+    await settle(`realpath ${p}`, () => t.realpath(p))
+    if (e.type !== 'directory' && !p.endsWith('/huge') && !p.endsWith('/fifo') && !p.endsWith('/link-to-huge')) await settle(`read ${p}`, () => t.readFile(p))
+    if (e.type === 'directory' && depth > 1) out.push(...(await answers(t, p, depth - 1)))
+  }
+  return out
+}
+
+describe('host snapshot script (run with this machine\'s sh, dash or bash)', () => {
+  it('answers readdir/stat/realpath/readFile exactly as the host does, for hostile names, binary files, links, fifos', async () => {
+    const rooted = new RootedTransport(local, root)
+    const request = req([{path: '/etc/xen', depth: 4}])
+    const snap = await rooted.snapshot(request)
+    expect(snap).toBeDefined()
+    const view = new SnapshotView(rooted, snap!, request)
+    expect(await answers(view, '/etc/xen', 4)).toEqual(await answers(rooted, '/etc/xen', 4))
+    expect(view.misses).toEqual([])
+    // Nothing in a name was ever run by a shell.
+    expect(await rooted.stat('/etc/xen/pwned')).toBeUndefined()
+    expect(await local.stat(path.join(process.cwd(), 'pwned'))).toBeUndefined()
+  })
+
+  it('lists every hostile name once, with its content intact', async () => {
+    const snap = await local.snapshot(req([{path: path.join(root, 'etc/xen'), depth: 1}]))
+    for (const [i, n] of HOSTILE.entries()) {
+      expect(snap?.entries.get(path.join(root, 'etc/xen', n))?.content?.toString('utf8')).toBe(`name = "h${i}"\n# ${n}\n`)
+    }
+    expect(snap?.entries.get(path.join(root, 'etc/xen/binary'))?.content).toEqual(Buffer.from([0, 1, 2, 255, 10, 0x2e, 10, 0x5a, 10]))
+    expect(snap?.entries.get(path.join(root, 'etc/xen/empty'))?.content).toEqual(Buffer.alloc(0))
+  })
+
+  it('keeps files over the size limit out (their size is still known) and does not enter symlinked directories', async () => {
+    const d = path.join(root, 'etc/xen')
+    const snap = await local.snapshot(req([{path: d, depth: 4}]))
+    expect(snap?.entries.get(`${d}/huge`)).toEqual({type: 'file', size: 5000})
+    expect(snap?.entries.get(`${d}/dirlink`)).toMatchObject({type: 'symlink', target: `${d}/sub`})
+    expect(snap?.listed.has(`${d}/dirlink`)).toBe(false)
+    expect(snap?.entries.get(`${d}/dangling`)).toEqual({type: 'symlink', size: 4})
+    // A link's target outside the trees is captured under its real path.
+    expect(snap?.entries.get(path.join(root, 'srv/outside.cfg'))?.content?.toString()).toBe('name = "outside"\n')
+  })
+
+  it('skips listed subdirectories on request, and a tree root that is a skipped path is still walked', async () => {
+    const d = path.join(root, 'etc/xen')
+    const snap = await local.snapshot(req([{path: d, depth: 4, skip: [`${d}/sub`]}, {path: `${d}/sub`, depth: 1}]))
+    expect(snap?.listed.has(`${d}/sub`)).toBe(true)
+    expect(snap?.listed.has(`${d}/sub/deeper`)).toBe(false)
+  })
+
+  it('reports an unreadable directory and file as errors (not as absent)', async () => {
+    if (process.getuid?.() === 0) return // root reads everything: nothing to deny
+    const d = path.join(root, 'locked')
+    await mkdir(d)
+    await chmod(d, 0)
+    const snap = await local.snapshot(req([{path: d, depth: 1}]))
+    expect(snap?.entries.get(d)?.listError).toBe('EACCES')
+  })
+
+  it('runs probes once each, keeps stdout, stderr and exit code apart, and honours the conditions', async () => {
+    const request = req([], {
+      probes: [
+        {argv: ['sh', '-c', 'printf "out\\n\\n"; printf "err\\n" >&2; exit 3']},
+        {argv: ['echo', 'only if 0 failed'], when: [{probe: 0, ok: false}]},
+        {argv: ['echo', 'only if 0 succeeded'], when: [{probe: 0, ok: true}]},
+        {argv: ['no-such-command-xenlift']},
+        {argv: ['printf', '%s', "it's \"quoted\" $HOME `x`"]},
+      ],
+    })
+    const snap = await local.snapshot(request)
+    expect(snap?.probes).toEqual([
+      {stdout: 'out\n\n', stderr: 'err\n', exitCode: 3},
+      {stdout: 'only if 0 failed\n', stderr: '', exitCode: 0},
+      undefined,
+      {stdout: '', stderr: expect.stringContaining('no-such-command-xenlift'), exitCode: 127},
+      {stdout: "it's \"quoted\" $HOME `x`", stderr: '', exitCode: 0},
+    ])
+    const view = new SnapshotView(local, snap!, request)
+    expect(await view.exec(['echo', 'only if 0 failed'])).toEqual({stdout: 'only if 0 failed\n', stderr: '', exitCode: 0})
+    // Skipped by its condition: asked anyway, it goes to the host.
+    expect((await view.exec(['echo', 'only if 0 succeeded'])).stdout).toBe('only if 0 succeeded\n')
+    expect(view.misses).toEqual(['exec echo only if 0 succeeded'])
+  })
+
+  it('a probe that outlives its timeout is killed and answers as a timeout', async () => {
+    const request = req([], {probes: [{argv: ['sleep', '30']}, {argv: ['echo', 'next']}], timeoutMs: 1000})
+    const t0 = Date.now()
+    const snap = await local.snapshot(request)
+    expect(Date.now() - t0).toBeLessThan(20_000)
+    expect(snap?.probes).toEqual(['timeout', {stdout: 'next\n', stderr: '', exitCode: 0}])
+    await expect(new SnapshotView(local, snap!, request).exec(['sleep', '30'])).rejects.toMatchObject({code: 'TIMEOUT'})
+  })
+
+  it('a host without od or readlink gives no snapshot (the caller reads file by file)', async () => {
+    const bin = path.join(root, 'bin-without-od')
+    await mkdir(bin, {recursive: true})
+    for (const tool of ['ls', 'readlink', 'printf']) await symlink(execFileSync('sh', ['-c', `command -v ${tool} || echo /bin/${tool}`]).toString().trim(), path.join(bin, tool)).catch(() => {})
+    const bare = new LocalTransport({env: {PATH: bin}})
+    const sh = execFileSync('sh', ['-c', 'command -v sh']).toString().trim()
+    expect(await runSnapshotScript((argv, o) => bare.exec([sh, ...argv.slice(1)], o), req([{path: root, depth: 1}]))).toBeUndefined()
+  })
+
+  it('a truncated or forged stream is refused, not half-trusted', () => {
+    const good = 'H 0\nF\0/a\0f 2\nC\0/a\0\n 68 69\n.\nZ\n'
+    expect(parseSnapshot(good, 0)?.entries.get('/a')?.content?.toString()).toBe('hi')
+    expect(parseSnapshot(good.slice(0, -2), 0)).toBeUndefined()
+    expect(parseSnapshot('H 0\nF\0/a\0f 2\nC\0/a\0\nnot hex\n.\nZ\n', 0)).toBeUndefined()
+    expect(parseSnapshot('H 0\nF\0relative\0f 2\nZ\n', 0)).toBeUndefined()
+    expect(parseSnapshot(`${good}extra`, 0)).toBeUndefined()
+  })
+})
