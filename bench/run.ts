@@ -14,10 +14,11 @@ import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {commandsSection} from './commands.js'
 import {coreSection} from './core.js'
+import {remoteSection} from './remote.js'
 import type {BenchContext, BenchSection} from './section.js'
 import {upgradeSection} from './upgrade.js'
 
-const SECTIONS: readonly BenchSection[] = [coreSection, commandsSection, upgradeSection]
+const SECTIONS: readonly BenchSection[] = [coreSection, commandsSection, upgradeSection, remoteSection]
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim())
 const repoRoot = fileURLToPath(new URL('..', import.meta.url))

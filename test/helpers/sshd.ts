@@ -90,6 +90,12 @@ export interface StartSshdOptions {
   readonly maxSessions?: number
   /** Fixed port; by default a free one is picked (and retried if taken meanwhile). */
   readonly port?: number
+  /**
+   * Run every sshd inside this network namespace (`ip netns exec`), made by the caller (e.g.
+   * with netem delay on its loopback). Clients must run in it too; readiness is then read from
+   * sshd's "Server listening" line, since this process cannot connect into the namespace.
+   */
+  readonly netns?: string
 }
 
 export interface SimHost {
@@ -183,8 +189,9 @@ function installExitHook(): void {
  */
 const WATCHDOG = '"$0" -D -e -f "$1" </dev/null & echo $!; read _; kill $! 2>/dev/null; wait'
 
-async function spawnSshd(spec: SimHostSpec, configFile: string): Promise<RunningSshd> {
-  const child = spawn('/bin/sh', ['-c', WATCHDOG, SSHD, configFile], {stdio: ['pipe', 'pipe', 'pipe']})
+async function spawnSshd(spec: SimHostSpec, configFile: string, netns?: string): Promise<RunningSshd> {
+  const argv = ['/bin/sh', '-c', WATCHDOG, SSHD, configFile]
+  const child = netns !== undefined ? spawn('ip', ['netns', 'exec', netns, ...argv], {stdio: ['pipe', 'pipe', 'pipe']}) : spawn(argv[0]!, argv.slice(1), {stdio: ['pipe', 'pipe', 'pipe']})
   const log: string[] = []
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => {
@@ -265,7 +272,8 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
   const running: RunningSshd[] = []
   let port = options.port ?? 0
   for (let attempt = 0; ; attempt++) {
-    if (options.port === undefined) port = await pickFreePort(options.hosts.map((h) => h.address))
+    // A namespace the caller just made has every port free.
+    if (options.port === undefined) port = options.netns !== undefined ? 20000 + Math.floor(Math.random() * 40000) : await pickFreePort(options.hosts.map((h) => h.address))
     try {
       for (const [i, spec] of options.hosts.entries()) {
         const key = keys[i]!
@@ -273,9 +281,9 @@ export async function startSshd(options: StartSshdOptions): Promise<SshdLab> {
         const home = spec.home ?? join(dir, `home-${spec.address}`)
         mkdirSync(home, {recursive: true})
         await writeFile(configFile, sshdConfig(spec, {home, port, hostKeyFiles: [key.hostKeyFile, ...key.extraFiles], authorizedKeys, maxSessions: spec.maxSessions ?? options.maxSessions ?? 10}))
-        running.push(await spawnSshd(spec, configFile))
+        running.push(await spawnSshd(spec, configFile, options.netns))
       }
-      await Promise.all(running.map((r) => waitForBanner(r.spec.address, port, r.sshdPid, r.log)))
+      await Promise.all(running.map((r) => (options.netns !== undefined ? waitForListening(r.spec.address, r.sshdPid, r.log) : waitForBanner(r.spec.address, port, r.sshdPid, r.log))))
       break
     } catch (err) {
       await Promise.all(running.map((r) => stopOne(r)))
@@ -423,6 +431,17 @@ async function waitForBanner(address: string, port: number, sshdPid: number, log
     await new Promise((r) => setTimeout(r, 30))
   }
   throw new Error(`sshd for ${address}:${port} did not answer within 15 s: ${log.join('').trim()}`)
+}
+
+/** Inside a network namespace: wait for sshd's own "Server listening on ADDR" line (LogLevel INFO). */
+async function waitForListening(address: string, sshdPid: number, log: string[]): Promise<void> {
+  const deadline = Date.now() + 15_000
+  while (Date.now() < deadline) {
+    if (log.join('').includes(`Server listening on ${address} `)) return
+    if (!processAlive(sshdPid)) throw new Error(`sshd for ${address} exited: ${log.join('').trim()}`)
+    await new Promise((r) => setTimeout(r, 30))
+  }
+  throw new Error(`sshd for ${address} did not start listening within 15 s: ${log.join('').trim()}`)
 }
 
 function bannerOk(address: string, port: number): Promise<boolean> {
