@@ -9,8 +9,8 @@ export interface GatherOptions {
   readonly timeoutMs?: number
   /** Probes under `sudo -n` (as `collectFacts` runs them). */
   readonly sudo?: boolean
-  /** A mounted root: nothing may be run, so no probes. */
-  readonly offline?: boolean
+  /** Files only, no fact probes (a caller that needs only the configs, e.g. import). */
+  readonly filesOnly?: boolean
 }
 
 /**
@@ -24,7 +24,7 @@ export async function gatherHost(t: Transport, opts: GatherOptions = {}): Promis
   if (!t.snapshot) return t
   const request: SnapshotRequest = {
     trees: [...FACT_TREES, ...DISCOVERY_TREES],
-    probes: opts.offline ? [] : FACT_PROBES,
+    probes: opts.filesOnly ? [] : FACT_PROBES,
     maxFileBytes: MAX_CONFIG_BYTES,
     ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
     ...(opts.sudo ? {sudo: true} : {}),
@@ -37,7 +37,7 @@ export async function gatherHost(t: Transport, opts: GatherOptions = {}): Promis
  * Run several commands in one round trip ahead of their `exec` calls on a gathered host
  * (`xm list -l NAME` for each running domain without a config). No-op on a plain transport.
  */
-export async function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'offline'> = {}): Promise<void> {
+export async function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'filesOnly'> = {}): Promise<void> {
   if (!(t instanceof SnapshotView) || argvs.length < 2 || !t.inner.snapshot) return
   const request: SnapshotRequest = {
     trees: [],

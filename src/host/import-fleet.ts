@@ -5,6 +5,7 @@ import type {HostProgress} from '../ui/host-progress.js'
 import type {HostInventory} from '../checks/host-inventory.js'
 import {inventoryFromDiscovery, withRunning} from './check-inventory.js'
 import {discoverConfigs} from './discover.js'
+import {gatherHost} from './gather.js'
 import {importDomains, LIBXL_URI, type ImportOptions, type ImportOutcome} from './import-domains.js'
 import {importItemsFrom, looseInventory, type ImportSource} from './import-sources.js'
 import {listRunning} from './running-domains.js'
@@ -65,7 +66,8 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
     let inventory: HostInventory
     if (sources === undefined) {
       p?.update(target.name, 'finding configs')
-      const found = await discoverConfigs(host.files)
+      // Every config in one round trip (gather.ts), not one SFTP call per file.
+      const found = await discoverConfigs(await gatherHost(host.files, {filesOnly: true}))
       sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
       inventory = inventoryFromDiscovery(target.name, found)
     } else inventory = looseInventory(sources)

@@ -76,7 +76,7 @@ describe('gathering a host in one round trip gives what file-by-file discovery g
     // Nothing the scan asked fell through to a file-by-file call.
     await discoverAndFacts(gathered as SnapshotView)
     expect((gathered as SnapshotView).misses).toEqual([])
-  })
+  }, 120_000)
 })
 
 async function discoverAndFacts(v: SnapshotView): Promise<void> {
@@ -116,7 +116,7 @@ describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
     } finally {
       await ssh.close()
     }
-  })
+  }, 120_000)
 
   it('a dom0 with 100 domains: one remote command, no SFTP, plus one for the running domains without a config', async () => {
     const address = `127.0.0.${hosts.length + 2}`
@@ -135,5 +135,5 @@ describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
     expect(scan.domains.find((d) => d.name === 'bulk007')?.state).toBe('blocked')
     // The gather, then `xm list -l adhoc` (it has no config on disk): 2, whatever the number of domains.
     expect({commands: used.commands - start.commands, sftp: used.sftp - start.sftp}).toEqual({commands: 2, sftp: 0})
-  })
+  }, 120_000)
 })
