@@ -23,6 +23,8 @@ import {type SshdLab, sshdUnavailableReason, startSshd} from '../test/helpers/ss
 import type {BenchContext, BenchResult, BenchSection} from './section.js'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
+/** BENCH_CLI_ROOT: measure another (built) checkout's bin/run.js, e.g. main's before a change. */
+const CLI_ROOT = process.env.BENCH_CLI_ROOT ?? REPO
 const DEMO = path.join(REPO, 'fixtures/demo-host')
 const FLEET = Number(process.env.BENCH_FLEET_HOSTS ?? 50)
 const MEMORY_HOSTS = Number(process.env.BENCH_MEMORY_HOSTS ?? 200)
@@ -46,7 +48,7 @@ async function runCli(args: readonly string[], dir: string): Promise<Run> {
   )
   const t0 = performance.now()
   const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
-    const child = spawn(process.execPath, ['--import', preload, path.join(REPO, 'bin/run.js'), ...args], {
+    const child = spawn(process.execPath, ['--import', preload, path.join(CLI_ROOT, 'bin/run.js'), ...args], {
       env: {...process.env, XENLIFT_BENCH_HWM: hwm, NO_COLOR: '1'},
       stdio: ['ignore', 'ignore', 'pipe'],
     })
