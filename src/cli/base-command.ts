@@ -1,5 +1,6 @@
 import {Command} from '@oclif/core'
 import {EXIT} from './exit-codes.js'
+import {type InterruptHandle, installInterruptHandler} from './interrupt.js'
 import {jsonResultText} from './json-output.js'
 
 /**
@@ -11,6 +12,25 @@ import {jsonResultText} from './json-output.js'
  * their JSON result is still printed.
  */
 export abstract class BaseCommand extends Command {
+  /** A command that handles SIGINT itself (upgrade apply finishes its step in flight) sets this. */
+  static handlesSigint = false
+  #interrupt: InterruptHandle | undefined
+
+  /** Aborted on Ctrl-C (then the process exits 130); pass it to core calls that can stop early. */
+  protected get interruptSignal(): AbortSignal | undefined {
+    return this.#interrupt?.signal
+  }
+
+  override async init(): Promise<void> {
+    await super.init()
+    if (!(this.constructor as typeof BaseCommand).handlesSigint) this.#interrupt = installInterruptHandler()
+  }
+
+  override async finally(err: Error | undefined): Promise<unknown> {
+    this.#interrupt?.dispose()
+    return super.finally(err)
+  }
+
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     if (isParseError(err)) {
       err.oclif = {...err.oclif, exit: EXIT.usage}

@@ -1,5 +1,6 @@
 import {parseArgs} from 'node:util'
 import {type ConvertFlags, convertUsageProblem, executeConvert} from '../convert/convert-cli.js'
+import {installInterruptHandler} from './interrupt.js'
 import {jsonResultText, stdoutMayBeColoured} from './json-output.js'
 
 /**
@@ -59,11 +60,14 @@ export async function fastConvert(argv: readonly string[]): Promise<number | und
     ...(v.output !== undefined ? {output: v.output} : {}),
   }
   if (convertUsageProblem(parsed.positionals, flags, json) !== undefined) return undefined
+  // Ctrl-C as in every oclif command (BaseCommand): staged outputs removed, exit 130.
+  const interrupt = installInterruptHandler()
   const outcome = await executeConvert(parsed.positionals, flags, {
     json,
+    signal: interrupt.signal,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  })
+  }).finally(() => interrupt.dispose())
   // What the oclif command does in JSON mode: the records as its result (BaseCommand.logJson).
   if (json) process.stdout.write(jsonResultText(outcome.records))
   if (outcome.usage) {

@@ -46,6 +46,7 @@ Exit codes: 0 all converted; 1 some inputs failed (the others are still written)
     if (problem) this.usageError(problem)
     const outcome = await executeConvert(paths, flags, {
       json,
+      ...(this.interruptSignal ? {signal: this.interruptSignal} : {}),
       stdout: (t) => process.stdout.write(t),
       stderr: (t) => process.stderr.write(t),
     })

@@ -21,6 +21,8 @@ export interface ConvertFlags {
 
 export interface ConvertIo {
   readonly json: boolean
+  /** Ctrl-C: stop converting and leave no staged output behind. */
+  readonly signal?: AbortSignal
   stdout(text: string): void
   stderr(text: string): void
 }
@@ -70,6 +72,7 @@ export async function executeConvert(paths: readonly string[], flags: ConvertFla
     strict: flags.strict,
     securityInfo: flags['security-info'],
     ...(validator ? {validator} : {}),
+    ...(io.signal ? {signal: io.signal} : {}),
   })
   // What a walk passed over is said, never silent (Xen's examples: name the file to convert it).
   for (const s of result.walkSkipped) io.stderr(`${s.path}: skipped: ${s.reason}\n`)

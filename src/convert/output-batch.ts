@@ -55,6 +55,12 @@ export class OutputBatch {
     return {file}
   }
 
+  /** Drop everything staged (Ctrl-C): remove the temp files, name nothing. */
+  discard(): void {
+    for (const s of this.#staged) rmSync(s.tmp, {force: true})
+    this.#staged.length = 0
+  }
+
   /**
    * Make every staged file durable and give it its name. Returns the files that could not be
    * committed, with why (their temp files are removed). Call once, at the end of the run.

@@ -22,6 +22,8 @@ export interface RunConvertOptions {
   readonly validator?: XmlValidator
   /** Write VNC/SPICE passwords; files holding one are created mode 0600. */
   readonly securityInfo?: boolean
+  /** Aborted (Ctrl-C): convert nothing more, remove what was staged, commit nothing. */
+  readonly signal?: AbortSignal
 }
 
 /** One converted (or failed, or skipped) domain: the `--json` contract of `convert`. */
@@ -61,12 +63,18 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     ok: false,
   }))
   const batch = opts.outputDir !== undefined ? new OutputBatch(opts.outputDir, {force: opts.force}) : undefined
-  for (const input of collected.files) {
+  // The listener runs inside the SIGINT handler, before the process exits 130.
+  opts.signal?.addEventListener('abort', () => batch?.discard(), {once: true})
+  for (const [i, input] of collected.files.entries()) {
+    // Reading and converting never wait on the event loop, so a SIGINT would only be seen after
+    // the run: let it in every 32 files (a setImmediate costs microseconds).
+    if (opts.signal !== undefined && i % 32 === 31) await new Promise<void>((resolve) => setImmediate(resolve))
+    if (opts.signal?.aborted) break
     for (const rec of await convertFile(input.path, input.explicit, opts)) {
       records.push(batch !== undefined && rec.ok ? stageOutput(rec, opts.to, batch) : rec)
     }
   }
-  const final = batch !== undefined ? applyCommit(records, batch.commit()) : records
+  const final = batch !== undefined && !opts.signal?.aborted ? applyCommit(records, batch.commit()) : records
   return {records: final, failed: final.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
 }
 

@@ -17,6 +17,8 @@ import {createApplyView, renderApplyResult} from '../../ui/apply-view.js'
 import {pickProgressMode} from '../../ui/renderer.js'
 
 export default class UpgradeApply extends BaseCommand {
+  // Its own SIGINT handler finishes the step in flight and keeps the journal (exit 130).
+  static override handlesSigint = true
   static override summary = 'Execute an upgrade plan: back up, shut down, switch to libvirt, define, (start), verify; journaled and resumable'
   static override description = `Runs exactly the plan's steps on each ready host (blocked hosts are left untouched):
 preflight (fingerprint must match: "plan is stale, plan again"; host lock), backup (to

@@ -1,0 +1,58 @@
+import {spawn} from 'node:child_process'
+import {existsSync, readdirSync} from 'node:fs'
+import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {REPO_ROOT} from '../helpers/cli.js'
+
+/** Start the built CLI, send SIGINT once `ready()` holds, and collect the outcome. */
+function interruptWhen(args: readonly string[], ready: () => boolean): Promise<{code: number | null; stderr: string; finishedFirst: boolean}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run.js'), ...args], {stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    let exited = false
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    const poll = setInterval(() => {
+      if (exited || !ready()) return
+      clearInterval(poll)
+      child.kill('SIGINT')
+    }, 5)
+    child.on('error', reject)
+    child.on('exit', (code, sig) => {
+      stderr += `[exit ${code} ${sig}]`
+      exited = true
+      const finishedFirst = !stderr.includes('interrupted')
+      clearInterval(poll)
+      child.on('close', () => resolve({code, stderr, finishedFirst}))
+    })
+  })
+}
+
+describe('Ctrl-C (SIGINT to a real child process)', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'xenlift-sigint-'))
+    const src = path.join(dir, 'xen')
+    await mkdir(src)
+    // Enough inputs that the run is still staging outputs when SIGINT arrives.
+    await Promise.all(
+      Array.from({length: 3000}, (_, i) =>
+        writeFile(path.join(src, `vm${i}.cfg`), `name = "vm${i}"\nmemory = 512\nvcpus = 1\nkernel = "/boot/vmlinuz-xen"\ndisk = ['phy:/dev/vg0/vm${i},xvda,w']\nvif = ['bridge=br0']\n`),
+      ),
+    )
+  }, 60_000)
+  afterAll(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('convert -r -o: exits 130 and leaves no temp file and no partial output', async () => {
+    const out = path.join(dir, 'out')
+    const r = await interruptWhen(['convert', '-r', path.join(dir, 'xen'), '-o', out], () => existsSync(out) && readdirSync(out).some((n) => n.includes('.tmp-')))
+    expect(r.finishedFirst, `${r.code} ${r.stderr.slice(0, 500)}` + 'the run finished before SIGINT arrived: make it longer').toBe(false)
+    expect(r.code, r.stderr).toBe(130)
+    const names = existsSync(out) ? await readdir(out) : []
+    expect(names.filter((n) => !n.endsWith('.xml'))).toEqual([])
+    for (const n of names) expect(await readFile(path.join(out, n), 'utf8'), n).toMatch(/<\/domain>\n$/)
+  }, 120_000)
+})
