@@ -1,16 +1,21 @@
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {mkdir, mkdtemp, readdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {REPO_ROOT} from '../helpers/cli.js'
+import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
+import {startFleetSshd} from '../helpers/sim-host/fleet.js'
+import {sshdUnavailableReason} from '../helpers/sshd.js'
 
 /** Start the built CLI, send SIGINT once `ready()` holds, and collect the outcome. */
-function interruptWhen(args: readonly string[], ready: () => boolean): Promise<{code: number | null; stderr: string; finishedFirst: boolean}> {
+function interruptWhen(args: readonly string[], ready: () => boolean): Promise<{code: number | null; stdout: string; stderr: string; finishedFirst: boolean}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run.js'), ...args], {stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run.js'), ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
     let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
     let exited = false
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
     const poll = setInterval(() => {
@@ -24,7 +29,7 @@ function interruptWhen(args: readonly string[], ready: () => boolean): Promise<{
       exited = true
       const finishedFirst = !stderr.includes('interrupted')
       clearInterval(poll)
-      child.on('close', () => resolve({code, stderr, finishedFirst}))
+      child.on('close', () => resolve({code, stdout, stderr, finishedFirst}))
     })
   })
 }
@@ -54,5 +59,25 @@ describe('Ctrl-C (SIGINT to a real child process)', () => {
     const names = existsSync(out) ? await readdir(out) : []
     expect(names.filter((n) => !n.endsWith('.xml'))).toEqual([])
     for (const n of names) expect(await readFile(path.join(out, n), 'utf8'), n).toMatch(/<\/domain>\n$/)
+  }, 120_000)
+})
+
+describe.skipIf(sshdUnavailableReason() !== undefined)('Ctrl-C during scan over SSH (a dom0 whose commands are slow)', () => {
+  it('exits 130 while a remote command runs, printing no result', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'xenlift-sigint-scan-'))
+    const log = path.join(dir, 'commands.log')
+    const h = await createSimHost({dir, name: 'slow', profile: 'sles11-xend', delayMs: 3000, sharedLog: log})
+    const lab = await startFleetSshd([h])
+    try {
+      const args = ['scan', '--host', `${lab.user}@127.0.0.2:${lab.port}`, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--json']
+      // SIGINT once a stand-in has begun: the connection is up and a command is in flight.
+      const r = await interruptWhen(args, () => existsSync(log) && readFileSync(log, 'utf8').includes(' begin'))
+      expect(r.finishedFirst, r.stderr).toBe(false)
+      expect(r.code, r.stderr).toBe(130)
+      expect(r.stdout).toBe('')
+    } finally {
+      await lab.stop()
+      await rm(dir, {recursive: true, force: true})
+    }
   }, 120_000)
 })
