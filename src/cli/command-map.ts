@@ -5,6 +5,8 @@ import Import from '../commands/import.js'
 import Scan from '../commands/scan.js'
 import UpgradeApply from '../commands/upgrade/apply.js'
 import UpgradePlan from '../commands/upgrade/plan.js'
+import UpgradeRollback from '../commands/upgrade/rollback.js'
+import UpgradeStatus from '../commands/upgrade/status.js'
 
 /**
  * Every command by id, as oclif's explicit command strategy wants it (stack-notes §1.1, rdme).
@@ -19,4 +21,6 @@ export const COMMANDS: Record<string, Command.Class> = {
   scan: Scan,
   'upgrade:apply': UpgradeApply,
   'upgrade:plan': UpgradePlan,
+  'upgrade:rollback': UpgradeRollback,
+  'upgrade:status': UpgradeStatus,
 }
