@@ -1,6 +1,8 @@
 /** Wall-clock measurement of whole processes, as users run them (process start to exit). */
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {closeSync, openSync, readFileSync} from 'node:fs'
+import {readFile, writeFile} from 'node:fs/promises'
+import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
 
 export function median(xs: readonly number[]): number {
@@ -54,4 +56,36 @@ export function timeProcess(argv: readonly string[], opts: {cwd?: string; stdout
   } finally {
     if (typeof out === 'number') closeSync(out)
   }
+}
+
+/** One run of the built CLI as a user runs it: wall time, exit code, stderr, and its peak RSS. */
+export interface CliRun {
+  readonly ms: number
+  readonly code: number | null
+  readonly stderr: string
+  /** Peak RSS of the CLI process, KiB (VmHWM read at its exit). */
+  readonly peakKiB?: number
+}
+
+/** Run `<cliRoot>/bin/run.js ARGS` (process start to exit) with a preload that records its VmHWM at exit; `tmp` holds the preload. */
+export async function runCliMeasured(cliRoot: string, args: readonly string[], tmp: string): Promise<CliRun> {
+  const hwm = path.join(tmp, `hwm-${Math.random().toString(36).slice(2)}`)
+  const preload = path.join(tmp, 'hwm.mjs')
+  await writeFile(
+    preload,
+    "import {readFileSync, writeFileSync} from 'node:fs'\nprocess.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8')); if (m && process.env.XENLIFT_BENCH_HWM) writeFileSync(process.env.XENLIFT_BENCH_HWM, m[1]) })\n",
+  )
+  const t0 = performance.now()
+  const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
+    const child = spawn(process.execPath, ['--import', preload, path.join(cliRoot, 'bin/run.js'), ...args], {
+      env: {...process.env, XENLIFT_BENCH_HWM: hwm, NO_COLOR: '1'},
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('close', (code) => resolve({code, stderr}))
+  })
+  const ms = performance.now() - t0
+  const peak = await readFile(hwm, 'utf8').then(Number).catch(() => undefined)
+  return {ms, ...r, ...(peak !== undefined ? {peakKiB: peak} : {})}
 }

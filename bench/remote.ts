@@ -11,7 +11,7 @@
  * BENCH_FLEET_HOSTS / BENCH_MEMORY_HOSTS change the fleet sizes.
  */
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
@@ -20,6 +20,7 @@ import {startDelayRelay} from '../test/helpers/delay-relay.js'
 import {createSimHost, type SimHost} from '../test/helpers/sim-host/create-sim-host.js'
 import {addManagedDomains} from '../test/helpers/sim-host/many-domains.js'
 import {type SshdLab, sshdUnavailableReason, startSshd} from '../test/helpers/sshd.js'
+import {type CliRun, median, runCliMeasured} from './measure.js'
 import type {BenchContext, BenchResult, BenchSection} from './section.js'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
@@ -30,41 +31,13 @@ const FLEET = Number(process.env.BENCH_FLEET_HOSTS ?? 50)
 const MEMORY_HOSTS = Number(process.env.BENCH_MEMORY_HOSTS ?? 200)
 const RTT_MS = 50
 
-interface Run {
-  readonly ms: number
-  readonly code: number | null
-  readonly stderr: string
-  /** Peak RSS of the CLI process, KiB (VmHWM read at its exit). */
-  readonly peakKiB?: number
+type Run = CliRun
+
+/** The built CLI (process start to exit), with its peak RSS. */
+function runCli(args: readonly string[], dir: string): Promise<Run> {
+  return runCliMeasured(CLI_ROOT, args, dir)
 }
 
-/** The built CLI (process start to exit), with a preload that records its VmHWM at exit. */
-async function runCli(args: readonly string[], dir: string): Promise<Run> {
-  const hwm = path.join(dir, `hwm-${Math.random().toString(36).slice(2)}`)
-  const preload = path.join(dir, 'hwm.mjs')
-  await writeFile(
-    preload,
-    `import {readFileSync, writeFileSync} from 'node:fs'\nprocess.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8')); if (m && process.env.XENLIFT_BENCH_HWM) writeFileSync(process.env.XENLIFT_BENCH_HWM, m[1]) })\n`,
-  )
-  const t0 = performance.now()
-  const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
-    const child = spawn(process.execPath, ['--import', preload, path.join(CLI_ROOT, 'bin/run.js'), ...args], {
-      env: {...process.env, XENLIFT_BENCH_HWM: hwm, NO_COLOR: '1'},
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('close', (code) => resolve({code, stderr}))
-  })
-  const ms = performance.now() - t0
-  const peak = await readFile(hwm, 'utf8').then(Number).catch(() => undefined)
-  return {ms, ...r, ...(peak !== undefined ? {peakKiB: peak} : {})}
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? Number.NaN
-}
 
 /** Exec and sftp sessions sshd started for one host (needs LogLevel VERBOSE). */
 function sessions(lab: SshdLab, address: string): {commands: number; sftp: number} {

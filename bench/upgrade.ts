@@ -1,22 +1,10 @@
-/**
- * `upgrade plan` figures of `npm run bench` (issue 10): the built CLI plans a fleet of simulated
- * xend dom0s behind real sshd processes on 127.0.0.x (test/helpers), timed from process start to
- * exit.
- * - fleet: 100 hosts with `--concurrency 20` over one of them alone (target < 8x). The simulated
- *   hosts run on this machine too, so their stand-in commands compete with the controller for the
- *   same cores: the ratio is an upper bound of what a real fleet sees;
- * - memory: the controller's peak RSS (VmHWM at exit) planning the 100 hosts (target < 200 MB).
- * Skipped (with the reason) where the sshd harness cannot run. BENCH_UPGRADE_HOSTS changes the
- * fleet size, BENCH_UPGRADE_CONCURRENCY the concurrency.
- */
-import {spawn} from 'node:child_process'
+
 import {readFile, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
-import {performance} from 'node:perf_hooks'
 import {type SshdLab, sshdUnavailableReason, startSshd} from '../test/helpers/sshd.js'
 import type {SimHost} from '../test/helpers/sim-host/create-sim-host.js'
 import {cleanXendHost} from '../test/runbook/upgrade-hosts.js'
-import {median} from './measure.js'
+import {type CliRun, median, runCliMeasured} from './measure.js'
 import {type BenchContext, type BenchResult, type BenchSection, verdict} from './section.js'
 
 const HOSTS = Number(process.env.BENCH_UPGRADE_HOSTS ?? 100)
@@ -24,35 +12,11 @@ const CONCURRENCY = Number(process.env.BENCH_UPGRADE_CONCURRENCY ?? 20)
 const RATIO_TARGET = 8
 const MEMORY_TARGET_MB = 200
 
-interface Run {
-  readonly ms: number
-  readonly code: number | null
-  readonly stderr: string
-  /** Peak RSS of the CLI process, KiB. */
-  readonly peakKiB?: number
-}
+type Run = CliRun
 
-/** The built CLI, with a preload that records the process's VmHWM when it exits. */
-async function plan(ctx: BenchContext, args: readonly string[]): Promise<Run> {
-  const hwm = path.join(ctx.tmp, `hwm-${Math.random().toString(36).slice(2)}`)
-  const preload = path.join(ctx.tmp, 'hwm.mjs')
-  await writeFile(
-    preload,
-    "import {readFileSync, writeFileSync} from 'node:fs'\nprocess.on('exit', () => { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8')); if (m && process.env.XENLIFT_BENCH_HWM) writeFileSync(process.env.XENLIFT_BENCH_HWM, m[1]) })\n",
-  )
-  const t0 = performance.now()
-  const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
-    const child = spawn(process.execPath, ['--import', preload, path.join(ctx.repoRoot, 'bin/run.js'), 'upgrade', 'plan', ...args], {
-      env: {...process.env, XENLIFT_BENCH_HWM: hwm, NO_COLOR: '1'},
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('close', (code) => resolve({code, stderr}))
-  })
-  const ms = performance.now() - t0
-  const peak = await readFile(hwm, 'utf8').then(Number).catch(() => undefined)
-  return {ms, ...r, ...(peak !== undefined ? {peakKiB: peak} : {})}
+/** `upgrade plan ARGS` with the built CLI, with its peak RSS. */
+function plan(ctx: BenchContext, args: readonly string[]): Promise<Run> {
+  return runCliMeasured(ctx.repoRoot, ['upgrade', 'plan', ...args], ctx.tmp)
 }
 
 async function inventory(ctx: BenchContext, file: string, hosts: readonly SimHost[], lab: SshdLab): Promise<string> {
