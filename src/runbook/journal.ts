@@ -1,6 +1,7 @@
 import {mkdir, open, readdir, readFile, rename, stat, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import type {HostPlan, StepId} from './plan-document.js'
+import {parsePlanDocument} from './read-plan.js'
 
 /** One line of a host's journal. Never holds a secret (step data is masked at the source). */
 export interface JournalEntry {
@@ -179,4 +180,27 @@ export async function recordedRuns(stateDir: string, filter: {planId?: string; h
     newest.push(r)
   }
   return newest
+}
+
+/**
+ * The recorded runs `upgrade status` and `rollback` are about: those of the plan in `planFile`
+ * (every plan when absent) below `stateDir`, optionally only some hosts. An unreadable or invalid
+ * plan file comes back as a message (a usage error), not thrown.
+ */
+export async function recordedRunsForPlan(planFile: string | undefined, stateDir: string, hosts?: readonly string[]): Promise<{planId?: string; runs: RecordedRun[]} | {error: string}> {
+  let planId: string | undefined
+  if (planFile !== undefined) {
+    let text: string
+    try {
+      text = await readFile(planFile, 'utf8')
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException
+      return {error: `${planFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`}
+    }
+    const parsed = parsePlanDocument(text, planFile)
+    if ('error' in parsed) return parsed
+    planId = parsed.plan.planId
+  }
+  const runs = await recordedRuns(stateDir, {...(planId !== undefined ? {planId} : {}), ...(hosts ? {hosts} : {})})
+  return {...(planId !== undefined ? {planId} : {}), runs}
 }

@@ -1,4 +1,3 @@
-import {readFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {createInterface} from 'node:readline/promises'
 import {Args, Flags} from '@oclif/core'
@@ -7,9 +6,8 @@ import {EXIT} from '../../cli/exit-codes.js'
 import {sshOptionsFrom} from '../../cli/host-flags.js'
 import {loadStrategies} from '../../cli/strategies.js'
 import {controllerName, defaultStateDir, sshFlags, stateDirFlag} from '../../cli/upgrade-flags.js'
-import {recordedRuns} from '../../runbook/journal.js'
+import {recordedRunsForPlan} from '../../runbook/journal.js'
 import {openPlanHost} from '../../runbook/open-plan-host.js'
-import {parsePlanDocument} from '../../runbook/read-plan.js'
 import {type RollbackOutcome, rollbackHost} from '../../runbook/rollback.js'
 import {renderTable} from '../../ui/table.js'
 
@@ -38,16 +36,10 @@ Exit codes: 0 every host rolled back; 1 some refused or failed; 2 usage error.`
   async run(): Promise<{hosts: RollbackOutcome[]}> {
     const {args, flags} = await this.parse(UpgradeRollback)
     if (args.plan === undefined && !flags.host?.length) this.usageError('give a PLAN or --host')
-    let planId: string | undefined
-    if (args.plan !== undefined) {
-      const file = args.plan
-      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => this.usageError(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`))
-      const parsed = parsePlanDocument(text, file)
-      if ('error' in parsed) this.usageError(parsed.error)
-      planId = parsed.plan.planId
-    }
     const stateDir = path.resolve(flags['state-dir'] ?? defaultStateDir())
-    const runs = await recordedRuns(stateDir, {...(planId !== undefined ? {planId} : {}), ...(flags.host ? {hosts: flags.host} : {})})
+    const found = await recordedRunsForPlan(args.plan, stateDir, flags.host)
+    if ('error' in found) this.usageError(found.error)
+    const {planId, runs} = found
     const missing = (flags.host ?? []).filter((h) => !runs.some((r) => r.host.host === h))
     if (missing.length) this.usageError(`no recorded upgrade run for ${missing.join(', ')} in ${stateDir}`)
     if (runs.length === 0) this.usageError(`no recorded upgrade run in ${stateDir}${planId ? ` for plan ${planId}` : ''}`)

@@ -1,10 +1,8 @@
-import {readFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {defaultStateDir, stateDirFlag} from '../../cli/upgrade-flags.js'
-import {recordedRuns} from '../../runbook/journal.js'
-import {parsePlanDocument} from '../../runbook/read-plan.js'
+import {recordedRunsForPlan} from '../../runbook/journal.js'
 import {type HostRunStatus, hostRunStatus} from '../../runbook/status.js'
 import {renderTable} from '../../ui/table.js'
 
@@ -20,16 +18,10 @@ the host keeps a copy of its journal in /var/lib/xenlift/journal.jsonl.`
 
   async run(): Promise<{hosts: HostRunStatus[]}> {
     const {args, flags} = await this.parse(UpgradeStatus)
-    let planId: string | undefined
-    if (args.plan !== undefined) {
-      const file = args.plan
-      const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => this.usageError(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`))
-      const parsed = parsePlanDocument(text, file)
-      if ('error' in parsed) this.usageError(parsed.error)
-      planId = parsed.plan.planId
-    }
     const stateDir = path.resolve(flags['state-dir'] ?? defaultStateDir())
-    const runs = await recordedRuns(stateDir, {...(planId !== undefined ? {planId} : {}), ...(flags.host ? {hosts: flags.host} : {})})
+    const found = await recordedRunsForPlan(args.plan, stateDir, flags.host)
+    if ('error' in found) this.usageError(found.error)
+    const {runs} = found
     const hosts = runs.map(hostRunStatus).sort((a, b) => (a.host < b.host ? -1 : 1))
     if (!this.jsonEnabled()) {
       if (hosts.length === 0) process.stdout.write(`no upgrade run recorded in ${stateDir}\n`)
