@@ -162,6 +162,7 @@ const XL = 'corpus:libvirt/xl/test-fullvirt.xml>xl'
 const XM = 'corpus:libvirt/xl/test-paravirt.xml>xm'
 const EXAMPLES: Readonly<Record<string, Example>> = {
   'xm-python-read-statically': {id: 'corpus:xen-examples/xmexample.vti#xm', fails: 'libvirt', error: 'configuration file syntax error: memory conf:12: expecting an assignment'},
+  'xm-hvm-without-kernel': {id: 'corpus:wild/xm/08-b-bak-ubuhvm-cfg.cfg#xm', fails: 'libvirt', error: 'config value kernel was missing'},
   'xm-numeric-tsc-mode': {id: 'corpus:xen-examples/xmexample.hvm#xm', fails: 'libvirt', error: "expected a string for 'tsc_mode' parameter"},
   'xm-bare-boot-file-resolved': {id: 'corpus:xen-examples/xmexample.hvm#xm', libvirt: ["    <loader type='rom'>hvmloader</loader>"], xenlift: ["    <loader type='rom'>/usr/lib/xen/boot/hvmloader</loader>"]},
   'xm-phy-device-name-resolved': {id: 'corpus:xen-examples/xmexample1#xm', libvirt: ["      <source dev='hda1'/>"], xenlift: ["      <source dev='/dev/hda1'/>"]},
@@ -176,6 +177,7 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
   'to-native-xm-xl-only-keys': {id: XM, libvirt: ['e820_host = 1'], xenlift: []},
   'to-native-xm-qdisk-images': {id: XM, libvirt: ['disk = [ "qemu:/a.qcow2,xvda,w", "file:/b.img,xvdb,w" ]'], xenlift: ['disk = [ "file:/b.img,xvdb,w" ]']},
   'to-native-xm-qdisk-only-disk-lost': {id: XM, libvirt: ['disk = [ "qemu:/a.qcow2,xvda,w" ]'], xenlift: []},
+  'to-native-xm-qemu-raw-disk': {id: 'corpus:libvirt/xl/test-paravirt-cmdline.xml>xm', libvirt: [], xenlift: ['disk = [ "file:/dev/HostVG/XenGuest2,xvda,w" ]']},
   'to-native-xl-negative-number-quoted': {id: XL, libvirt: ['rtc_timeoffset = -3600'], xenlift: ['rtc_timeoffset = "-3600"']},
   'to-native-xl-escaped-quotes': {id: 'corpus:libvirt/xl/test-escape-paths.xml>xl', libvirt: ['disk = [ """/a\'b"c.img,raw,xvda,rw""" ]'], xenlift: ['disk = [ "/a\'b\\"c.img,raw,xvda,rw" ]']},
   'to-native-lifecycle-coredump': {id: XL, fails: 'libvirt', error: "unsupported configuration: Lifecycle event 'poweroff' doesn't support 'coredump-restart' action"},

@@ -198,6 +198,16 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     equate: dropKey(/^(passthrough|e820_host) = /),
   },
   {
+    id: 'to-native-xm-qemu-raw-disk',
+    phase: 'to-native',
+    reason:
+      "as to-native-xm-qdisk-images, for a raw image or device under libvirt's qemu driver: libvirt writes `qemu:PATH`, which " +
+      "to-native-xm-qdisk-only-disk-lost takes for its lost-disk case (an equate cannot see the other side), so xenlift's " +
+      '`file:PATH` line is left alone; it is the same disk. Listed before to-native-xm-qdisk-images: a line is claimed by the first rule that matches it.',
+    cases: /^corpus:libvirt\/xl(-v11\.3\.0)?\/test-(paravirt-cmdline(-extra-root)?|qemu-passthrough)\.xml>xm$/,
+    onlyXenlift: /^disk = \[ "file:/,
+  },
+  {
     id: 'to-native-xm-qdisk-images',
     phase: 'to-native',
     reason:
