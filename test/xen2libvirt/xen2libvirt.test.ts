@@ -86,7 +86,7 @@ describe('xen2libvirt (in process)', () => {
     const r = await run([cfg], new LocalTransport({env: own.env}))
     expect(r.code, r.stderr).toBe(0)
     expect(await own.libvirtDomains()).toEqual({'--all': '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6'})
-    expect(await own.commandLog()).toEqual(expect.arrayContaining([expect.stringMatching(/ begin virsh -c xen:\/\/\/system dumpxml --inactive -- --all$/)]))
+    expect(await own.commandLog()).toEqual(expect.arrayContaining([expect.stringMatching(/ begin virsh -c xen:\/\/\/system dumpxml --inactive (--security-info )?-- --all$/)]))
   })
 
   it('a directory without -r is refused; a missing path fails', async () => {
