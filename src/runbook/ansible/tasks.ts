@@ -107,7 +107,7 @@ const backup: Task[] = [
 ]
 
 const shutdownDomain: Task[] = [
-  {name: 'Shutdown | is it running', ...cmd(['xl', 'list', '{{ xenlift_domain }}']), register: 'xenlift_running', failed_when: false, ...readOnly},
+  {name: 'Shutdown | is it running', ...cmd(['xl', 'list', '--', '{{ xenlift_domain }}']), register: 'xenlift_running', failed_when: false, ...readOnly},
   {
     name: 'Shutdown | stop it',
     when: 'xenlift_running.rc == 0',
@@ -128,7 +128,7 @@ const shutdownDomain: Task[] = [
 const dump: Task[] = [
   {
     name: 'Dump | definitions libvirt already has',
-    ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--domain', '{{ item }}']),
+    ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--', '{{ item }}']),
     loop: '{{ xenlift_libvirt_known }}',
     register: 'xenlift_dumps',
     failed_when: false,
@@ -190,10 +190,10 @@ const defineDomain: Task[] = [
     'ansible.builtin.copy': {src: '{{ playbook_dir }}/files/{{ inventory_hostname }}/{{ xenlift_dom.xml_file }}', dest: '{{ xenlift_staging }}/define-{{ xenlift_dom.xml_file }}', mode: '0600'},
     no_log: true,
   },
-  {name: 'Define | virsh define', ...cmd(['virsh', '-c', URI, 'define', '--file', '{{ xenlift_staging }}/define-{{ xenlift_dom.xml_file }}']), changed_when: true},
+  {name: 'Define | virsh define', ...cmd(['virsh', '-c', URI, 'define', '--', '{{ xenlift_staging }}/define-{{ xenlift_dom.xml_file }}']), changed_when: true},
   {name: 'Define | remove the file', 'ansible.builtin.file': {path: '{{ xenlift_staging }}/define-{{ xenlift_dom.xml_file }}', state: 'absent'}},
-  {name: 'Define | autostart as under xend', ...cmd(['virsh', '-c', URI, 'autostart', '--domain', '{{ xenlift_dom.name }}']), when: 'xenlift_dom.autostart', changed_when: true},
-  {name: 'Define | read back', ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--domain', '{{ xenlift_dom.name }}']), register: 'xenlift_readback', failed_when: false, ...readOnly},
+  {name: 'Define | autostart as under xend', ...cmd(['virsh', '-c', URI, 'autostart', '--', '{{ xenlift_dom.name }}']), when: 'xenlift_dom.autostart', changed_when: true},
+  {name: 'Define | read back', ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--', '{{ xenlift_dom.name }}']), register: 'xenlift_readback', failed_when: false, ...readOnly},
   {
     name: 'Define | defined as planned',
     'ansible.builtin.assert': {
@@ -205,11 +205,11 @@ const defineDomain: Task[] = [
 ]
 
 const startDomain: Task[] = [
-  {name: 'Start | state', ...cmd(['virsh', '-c', URI, 'domstate', '--domain', '{{ xenlift_dom }}']), register: 'xenlift_state', failed_when: false, ...readOnly},
-  {name: 'Start | virsh start', ...cmd(['virsh', '-c', URI, 'start', '--domain', '{{ xenlift_dom }}']), when: "xenlift_state.stdout | trim != 'running'", changed_when: true},
+  {name: 'Start | state', ...cmd(['virsh', '-c', URI, 'domstate', '--', '{{ xenlift_dom }}']), register: 'xenlift_state', failed_when: false, ...readOnly},
+  {name: 'Start | virsh start', ...cmd(['virsh', '-c', URI, 'start', '--', '{{ xenlift_dom }}']), when: "xenlift_state.stdout | trim != 'running'", changed_when: true},
   {
     name: 'Start | wait until it runs',
-    ...cmd(['virsh', '-c', URI, 'domstate', '--domain', '{{ xenlift_dom }}']),
+    ...cmd(['virsh', '-c', URI, 'domstate', '--', '{{ xenlift_dom }}']),
     register: 'xenlift_state_now',
     until: "xenlift_state_now.stdout | trim == 'running'",
     retries: '{{ xenlift_shutdown_timeout | int }}',
@@ -222,7 +222,7 @@ const startDomain: Task[] = [
 const verify: Task[] = [
   {
     name: 'Verify | read every domain back',
-    ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--domain', '{{ item.name }}']),
+    ...cmd(['virsh', '-c', URI, 'dumpxml', '--inactive', '--', '{{ item.name }}']),
     loop: '{{ xenlift_domains }}',
     loop_control: {label: '{{ item.name }}'},
     register: 'xenlift_verify',
