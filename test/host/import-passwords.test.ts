@@ -55,7 +55,7 @@ describe('import carries VNC passwords into libvirt and shows them nowhere', () 
     expect(await filesHolding(host.root, PW)).toEqual([])
     expect(await filesHolding(tmpdir(), PW).catch(() => [])).toEqual([])
     expect(JSON.stringify(o)).not.toContain(PW)
-  })
+  }, 120_000)
 
   it('a second import is "unchanged": libvirt hiding passwords from plain dumpxml is no difference', async () => {
     await importDomains(t, items(PW))
@@ -63,7 +63,7 @@ describe('import carries VNC passwords into libvirt and shows them nowhere', () 
     expect(plain.stdout).not.toContain('passwd') // as real libvirt without --security-info
     const [again] = await importDomains(t, items(PW), {dryRun: true})
     expect(again).toMatchObject({status: 'ok', action: 'unchanged'})
-  })
+  }, 120_000)
 
   it('a changed password is a difference, said without either password, in the message and the diff', async () => {
     await importDomains(t, items(PW))
@@ -78,13 +78,13 @@ describe('import carries VNC passwords into libvirt and shows them nowhere', () 
     const [done] = await importDomains(t, items(NEW), {update: true})
     expect(done).toMatchObject({status: 'changed', action: 'redefine'})
     expect(await host.libvirtXml('console1')).toContain(`passwd='${NEW}'`)
-  })
+  }, 120_000)
 
   it('the dry-run diff against a definition without a password shows the one it adds, masked', async () => {
     const [plan] = await importDomains(t, items(PW), {dryRun: true})
     expect(plan?.diff).toMatch(/^\+ {4}<graphics type='vnc'[^\n]* passwd='\*\*\*'>$/m)
     expect(plan?.diff).not.toContain(PW)
-  })
+  }, 120_000)
 
   it("the import stamp's hash does not depend on the password (no offline guessing against it)", () => {
     const [a] = items(PW)
