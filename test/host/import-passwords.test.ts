@@ -4,6 +4,7 @@
  * masked in every outcome and diff. The simulated libvirt, like the real one, omits passwords
  * from `dumpxml` unless `--security-info`; its stand-ins log every argv.
  */
+import {randomBytes} from 'node:crypto'
 import {mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
@@ -14,7 +15,9 @@ import {importItemsFrom} from '../../src/host/import-sources.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
 
-const PW = 'Vq7KpZmW'
+/** A secret made for this run: no file on disk (this source, vitest's transform cache) holds it beforehand. */
+const secret = () => randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')
+const PW = secret()
 const cfg = (pw: string) =>
   `name = "console1"\nuuid = "0c8e6a4d-1b2f-4c3d-9e5f-6a7b8c9d0e1f"\nmemory = 256\nbootloader = "/usr/bin/pygrub"\n` +
   `disk = [ "phy:/dev/vg/console1,xvda,w" ]\nvfb = [ "type=vnc,vnclisten=0.0.0.0,vncpasswd=${pw}" ]\n`
@@ -67,7 +70,7 @@ describe('import carries VNC passwords into libvirt and shows them nowhere', () 
 
   it('a changed password is a difference, said without either password, in the message and the diff', async () => {
     await importDomains(t, items(PW))
-    const NEW = 'Hx4RtGnB'
+    const NEW = secret()
     const [differs] = await importDomains(t, items(NEW))
     expect(differs).toMatchObject({status: 'skipped', action: 'differs'})
     expect(differs?.message).toMatch(/password differs/)
