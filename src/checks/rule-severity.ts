@@ -44,7 +44,7 @@ export const RULE_SEVERITIES = {
   'SXP-UUID-DIR': {severity: 'warning'},
   'DISK-SHARED': {severity: 'warning', varies: {to: 'blocker', when: 'a blocker when the target is xl configs (xl refuses `w!`)'}},
   'DISK-SCRIPT': {severity: 'blocker'},
-  'DISK-DRBD': {severity: 'warning'},
+  'DISK-DRBD': {severity: 'blocker'},
   'DISK-BLKTAP1': {severity: 'warning'},
   'DISK-TAP-UNKNOWN': {severity: 'blocker'},
   'DISK-FORMAT-QCOW1': {severity: 'warning'},

@@ -7,13 +7,12 @@ import type {DomainRule, RuleHit} from '../rule.js'
  * conversion gives the resource's device (/dev/drbd/by-res/RESOURCE/0), but Xen's block-drbd
  * also promoted the resource before the domain started, which libvirt never does: the domain
  * would not start (or start on a Secondary) until auto-promote or the cluster manager does it.
- * A warning, not a blocker: DRBD 9's default auto-promote does it when the device is opened.
  */
 export const diskDrbd: DomainRule = {
   id: 'DISK-DRBD',
   title: 'DRBD resource disk (block-drbd promotion)',
-  severity: 'warning',
-  blocker: false,
+  severity: 'blocker',
+  blocker: true,
   detects: '`drbd:RESOURCE` disk sources; xl `script=block-drbd`',
   remediation: DRBD_PROMOTE_FIX,
   scope: 'domain',

@@ -132,7 +132,7 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
     else disk.source = {file: rest}
     if (!KNOWN_DRIVERS.has(driver) && disk.script === undefined) disk.script = driver
     const drbd = resolveDrbdDisk(disk, ctx.profile)
-    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), srcAtom, `${path}/uname`, DRBD_PROMOTE_FIX)
+    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'blocker', drbdMessage(path, drbd), srcAtom, `${path}/uname`, DRBD_PROMOTE_FIX)
     else if (disk.script === 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `disk source '${src}' names no DRBD resource: block-drbd cannot be expressed`, srcAtom, `${path}/uname`)
   }
   if (dst.startsWith('ioemu:')) {

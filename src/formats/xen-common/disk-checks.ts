@@ -14,7 +14,7 @@ export function checkDisks(ctx: ConfigReadContext, d: Domain, profile: TargetPro
   for (const disk of d.devices.disks) {
     const path = disk.loc?.path ?? 'disk'
     const drbd = resolveDrbdDisk(disk, profile)
-    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'warning', drbdMessage(path, drbd), 'disk', DRBD_PROMOTE_FIX, path)
+    if (drbd !== undefined) report(ctx, 'DISK-DRBD', 'blocker', drbdMessage(path, drbd), 'disk', DRBD_PROMOTE_FIX, path)
     else if (disk.script === 'drbd') report(ctx, 'DISK-SCRIPT', 'warning', `${path}: block script prefix drbd: with a source that is not a DRBD resource name`, 'disk', undefined, path)
     checkSource(ctx, disk, path)
     if (diskNameToIndex(disk.target.dev) === undefined) {

@@ -26,11 +26,11 @@ describe('drbd: disks', () => {
     ['xm', XM],
     ['xl', XL],
     ['sxp', SXP],
-  ] as const)('%s: the resource device, a warning about the promotion, no error', (from, text) => {
+  ] as const)('%s: the resource device, a blocker for the promotion (issue 11 §6), no conversion error', (from, text) => {
     const r = convert(text, from, drbd9)
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
     expect(r.output).toContain("<disk type='block' device='disk'>\n      <driver name='phy' type='raw'/>\n      <source dev='/dev/drbd/by-res/web-root/0'/>")
-    expect(r.diagnostics.find((d) => d.code === 'DISK-DRBD')).toMatchObject({severity: 'warning', hint: expect.stringMatching(/auto-promote.*cluster manager/)})
+    expect(r.diagnostics.find((d) => d.code === 'DISK-DRBD')).toMatchObject({severity: 'blocker', hint: expect.stringMatching(/auto-promote.*cluster manager/)})
     expect(r.diagnostics.map((d) => d.code)).not.toContain('DISK-SCRIPT')
     expect(r.diagnostics.map((d) => d.code)).not.toContain('TARGET-ASSUMED')
   })
