@@ -5,6 +5,9 @@
  * made (`diag`) and again when printed (`formatDiagnostic`), check findings, import outcomes and
  * their diffs. Mask first, then shorten: a cut can split a secret from the key that marks it.
  */
+/** What a secret is replaced by, everywhere (reports, logs, plans, diffs). */
+export const SECRET_MASK = '***'
+
 const SECRET_KEYS = '(?:vncpasswd|spicepasswd|spice_passwd|passwd|password|pass|secret)'
 
 // `vncpasswd = 'x'`, `passwd=x` inside a vfb or cmdline string, `password: x`, XML `passwd='x'`
@@ -23,15 +26,15 @@ export function redactSecrets(text: string): string {
     .replace(KEY_VALUE, (whole, prefix: string, sq?: string, dq?: string, bare?: string) => {
       const v = sq ?? dq ?? bare ?? ''
       if (v === '') return whole
-      if (sq !== undefined) return `${prefix}'***'`
-      if (dq !== undefined) return `${prefix}"***"`
-      return `${prefix}***`
+      if (sq !== undefined) return `${prefix}'${SECRET_MASK}'`
+      if (dq !== undefined) return `${prefix}"${SECRET_MASK}"`
+      return `${prefix}${SECRET_MASK}`
     })
     .replace(SXP_PAIR, (whole, key: string, ws: string, sq?: string, dq?: string, bare?: string) => {
       const v = sq ?? dq ?? bare ?? ''
-      return v === '' ? whole : `(${key}${ws}***`
+      return v === '' ? whole : `(${key}${ws}${SECRET_MASK}`
     })
-    .replace(URL_USERINFO, '$1***@')
+    .replace(URL_USERINFO, `$1${SECRET_MASK}@`)
 }
 
 /** `redactSecrets`, then at most `max` characters (`...` marks the cut). */

@@ -1,6 +1,6 @@
 import {convertText} from '../convert/convert.js'
 import {targetFor} from '../formats/libvirt/target.js'
-import {maskXmlSecrets} from './domain-record.js'
+import {redactSecrets} from '../model/redact.js'
 import type {PlanDomain, PlanQuestion} from './plan-document.js'
 import {applyAnswers} from './questions.js'
 
@@ -21,6 +21,6 @@ export function deriveDomainXml(text: string, domain: Pick<PlanDomain, 'name' | 
 export function rederiveChecked(text: string, domain: PlanDomain, libvirtVersion: string, questions: readonly PlanQuestion[]): {xml: string} | {error: string} {
   const xml = deriveDomainXml(text, domain, libvirtVersion, questions)
   if (xml === undefined) return {error: `${domain.source} no longer converts to a domain named ${domain.name}`}
-  if (maskXmlSecrets(xml) !== domain.xml) return {error: `the XML derived from ${domain.source} differs from the plan's; plan is stale, plan again`}
+  if (redactSecrets(xml) !== domain.xml) return {error: `the XML derived from ${domain.source} differs from the plan's; plan is stale, plan again`}
   return {xml}
 }

@@ -1,6 +1,6 @@
 import {readLibvirtXml} from '../formats/libvirt/read.js'
 import type {Domain} from '../model/domain.js'
-import {SECRET_MASK, type DomainRecord} from './plan-document.js'
+import type {DomainRecord} from './plan-document.js'
 
 /** What must survive the upgrade: name, UUID, memory, vCPUs, disks, NICs with MACs. */
 export function recordOf(d: Domain): DomainRecord {
@@ -40,14 +40,4 @@ export function recordDifferences(want: DomainRecord, got: DomainRecord): string
     })
   if (!nicsMatch) out.push(`NICs ${want.nics.join(', ') || '(none)'} → ${got.nics.join(', ') || '(none)'}`)
   return out
-}
-
-/** Mask VNC/SPICE passwords in libvirt XML (`passwd='…'`): what the plan, logs and journal hold. */
-export function maskXmlSecrets(xml: string): string {
-  return xml.replace(/\bpasswd=(['"])[^'"]*\1/g, `passwd='${SECRET_MASK}'`)
-}
-
-/** Does this XML carry a password? */
-export function hasXmlSecrets(xml: string): boolean {
-  return /\bpasswd=(['"])[^'"]*\1/.test(xml)
 }

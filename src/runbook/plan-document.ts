@@ -11,8 +11,8 @@
 export const PLAN_FORMAT = 'xenlift-upgrade-plan'
 /** Current `version`; bumped on any incompatible change of the shape below. */
 export const PLAN_VERSION = 1
-/** What a password is replaced by in the plan's XML. */
-export const SECRET_MASK = '***'
+/** What a password is replaced by in the plan's XML: the one masker's mask (model/redact.ts). */
+export {SECRET_MASK} from '../model/redact.js'
 
 /** The whole plan: one entry per selected host, sorted by host name. */
 export interface PlanDocument {

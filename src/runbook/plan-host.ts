@@ -9,8 +9,9 @@ import {discoverConfigs} from '../host/discover.js'
 import {collectFacts, type HostFacts} from '../host/facts.js'
 import {importItemsFrom, type ImportSource} from '../host/import-sources.js'
 import {targetFor} from '../formats/libvirt/target.js'
+import {redactSecrets} from '../model/redact.js'
 import type {Transport} from '../transport/transport.js'
-import {hasXmlSecrets, maskXmlSecrets, recordOfXml} from './domain-record.js'
+import {recordOfXml} from './domain-record.js'
 import {sha256} from './fingerprint.js'
 import {collectFingerprint} from './fingerprint.js'
 import type {FactsSummary, HostPlan, PlanBlocker, PlanConnection, PlanDomain, ResolvedBlocker} from './plan-document.js'
@@ -95,7 +96,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
     .map((i) => i.name)
   const domains: PlanDomain[] = items.map((i) => {
     const full = i.xml !== undefined && i.skip === undefined ? applyAnswers(i.xml, i.name, questions) : undefined
-    const masked = full !== undefined ? maskXmlSecrets(full) : undefined
+    const masked = full !== undefined ? redactSecrets(full) : undefined
     const record = (i.xml !== undefined ? recordOfXml(i.xml) : undefined) ?? {name: i.name, ...(i.uuid !== undefined ? {uuid: i.uuid} : {}), memoryKiB: 0, vcpus: 0, disks: [], nics: []}
     const order = ordered.indexOf(i.name)
     const cfg = found.configs.find((c) => c.path === i.source)
@@ -110,7 +111,8 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
       ...(order >= 0 && i.skip === undefined ? {shutdownOrder: order, startOrder: order} : {}),
       ...(i.skip !== undefined ? {skip: i.skip} : i.xml === undefined ? {skip: 'not converted'} : {}),
       ...(masked !== undefined ? {xml: masked, xmlSha256: sha256(masked)} : {}),
-      hasSecrets: full !== undefined && hasXmlSecrets(full),
+      // Masking changed the text: apply must re-derive the real XML rather than use the plan's.
+      hasSecrets: full !== undefined && masked !== full,
       record,
     }
   })

@@ -1,5 +1,6 @@
 import {importDomains, LIBXL_URI} from '../../host/import-domains.js'
-import {maskXmlSecrets, recordDifferences, recordOfXml} from '../domain-record.js'
+import {redactSecrets} from '../../model/redact.js'
+import {recordDifferences, recordOfXml} from '../domain-record.js'
 import type {PlanAction, PlanDomain} from '../plan-document.js'
 import {type Step, type StepContext, StepError} from '../step.js'
 import {checkAbort, exec, lastLine, planPaths, run} from './common.js'
@@ -62,7 +63,7 @@ export const define: Step = {
 
 async function defineOne(ctx: StepContext, d: PlanDomain): Promise<DefineResult> {
   const staged = (await ctx.files.readFile(`${planPaths(ctx.planId).staging}/xml/${d.name}.xml`)).toString('utf8')
-  if (maskXmlSecrets(staged) !== d.xml) return {name: d.name, ok: false, message: 'the backed-up XML differs from the plan'}
+  if (redactSecrets(staged) !== d.xml) return {name: d.name, ok: false, message: 'the backed-up XML differs from the plan'}
   const [outcome] = await importDomains(ctx.exec, [{name: d.name, ...(d.uuid !== undefined ? {uuid: d.uuid} : {}), xml: staged, source: d.source, diagnostics: [], blockers: [], ...(d.autostart ? {autostart: true} : {})}], {
     update: true,
     autostart: true,
