@@ -3,7 +3,7 @@ import type {ExecResult, Transport} from '../transport/transport.js'
 import {listRunning, type RunningDomain} from './running-domains.js'
 
 export {parseXmList, type RunningDomain} from './running-domains.js'
-import {collectPlatformFacts, type PlatformFacts} from './platform-facts.js'
+import {collectPlatformFacts, PLATFORM_PROBES, PLATFORM_TREES, type PlatformFacts} from './platform-facts.js'
 
 export interface OsFacts {
   /** `ID` of os-release (`debian`, `sles`), lower case. */
@@ -72,7 +72,8 @@ export interface CollectFactsOptions {
  * The files and commands `collectFacts` reads, for a host snapshot (gather.ts): all of them in
  * one round trip. Adding a fact that reads a file or runs a command: add one line here too (a
  * missing one still works, at the cost of a round trip). `when` mirrors the conditions below,
- * by index into FACT_PROBES, so a snapshot runs no more commands than collectFacts would.
+ * by index into FACT_PROBES, so a snapshot runs no more commands than collectFacts would (but
+ * `modinfo`: PLATFORM_PROBES). The target profile's reads (platform-facts.ts) are in both lists.
  */
 export const FACT_TREES: readonly SnapshotTree[] = [
   {path: '/etc/os-release', depth: 0},
@@ -80,6 +81,7 @@ export const FACT_TREES: readonly SnapshotTree[] = [
   {path: '/etc/SuSE-release', depth: 0},
   {path: '/etc/debian_version', depth: 0},
   {path: '/etc/redhat-release', depth: 0},
+  ...PLATFORM_TREES,
 ]
 export const FACT_PROBES: readonly SnapshotProbe[] = [
   /* 0 */ {argv: ['xm', 'list']},
@@ -90,6 +92,7 @@ export const FACT_PROBES: readonly SnapshotProbe[] = [
   /* 5 */ {argv: ['xm', 'info'], when: [{probe: 4, ok: false}, {probe: 0, ok: true}]},
   /* 6 */ {argv: ['virsh', '--version']},
   /* 7 */ {argv: ['virsh', '-c', 'xen:///system', 'uri'], when: [{probe: 6, ok: true}]},
+  ...PLATFORM_PROBES,
 ]
 
 /**

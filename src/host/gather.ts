@@ -9,8 +9,12 @@ export interface GatherOptions {
   readonly timeoutMs?: number
   /** Probes under `sudo -n` (as `collectFacts` runs them). */
   readonly sudo?: boolean
-  /** Files only, no fact probes (a caller that needs only the configs, e.g. import). */
-  readonly filesOnly?: boolean
+  /**
+   * Part of it only: `configs` (the config trees, no commands: the old root below which import
+   * reads), `facts` (the facts and the target profile, no configs: the host import defines on
+   * when its configs come from elsewhere). Default: both.
+   */
+  readonly only?: 'configs' | 'facts'
 }
 
 /**
@@ -23,8 +27,8 @@ export interface GatherOptions {
 export async function gatherHost(t: Transport, opts: GatherOptions = {}): Promise<Transport> {
   if (!t.snapshot) return t
   const request: SnapshotRequest = {
-    trees: [...FACT_TREES, ...DISCOVERY_TREES],
-    probes: opts.filesOnly ? [] : FACT_PROBES,
+    trees: opts.only === 'configs' ? DISCOVERY_TREES : opts.only === 'facts' ? FACT_TREES : [...FACT_TREES, ...DISCOVERY_TREES],
+    probes: opts.only === 'configs' ? [] : FACT_PROBES,
     maxFileBytes: MAX_CONFIG_BYTES,
     ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
     ...(opts.sudo ? {sudo: true} : {}),
@@ -37,7 +41,7 @@ export async function gatherHost(t: Transport, opts: GatherOptions = {}): Promis
  * Run several commands in one round trip ahead of their `exec` calls on a gathered host
  * (`xm list -l NAME` for each running domain without a config). No-op on a plain transport.
  */
-export async function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'filesOnly'> = {}): Promise<void> {
+export async function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'only'> = {}): Promise<void> {
   if (!(t instanceof SnapshotView) || argvs.length < 2 || !t.inner.snapshot) return
   const request: SnapshotRequest = {
     trees: [],

@@ -49,8 +49,13 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
   try {
     host = await target.open()
     if (host.offline) throw new Error('a mounted root cannot be imported into; run import on the host itself')
-    const t = host.transport
-    const execOpts = {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+    const probeOpts = {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+    const execOpts = {env: {LC_ALL: 'C'}, ...probeOpts}
+    // What import asks the host before it defines anything (libvirt's version and driver, the
+    // running domains, the target profile and, without a root or --file, the configs) in one
+    // round trip (gather.ts): the exec and file calls below are answered from it.
+    const ownConfigs = opts.sources === undefined && host.files === host.transport
+    const t = await gatherHost(host.transport, {...probeOpts, ...(ownConfigs ? {} : {only: 'facts'})})
     p?.update(target.name, 'checking libvirt')
     const uri = await t.exec(['virsh', '-c', LIBXL_URI, 'uri'], execOpts)
     if (uri.exitCode !== 0) {
@@ -67,7 +72,7 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
     if (sources === undefined) {
       p?.update(target.name, 'finding configs')
       // Every config in one round trip (gather.ts), not one SFTP call per file.
-      const found = await discoverConfigs(await gatherHost(host.files, {filesOnly: true}))
+      const found = await discoverConfigs(ownConfigs ? t : await gatherHost(host.files, {only: 'configs'}))
       sources = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
       inventory = inventoryFromDiscovery(target.name, found)
     } else inventory = looseInventory(sources)

@@ -5,6 +5,7 @@
  * conversion assumes it, saying so.
  */
 import {type CpuVendor, type TargetProfile, targetProfile} from '../formats/target-profile.js'
+import type {SnapshotProbe, SnapshotTree} from '../transport/snapshot.js'
 import type {Transport} from '../transport/transport.js'
 import type {HostFacts} from './facts.js'
 
@@ -19,6 +20,23 @@ export interface PlatformFacts {
 
 /** Where distributions install hvmloader when it is not in a versioned /usr/lib/xen-X.Y (Debian). */
 const FIRMWARE_DIRS = ['/usr/lib/xen/boot', '/usr/lib64/xen/boot', '/usr/libexec/xen/boot']
+
+/**
+ * What `collectPlatformFacts` reads and runs, for the host snapshot (gather.ts via FACT_TREES and
+ * FACT_PROBES), so the target profile costs no round trip of its own. Keep in step with the
+ * reads below: /usr/lib's names (not its contents) for the versioned dirs, every hvmloader
+ * place, /proc/cpuinfo and /proc/drbd. `modinfo` runs whether or not /proc/drbd answers (a
+ * probe cannot depend on a file; it is one cheap read-only command) and is used only when
+ * /proc/drbd has no version, as below.
+ */
+export const PLATFORM_TREES: readonly SnapshotTree[] = [
+  {path: '/usr/lib', depth: 1, contents: false},
+  {path: '/usr/lib/xen-*/boot/hvmloader', depth: 0, contents: false, glob: true},
+  ...FIRMWARE_DIRS.map((d) => ({path: `${d}/hvmloader`, depth: 0, contents: false})),
+  {path: '/proc/cpuinfo', depth: 0},
+  {path: '/proc/drbd', depth: 0},
+]
+export const PLATFORM_PROBES: readonly SnapshotProbe[] = [{argv: ['modinfo', '-F', 'version', 'drbd']}]
 
 /**
  * Probe the platform facts. `run` runs a command (undefined result: not run or timed out);

@@ -48,7 +48,12 @@ export class RootedTransport implements Transport {
   /** The inner host's snapshot of the trees below the root, with paths read back as `realpath` reads them. */
   async snapshot(request: SnapshotRequest): Promise<HostSnapshot | undefined> {
     if (!this.inner.snapshot) return undefined
-    const trees = request.trees.map((t) => ({...t, path: this.under(t.path), ...(t.skip ? {skip: t.skip.map((s) => this.under(s))} : {})}))
+    // A glob tree's root prefix is quoted for sh (`[*]`), so only the pattern's own `*`/`?` match.
+    const trees = request.trees.map((t) => ({
+      ...t,
+      path: t.glob ? this.under(t.path).replace(this.root, this.root.replace(/[*?[]/g, '[$&]')) : this.under(t.path),
+      ...(t.skip ? {skip: t.skip.map((s) => this.under(s))} : {}),
+    }))
     const snap = await this.inner.snapshot({...request, trees})
     if (!snap) return undefined
     // Entries outside the root are dropped: every file call of this transport reads below it.

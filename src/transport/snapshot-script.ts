@@ -80,6 +80,8 @@ while [ $# -gt 0 ]; do
     timeout) command -v timeout >/dev/null 2>&1 && TO="timeout -k 5 $2 "; shift 2;;
     skip) SKIP=$SKIP$2$NL; shift 2;;
     tree) walk "$4" "$2" "$3" 1; shift 4;;
+    # Pathname expansion without field splitting (IFS empty); walk's size() needs the default IFS back.
+    glob) IFS=; for g in $4; do unset IFS; if [ -e "$g" ] || [ -h "$g" ]; then walk "$g" "$2" "$3" 1; fi; done; unset IFS; shift 4;;
     probe) probe "$2" "$3" "$4"; shift 4;;
     header) [ -n "$TO" ] && echo 'H 1' || echo 'H 0'; shift;;
     *) echo "xenlift snapshot: bad argument $1" >&2; exit 98;;
@@ -95,7 +97,7 @@ export function snapshotArgs(req: SnapshotRequest): string[] {
   if (req.timeoutMs !== undefined && req.timeoutMs > 0) args.push('timeout', String(Math.ceil(req.timeoutMs / 1000)))
   for (const t of req.trees) for (const s of t.skip ?? []) args.push('skip', s)
   args.push('header')
-  for (const t of req.trees) args.push('tree', String(t.depth), t.contents === false ? '0' : '1', t.path)
+  for (const t of req.trees) args.push(t.glob ? 'glob' : 'tree', String(t.depth), t.contents === false ? '0' : '1', t.path)
   req.probes.forEach((p, i) => {
     const when = (p.when ?? []).map((w) => `${w.probe}${w.ok ? '+' : '-'}`).join(' ')
     args.push('probe', String(i), when, quoteArgv(p.argv))

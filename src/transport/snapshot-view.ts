@@ -20,6 +20,8 @@ export class SnapshotView implements Transport {
   readonly #entries = new Map<string, SnapshotEntry>()
   readonly #listed = new Set<string>()
   readonly #roots = new Set<string>()
+  /** Glob trees: a path one of these matches and the snapshot lacks does not exist. */
+  readonly #globs: RegExp[] = []
   readonly #probes = new Map<string, HostSnapshot['probes'][number]>()
   /** Directory children, by parent (only for listed directories). */
   readonly #children = new Map<string, DirEntry[]>()
@@ -36,7 +38,10 @@ export class SnapshotView implements Transport {
   add(request: SnapshotRequest, snapshot: HostSnapshot): void {
     for (const [p, e] of snapshot.entries) this.#entries.set(p, e)
     for (const p of snapshot.listed) this.#listed.add(p)
-    for (const t of request.trees) this.#roots.add(t.path)
+    for (const t of request.trees) {
+      if (t.glob) this.#globs.push(globPattern(t.path))
+      else this.#roots.add(t.path)
+    }
     request.probes.forEach((p, i) => {
       const outcome = snapshot.probes[i]
       if (outcome !== undefined) this.#probes.set(JSON.stringify(p.argv), outcome)
@@ -132,10 +137,10 @@ export class SnapshotView implements Transport {
     return p
   }
 
-  /** The snapshot knows this path's absence: a tree root, or a name in a listed directory. */
+  /** The snapshot knows this path's absence: a tree root, a name in a listed directory, or a glob tree's match. */
   #covered(p: string): boolean {
     const logical = this.#logical(p)
-    return this.#roots.has(logical) || this.#listed.has(path.posix.dirname(logical))
+    return this.#roots.has(logical) || this.#listed.has(path.posix.dirname(logical)) || this.#globs.some((g) => g.test(logical))
   }
 
   #error(p: string, op: string, code: SnapshotErrorCode | 'EISDIR'): XenliftError {
@@ -143,4 +148,10 @@ export class SnapshotView implements Transport {
     const message = `${this.label}: cannot ${op} ${p}: ${why}`
     return code === 'EISDIR' ? new XenliftError(code, message) : new RemoteFileError(this.label, p, code, message)
   }
+}
+
+/** A glob tree's path as sh matches it: `*` and `?` within one name, every other character itself. */
+function globPattern(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : `\\${c}`))
+  return new RegExp(`^${body}$`)
 }

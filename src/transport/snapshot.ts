@@ -26,6 +26,12 @@ export interface SnapshotTree {
   readonly contents?: boolean
   /** Directories listed as entries but not entered (e.g. /etc/xen/scripts). */
   readonly skip?: readonly string[]
+  /**
+   * `path` is a shell pattern (`*` and `?`, as sh expands them; no `[…]`): every existing match
+   * is a tree of its own, and a path the pattern matches but the host lacks is known absent
+   * (the versioned firmware dirs /usr/lib/xen-X.Y/boot/hvmloader).
+   */
+  readonly glob?: boolean
 }
 
 export interface SnapshotProbe {

@@ -62,9 +62,6 @@ afterAll(async () => {
   await rm(dir, {recursive: true, force: true})
 })
 
-/** Reads of the target-profile probes (platform-facts.ts), which the gather does not cover yet. */
-const PLATFORM_MISS = /^(readdir \/usr\/lib|stat \/usr\/lib(64|exec)?\/xen[^ ]*\/boot\/hvmloader|read \/proc\/(cpuinfo|drbd)|exec modinfo -F version drbd)$/
-
 describe('gathering a host in one round trip gives what file-by-file discovery gives (locally)', () => {
   it.each(PROFILES.map((p, i) => [p.name, i] as const))('%s: the same scan and the same check inventory', async (_name, i) => {
     const h = hosts[i]!
@@ -76,10 +73,9 @@ describe('gathering a host in one round trip gives what file-by-file discovery g
     expect(after).toEqual(before)
     expect(after.domains.length).toBeGreaterThan(3)
     expect(await collectHostInventory(h.name, gathered)).toEqual(await collectHostInventory(h.name, fileByFile(t)))
-    // Nothing the scan asked fell through to a file-by-file call, except the target-profile probes
-    // (firmware dir, CPU vendor, DRBD: platform-facts.ts), a fixed set whatever the number of domains.
+    // Nothing the scan asked fell through to a file-by-file call (the target profile's reads included).
     await discoverAndFacts(gathered as SnapshotView)
-    expect((gathered as SnapshotView).misses.filter((m) => !PLATFORM_MISS.test(m))).toEqual([])
+    expect((gathered as SnapshotView).misses).toEqual([])
   }, 120_000)
 })
 
@@ -138,8 +134,6 @@ describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
     expect(scan.domains.find((d) => d.name === 'adhoc')).toMatchObject({role: 'runtime', state: 'blocked'})
     expect(scan.domains.find((d) => d.name === 'bulk007')?.state).toBe('blocked')
     // The gather, then `xm list -l adhoc` (it has no config on disk): 2, whatever the number of domains.
-    // (+ at most one SFTP session for the target-profile probes of platform-facts.ts, not yet in the gather)
-    expect(used.commands - start.commands).toBe(2)
-    expect(used.sftp - start.sftp).toBeLessThanOrEqual(1)
+    expect({commands: used.commands - start.commands, sftp: used.sftp - start.sftp}).toEqual({commands: 2, sftp: 0})
   }, 120_000)
 })

@@ -111,6 +111,31 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     expect(snap?.listed.has(`${d}/sub/deeper`)).toBe(false)
   })
 
+  it('a glob tree walks each match, knows the misses absent, and a root with pattern characters matches only itself', async () => {
+    // The root's `*`, `[` and space must not match like the pattern's own `*`: a sibling "a b [x]*z" would.
+    const base = path.join(root, 'glob a b [x]*')
+    const decoy = path.join(root, 'glob a b [x]*z')
+    for (const [r, v] of [[base, '4.17'], [base, '4.11'], [decoy, '9.9']] as const) {
+      await mkdir(path.join(r, `usr/lib/xen-${v}/boot`), {recursive: true})
+      await writeFile(path.join(r, `usr/lib/xen-${v}/boot/hvmloader`), `loader ${v}\n`)
+    }
+    await mkdir(path.join(base, 'usr/lib/xen-4.1/boot'), {recursive: true}) // a versioned dir without the file
+    const rooted = new RootedTransport(local, base)
+    const request = req([{path: '/usr/lib/xen-*/boot/hvmloader', depth: 0, contents: false, glob: true}, {path: '/usr/lib', depth: 1, contents: false}])
+    const snap = await rooted.snapshot(request)
+    expect([...snap!.entries.keys()].filter((p) => p.endsWith('hvmloader')).sort()).toEqual(['/usr/lib/xen-4.11/boot/hvmloader', '/usr/lib/xen-4.17/boot/hvmloader'])
+    const view = new SnapshotView(rooted, snap!, request)
+    expect((await view.readdir('/usr/lib')).map((e) => e.name)).toEqual(['xen-4.1', 'xen-4.11', 'xen-4.17'])
+    for (const v of ['4.1', '4.11', '4.17', '9.9']) {
+      const p = `/usr/lib/xen-${v}/boot/hvmloader`
+      expect(await view.stat(p)).toEqual(await rooted.stat(p).then((st) => st && {type: st.type, size: st.size, mtimeMs: 0, mode: 0}))
+    }
+    expect(view.misses).toEqual([])
+    // A path outside the pattern is still the host's to answer.
+    await view.stat('/usr/lib/xen-4.17/boot/other')
+    expect(view.misses).toEqual(['stat /usr/lib/xen-4.17/boot/other'])
+  })
+
   it('reports an unreadable directory and file as errors (not as absent)', async () => {
     if (process.getuid?.() === 0) return // root reads everything: nothing to deny
     const d = path.join(root, 'locked')
