@@ -29,6 +29,11 @@ export interface ConvertOptions {
   readonly target?: LibvirtTarget
   /** Write VNC/SPICE passwords (`convert --security-info`; `import` always does). */
   readonly securityInfo?: boolean
+  /**
+   * A change of the read model before libvirt's defaults and the writer (the upgrade's answered
+   * questions: drop `<shareable/>`, pygrub for domUloader). Pure; returns the domain to write.
+   */
+  readonly amend?: (domain: Domain) => Domain
 }
 
 export interface ConvertedDomain {
@@ -94,7 +99,8 @@ export function convertText(text: string, opts: ConvertOptions = {}): ConvertRes
   if ('skip' in read) return {...(file !== undefined ? {file} : {}), domains: [], skipped: [{reason: read.skip}], diagnostics: []}
   const to = opts.to ?? 'libvirt'
   const target = opts.target ?? targetFor('9.0.0')
-  const domains: ConvertedDomain[] = read.domains.map(({domain, diagnostics}) => {
+  const domains: ConvertedDomain[] = read.domains.map(({domain: readDomain, diagnostics}) => {
+    const domain = opts.amend ? opts.amend(readDomain) : readDomain
     const ds = [...diagnostics]
     const wo = {securityInfo: opts.securityInfo ?? false}
     let output: string | undefined

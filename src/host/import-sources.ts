@@ -1,7 +1,7 @@
 import type {Finding} from '../checks/finding.js'
 import type {HostInventory} from '../checks/host-inventory.js'
 import {runChecks} from '../checks/run-checks.js'
-import {convertText} from '../convert/convert.js'
+import {type ConvertOptions, convertText} from '../convert/convert.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {DiscoveredConfig} from './discover.js'
@@ -50,11 +50,13 @@ export function looseInventory(sources: readonly ImportSource[]): HostInventory 
  * Convert configs into import items (pure). When two configs describe the same domain (same
  * uuid, or same name), one is imported and the other skipped with why: xend's config.sxp wins,
  * because it is what xend actually ran (xen-formats.md §9); otherwise the first path in order.
+ * `convert.amend` changes each read domain before it is written (the upgrade's answers).
  */
 export function importItemsFrom(
   sources: readonly ImportSource[],
   target: LibvirtTarget,
   inventory: HostInventory = looseInventory(sources),
+  convert: Pick<ConvertOptions, 'amend'> = {},
 ): {items: ImportItem[]; fileErrors: {path: string; diagnostics: Diagnostic[]}[]} {
   // What stops a domain in import is exactly what check calls a blocker: findings on its config,
   // and host findings about it in other files (its checkpoint.chk, an /etc/xen/auto link).
@@ -67,7 +69,7 @@ export function importItemsFrom(
   for (const src of sources) {
     const base = src.path.slice(src.path.lastIndexOf('/') + 1)
     // securityInfo: a guest that had a VNC/SPICE password keeps it in libvirt.
-    const r = convertText(src.text, {file: src.path, baseName: base, target, securityInfo: true})
+    const r = convertText(src.text, {file: src.path, baseName: base, target, securityInfo: true, ...convert})
     if (r.domains.length === 0) {
       if (r.diagnostics.some((d) => d.severity === 'error')) fileErrors.push({path: src.path, diagnostics: r.diagnostics})
       continue

@@ -15,7 +15,7 @@ import {recordOfXml} from './domain-record.js'
 import {sha256} from './fingerprint.js'
 import {collectFingerprint} from './fingerprint.js'
 import type {FactsSummary, HostPlan, PlanBlocker, PlanConnection, PlanDomain, ResolvedBlocker} from './plan-document.js'
-import {applyAnswers, isQuestionRule, type PolicyAnswer, questionsFor} from './questions.js'
+import {answersAmendment, isQuestionRule, type PolicyAnswer, questionsFor} from './questions.js'
 import {STEPS} from './steps/index.js'
 import {pickStrategy, type ProvidedStrategy} from './strategy.js'
 
@@ -75,7 +75,10 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
 
   // Runtime-only domains (running under xend, no config on disk) come from xend's own dump.
   const sources: ImportSource[] = found.configs.map((c) => ({path: c.path, text: c.text, role: c.role, ...(c.autostartLinks.length ? {autostart: true} : {})}))
-  const { items } = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory)
+  // The answers change the model before the writer: the plan's XML is the decided domain's.
+  const amend = answersAmendment(questions)
+  const convert = amend ? {amend} : {}
+  const {items} = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory, convert)
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
     const extra: ImportSource[] = []
@@ -83,7 +86,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
       const dump = await exec.exec(['xm', 'list', '-l', r], {env: {LC_ALL: 'C'}, ...probeOpts})
       if (dump.exitCode === 0) extra.push({path: `xm list -l ${r}`, text: dump.stdout})
     }
-    if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion)).items)
+    if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion), undefined, convert).items)
   }
   const autoOrder = found.autoLinks.map((l) => l.target).filter((t): t is string => t !== undefined)
   const autoRank = (source: string) => {
@@ -95,7 +98,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
     .sort((a, b) => autoRank(a.source) - autoRank(b.source) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((i) => i.name)
   const domains: PlanDomain[] = items.map((i) => {
-    const full = i.xml !== undefined && i.skip === undefined ? applyAnswers(i.xml, i.name, questions) : undefined
+    const full = i.skip === undefined ? i.xml : undefined
     const masked = full !== undefined ? redactSecrets(full) : undefined
     const record = (i.xml !== undefined ? recordOfXml(i.xml) : undefined) ?? {name: i.name, ...(i.uuid !== undefined ? {uuid: i.uuid} : {}), memoryKiB: 0, vcpus: 0, disks: [], nics: []}
     const order = ordered.indexOf(i.name)
