@@ -1,11 +1,14 @@
 import {diag, type Diagnostic} from '../../model/diagnostic.js'
 import {KNOWN_ATTRIBUTES} from './known-attributes.js'
+import type {LibvirtTarget} from './target.js'
 import type {XmlNode} from './xml-tree.js'
 
 /** Shared state of one libvirt XML read: where we are and what went wrong so far. */
 export interface ReadContext {
   readonly file?: string
   readonly diagnostics: Diagnostic[]
+  /** The libvirt aimed at: its parser's disk order depends on the release (disk-order.ts). */
+  readonly target?: LibvirtTarget
 }
 
 /** Handles one child element; `path` is its slash path from `domain` (`domain/devices/disk`). */

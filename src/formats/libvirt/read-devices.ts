@@ -9,6 +9,7 @@ import {
   type Interface,
   type Video,
 } from '../../model/domain.js'
+import {inLibvirtDiskOrder} from './disk-order.js'
 import {eachChild, enumAttr, intAttr, report, setIntAttr, yesNoAttr, type ReadContext} from './read-context.js'
 import type {XmlNode} from './xml-tree.js'
 
@@ -64,6 +65,10 @@ export function readDevices(ctx: ReadContext, node: XmlNode, path: string): Devi
     },
     memballoon: (c) => (dev.memballoon = {model: c.attrs['model'] ?? 'xen'}),
   })
+  // libvirt's parser does not keep the document's disk order; 9.0's rule unless told otherwise.
+  const placed = inLibvirtDiskOrder(dev.disks, {diskBusFromName: ctx.target?.diskBusFromName ?? false})
+  dev.disks = placed.disks
+  if (placed.diagnostic) ctx.diagnostics.push(placed.diagnostic)
   return dev
 }
 

@@ -42,7 +42,7 @@ export function readLibvirtXml(text: string, opts: ReadOptions = {}): ReadResult
     }
     return {...base, domains: [], skipped: [], diagnostics: [diag('SYNTAX', 'error', `malformed XML: ${parsed.message}`, at)]}
   }
-  const ctx: ReadContext = {...(opts.file !== undefined ? {file: opts.file} : {}), diagnostics: []}
+  const ctx: ReadContext = {...(opts.file !== undefined ? {file: opts.file} : {}), ...(opts.target !== undefined ? {target: opts.target} : {}), diagnostics: []}
   const root = parsed.root
   if (root.name !== 'domain') {
     report(ctx, 'error', 'NOT-A-CONFIG', `root element is <${root.name}>, not <domain>`, root, root.name)

@@ -38,6 +38,13 @@ export interface LibvirtTarget {
    * real `virsh domxml-from-native` formats inactive, so the default is false.
    */
   readonly runtimeId: boolean
+  /**
+   * The XML parser derives a disk's missing `<target bus>` from its name (`xvd*` → xen, `hd*` →
+   * ide) before it places the disk in libvirt's order (disk-order.ts). libvirt 9.0 does so only
+   * in post-parse, after the placing (conf/domain_postparse.c); 4.5 did it while parsing. The
+   * release in between that moved it is not pinned here: the switch is put at 8.0.
+   */
+  readonly diskBusFromName: boolean
 }
 
 export const DEFAULT_LIBVIRT_VERSION = '9.0.0'
@@ -73,6 +80,7 @@ export function targetFor(version: string | readonly [number, number, number], o
     loaderTypeRom: atLeast(1, 2),
     acpiTableRawset: atLeast(11, 2),
     runtimeId: false,
+    diskBusFromName: !atLeast(8, 0),
     ...overrides,
   }
 }
