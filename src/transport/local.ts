@@ -38,7 +38,8 @@ const MAX_OUTPUT = 64 * 1024 * 1024
 const MAX_SYMLINKS = 40
 
 /**
- * The Transport for this machine: `child_process.spawn` with argv arrays (never a shell), fs for
+ * The Transport for this machine: `child_process.spawn` with argv arrays (a shell only to give
+ * a command with input a real pipe as stdin, and then the argv is "$@", never parsed), fs for
  * files. Each command gets its own process group so that a timeout kills the command and all
  * its children (a `virsh` stuck behind a dead libvirtd, a `sh -c` pipeline), like timeout(1).
  */
@@ -55,7 +56,12 @@ export class LocalTransport implements Transport {
 
   exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0 || argv[0] === '') return Promise.reject(new TypeError('exec: empty argv'))
-    const full = opts.sudo && process.getuid?.() !== 0 ? ['sudo', '-n', ...argv] : [...argv]
+    const asked = opts.sudo && process.getuid?.() !== 0 ? ['sudo', '-n', ...argv] : [...argv]
+    // Node gives a child a socket as stdin, and open("/dev/stdin") on a socket fails (ENXIO):
+    // `virsh define /dev/stdin`, how a password-holding XML is handed over, failed on this
+    // machine while it works over SSH (sshd gives pipes). With input, `cat` copies it into a
+    // real pipe; the argv still reaches the command as "$@", never parsed by the shell.
+    const full = opts.input !== undefined ? ['/bin/sh', '-c', 'cat | exec "$@"', 'xenlift-stdin', ...asked] : asked
     const [cmd, ...args] = full as [string, ...string[]]
     return new Promise((resolve, reject) => {
       const child = spawn(cmd, args, {

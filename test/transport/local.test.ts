@@ -25,7 +25,18 @@ describe('LocalTransport.exec', () => {
     expect(r).toEqual({stdout: 'hello', stderr: 'oops\n', exitCode: 3})
   })
 
-  it('reports a missing program as exit 127, like a shell', async () => {
+  it('gives a command with input a stdin it can open by path, as sshd does (virsh define /dev/stdin)', async () => {
+    const t = new LocalTransport()
+    const r = await t.exec(['cat', '/dev/stdin'], {input: 'secret xml'})
+    expect(r).toEqual({stdout: 'secret xml', stderr: '', exitCode: 0})
+    // The argv is still not parsed by a shell, and the exit status is the command's.
+    expect(await t.exec(['sh', '-c', 'cat /dev/stdin; exit 4', '$(id)'], {input: 'x'})).toEqual({stdout: 'x', stderr: '', exitCode: 4})
+    expect(await t.exec(['printf', '%s|', 'a b', '$(id)'], {input: ''})).toMatchObject({stdout: 'a b|$(id)|', exitCode: 0})
+  })
+
+  it('reports a missing program as exit 127, like a shell, with or without input', async () => {
+    expect(await new LocalTransport().exec(['no-such-program-xenlift'], {input: 'x'})).toMatchObject({exitCode: 127})
+
     const r = await new LocalTransport().exec(['no-such-program-xenlift'])
     expect(r.exitCode).toBe(127)
     expect(r.stderr).toMatch(/command not found/)
