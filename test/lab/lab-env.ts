@@ -64,9 +64,8 @@ export function labSkipReason(env: NodeJS.ProcessEnv = process.env): string | un
 
 /**
  * Lab tests written this release that have not yet passed a full run on the real lab (the
- * upgrade proof, the target profile from the lab's facts, import of a VNC password): they run
- * only with XENLIFT_LAB_UNPROVEN=1 until one has, so that an unproven test cannot fail CI for
- * reasons of its own scaffolding. The skip message says so.
+ * upgrade proof): they run only with XENLIFT_LAB_UNPROVEN=1 until one has, so that an unproven
+ * test cannot fail CI for reasons of its own scaffolding. The skip message says so.
  */
 export function unprovenLabSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env.XENLIFT_LAB_UNPROVEN === '1' ? undefined : 'not yet proven on the lab: run with XENLIFT_LAB_UNPROVEN=1'
