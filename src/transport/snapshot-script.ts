@@ -90,6 +90,17 @@ done
 echo Z
 `.replaceAll('@{', '${')
 
+/**
+ * What `sh -s` reads on stdin: the arguments, then the script, as one braced group, so sh has
+ * parsed all of it before any command runs and no command can read the rest of the script as its
+ * own input (their stdin is /dev/null besides). On stdin rather than the command line because
+ * the login shell parses the command line: a csh or tcsh login shell cannot take a multi-line
+ * argument, and a long one shows in `ps` for nothing.
+ */
+export function snapshotInput(req: SnapshotRequest): string {
+  return `{\nexec </dev/null\nset -- ${quoteArgv(snapshotArgs(req))}\n${SNAPSHOT_SCRIPT}\n}\n`
+}
+
 /** The script's arguments for a request (order matters: settings, header, trees, probes). */
 export function snapshotArgs(req: SnapshotRequest): string[] {
   const args = ['max', String(req.maxFileBytes)]
@@ -114,7 +125,8 @@ export type RunCommand = (argv: readonly string[], opts?: ExecOptions) => Promis
  */
 export async function runSnapshotScript(run: RunCommand, req: SnapshotRequest): Promise<HostSnapshot | undefined> {
   const perProbe = req.timeoutMs ?? 0
-  const r = await run(['sh', '-c', SNAPSHOT_SCRIPT, 'xenlift-snapshot', ...snapshotArgs(req)], {
+  const r = await run(['sh', '-s'], {
+    input: snapshotInput(req),
     // Probes run one after another, each bounded; the walk itself gets one more allowance.
     ...(perProbe > 0 ? {timeoutMs: perProbe * (req.probes.length + 1)} : {}),
     env: {LC_ALL: 'C'},

@@ -77,6 +77,13 @@ export interface SimHostSpec {
   /** Overrides the lab-wide MaxSessions for this host. */
   readonly maxSessions?: number
   /**
+   * The login shell commands run under, e.g. `/usr/bin/tcsh` (csh is still root's shell on some
+   * old hosts): each command line goes to `SHELL -c LINE`, as sshd hands it to a user's login
+   * shell, through a ForceCommand (the harness logs in as the current user, whose shell stays
+   * untouched); SFTP still reaches sftp-server. Default: the user's own shell.
+   */
+  readonly loginShell?: string
+  /**
    * Extra raw sshd_config lines. They go BEFORE the harness defaults, because sshd keeps the
    * first value it reads (so `AllowTcpForwarding no` wins); a `Match` block and what follows it
    * goes at the end, where Match blocks must be.
@@ -375,8 +382,15 @@ function sshdConfig(
   const firstMatch = extra.findIndex((l) => /^\s*match\s/i.test(l))
   const head = firstMatch === -1 ? extra : extra.slice(0, firstMatch)
   const tail = firstMatch === -1 ? [] : extra.slice(firstMatch)
+  // sshd runs a ForceCommand with the user's shell and the client's line in SSH_ORIGINAL_COMMAND
+  // ("internal-sftp" for the SFTP subsystem).
+  const shell =
+    spec.loginShell !== undefined
+      ? [`ForceCommand case $SSH_ORIGINAL_COMMAND in internal-sftp) exec /usr/lib/openssh/sftp-server;; *) exec ${spec.loginShell} -c "$SSH_ORIGINAL_COMMAND";; esac`]
+      : []
   return [
     ...head,
+    ...shell,
     `Port ${o.port}`,
     `ListenAddress ${spec.address}`,
     ...o.hostKeyFiles.map((f) => `HostKey ${f}`),

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {mkdtemp, rm, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
@@ -85,16 +86,28 @@ async function discoverAndFacts(v: SnapshotView): Promise<void> {
 }
 
 const noSshd = sshdUnavailableReason()
+const TCSH = ['/usr/bin/tcsh', '/bin/tcsh'].find((p) => existsSync(p))
 
 describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
   let lab: SshdLab
   let big: SimHost
+  let csh: SimHost
   beforeAll(async () => {
     big = await createSimHost({dir, name: 'big', profile: 'sles11-xend', tree: DEMO, running: [{name: 'bulk007'}, {name: 'adhoc'}]})
     await addManagedDomains(big.root, 100)
-    const all = [...hosts, big]
+    csh = await createSimHost({dir, name: 'csh', profile: 'sles11-xend', tree: DEMO, running: [{name: 'web01', sxp: WEB01}, {name: 'adhoc'}]})
+    const all = [...hosts, big, csh]
     // VERBOSE: sshd logs each session it starts ("Starting session: command …"), our round-trip count.
-    lab = await startSshd({hosts: all.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir], extraConfig: ['LogLevel VERBOSE']}))})
+    lab = await startSshd({
+      hosts: all.map((h, i) => ({
+        address: `127.0.0.${i + 2}`,
+        name: h.name,
+        root: h.root,
+        pathPrepend: [h.binDir],
+        extraConfig: ['LogLevel VERBOSE'],
+        ...(h === csh && TCSH !== undefined ? {loginShell: TCSH} : {}),
+      })),
+    })
   }, 120_000)
   afterAll(async () => {
     await lab?.stop()
@@ -104,7 +117,10 @@ describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
     connectSsh({host: address, port: lab.port, user: lab.user}, {identityFiles: [lab.clientKeyFile], knownHostsFiles: [lab.knownHostsFile], agent: false})
   const sessions = (address: string) => {
     const log = lab.logs(address)
-    return {commands: (log.match(/Starting session: command/g) ?? []).length, sftp: (log.match(/Starting session: subsystem/g) ?? []).length}
+    // Under a ForceCommand (loginShell) every session, SFTP too, starts as "forced-command".
+    const sftp = (log.match(/subsystem request for sftp/g) ?? []).length
+    const forced = (log.match(/Starting session: forced-command/g) ?? []).length
+    return {commands: (log.match(/Starting session: command/g) ?? []).length + (forced > 0 ? forced - sftp : 0), sftp}
   }
 
   it.each(PROFILES.map((p, i) => [p.name, i] as const))('%s: the same scan as file by file over SFTP', async (_name, i) => {
@@ -135,5 +151,28 @@ describe.skipIf(noSshd !== undefined)('gathering over a real sshd', () => {
     expect(scan.domains.find((d) => d.name === 'bulk007')?.state).toBe('blocked')
     // The gather, then `xm list -l adhoc` (it has no config on disk): 2, whatever the number of domains.
     expect({commands: used.commands - start.commands, sftp: used.sftp - start.sftp}).toEqual({commands: 2, sftp: 0})
+  }, 120_000)
+
+  // The snapshot script goes on stdin (`sh -s`), every command line is one csh reads as sh does.
+  it.skipIf(TCSH === undefined)('a root whose login shell is tcsh: the same one round trip, and the same scan as read locally', async () => {
+    const address = `127.0.0.${hosts.length + 3}`
+    const ssh = await connect(address)
+    const start = sessions(address)
+    let scan
+    try {
+      // tcsh exports OSTYPE at start-up (bash keeps it unexported): the line did go through tcsh.
+      expect((await ssh.exec(['printenv', 'OSTYPE'])).stdout).toBe('linux\n')
+      scan = await scanHost(new RootedTransport(ssh, csh.root), {timeoutMs: 20_000})
+    } finally {
+      await ssh.close()
+    }
+    await new Promise((r) => setTimeout(r, 200))
+    const used = sessions(address)
+    // The check exec, the gather, then `xm list -l adhoc` (with a timeout: the `sh -c` form).
+    expect({commands: used.commands - start.commands, sftp: used.sftp - start.sftp}).toEqual({commands: 3, sftp: 0})
+    expect(scan.domains.find((d) => d.name === 'adhoc')).toMatchObject({role: 'runtime', state: 'blocked'})
+    expect(scan.facts?.platform?.hvmLoader).toBe('/usr/lib/xen/boot/hvmloader')
+    // What the same host gives read locally (no login shell at all).
+    expect(scan).toEqual(await scanHost(new RootedTransport(new LocalTransport({env: csh.env}), csh.root), {timeoutMs: 20_000}))
   }, 120_000)
 })

@@ -1,4 +1,5 @@
 import {execFileSync} from 'node:child_process'
+import {existsSync, realpathSync} from 'node:fs'
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {quoteArg, quoteArgv} from '../../src/transport/shell-quote.js'
@@ -20,6 +21,22 @@ function shellArgvs(shell: string, lines: readonly string[]): string[][] {
     i += n
   }
   return out
+}
+
+/** csh and tcsh, login shells some dom0s' root still has: the remote command line must survive them too. */
+const cshells = [...new Set(['/usr/bin/tcsh', '/bin/csh'].flatMap((s) => (existsSync(s) ? [realpathSync(s)] : [])))]
+
+/** The argv a csh-family shell reads from each quoted line (`printf` of each word, NUL-separated; csh has no `set --`). */
+function cshArgvs(shell: string, lines: readonly string[]): string[][] {
+  const END = '\x01end\x01'
+  const script = lines.map((line) => `/usr/bin/printf '%s\\0' ${line} '${END}'`).join('\n')
+  const words = execFileSync(shell, ['-f', '-c', script], {encoding: 'utf8', maxBuffer: 64 << 20}).split('\0')
+  const out: string[][] = [[]]
+  for (const w of words.slice(0, -1)) {
+    if (w === END) out.push([])
+    else out.at(-1)?.push(w)
+  }
+  return out.slice(0, -1)
 }
 
 const shells = ['/bin/sh', '/bin/bash', '/bin/dash'].filter((s) => {
@@ -59,6 +76,19 @@ describe('quoteArg', () => {
     const cases = fc.sample(fc.array(anyChar.filter((s) => !s.includes('\0')), {minLength: 1, maxLength: 6}), 300)
     expect(shellArgvs(shell, cases.map((args) => quoteArgv(args)))).toEqual(cases)
   })
+
+  it.each(cshells)('round-trips any string without a newline through %s (a csh login shell; property, 100 generated argvs)', (shell) => {
+    const anyChar = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom("'", '"', '\\', '$', '`', ' ', '\t', '*', '?', '~', '#', ';', '&', '|', '(', '{', '!', '=', '^', '%'),
+        fc.string({unit: 'grapheme', minLength: 1, maxLength: 1}),
+        fc.constantFrom('ü', '€', '字', '\x7f'),
+      ),
+      maxLength: 12,
+    })
+    const cases = fc.sample(fc.array(anyChar.filter((s) => !/[\0\n]/.test(s)), {minLength: 1, maxLength: 6}), 100)
+    expect(cshArgvs(shell, cases.map((args) => quoteArgv(args)))).toEqual(cases)
+  })
 })
 
 describe('buildRemoteCommand', () => {
@@ -74,7 +104,7 @@ describe('buildRemoteCommand', () => {
 
   it('adds timeout(1) with one second of slack when a timeout is given, falling back when absent', () => {
     expect(buildRemoteCommand(['sleep', '9'], {timeoutMs: 1500, sudo: true})).toBe(
-      'if command -v timeout >/dev/null 2>&1; then exec sudo -n -- timeout -k 5 3 env LC_ALL=C sleep 9; else exec sudo -n -- env LC_ALL=C sleep 9; fi',
+      "exec sh -c 'if command -v timeout >/dev/null 2>&1; then exec sudo -n -- timeout -k 5 3 env LC_ALL=C sleep 9; else exec sudo -n -- env LC_ALL=C sleep 9; fi'",
     )
   })
 
@@ -83,9 +113,11 @@ describe('buildRemoteCommand', () => {
     expect(() => buildRemoteCommand([])).toThrow(TypeError)
   })
 
-  it.each(shells)('the generated line runs the exact argv under %s', (shell) => {
-    const argv = ['printf', '%s|', "a'b", '$X', '']
-    const out = execFileSync(shell, ['-c', buildRemoteCommand(argv, {env: {X: 'no'}, timeoutMs: 5000})], {encoding: 'utf8'})
-    expect(out).toBe("a'b|$X||")
+  it.each([...shells, ...cshells])('the generated line runs the exact argv under %s, with and without a timeout', (shell) => {
+    const argv = ['printf', '%s|', "a'b", '$X', '', 'x!y', '!', '`id`']
+    for (const timeoutMs of [undefined, 5000]) {
+      const out = execFileSync(shell, ['-c', buildRemoteCommand(argv, {env: {X: 'no'}, ...(timeoutMs !== undefined ? {timeoutMs} : {})})], {encoding: 'utf8'})
+      expect(out).toBe("a'b|$X||x!y|!|`id`|")
+    }
   })
 })

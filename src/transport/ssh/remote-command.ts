@@ -2,8 +2,12 @@
  * The one shell line sent for an `exec(argv)`. sshd runs it with the login shell (`$SHELL -c`),
  * so every argument is single-quoted by us (`shell-quote.ts`), never joined raw.
  *
- *   [if command -v timeout …; then] exec [sudo -n --] [timeout -k 5 N] env LC_ALL=C [K=V…] argv…
+ *   exec [sudo -n --] env LC_ALL=C [K=V…] argv…
+ *   exec sh -c 'if command -v timeout …; then exec [sudo -n --] timeout -k 5 N env …; else …; fi'
  *
+ * - Any login shell: sh, bash, dash, ash, and csh/tcsh (still the root shell on some old hosts).
+ *   The line is a plain `exec` with single-quoted words, which all of them read alike; what needs
+ *   sh syntax goes through `sh -c`. A newline in an argument is the one thing csh cannot take.
  * - `env LC_ALL=C`: output we parse (xm, virsh, rpm) must not be translated. It is passed through
  *   `env` rather than exported, because `sudo` resets the environment (env_reset) and would drop it.
  * - `sudo -n`: never a password prompt; a user without NOPASSWD gets a clear failure instead of a
@@ -36,5 +40,6 @@ export function buildRemoteCommand(argv: readonly string[], opts: RemoteCommandO
   const command = `env ${envWords.join(' ')} ${quoteArgv(argv)}`
   if (opts.timeoutMs === undefined || opts.timeoutMs <= 0) return `exec ${sudo}${command}`
   const seconds = Math.ceil(opts.timeoutMs / 1000) + 1
-  return `if command -v timeout >/dev/null 2>&1; then exec ${sudo}timeout -k 5 ${seconds} ${command}; else exec ${sudo}${command}; fi`
+  // `if` is sh syntax: csh/tcsh login shells get it through `sh -c` (`exec sh -c '…'` reads alike in both).
+  return `exec sh -c ${quoteArg(`if command -v timeout >/dev/null 2>&1; then exec ${sudo}timeout -k 5 ${seconds} ${command}; else exec ${sudo}${command}; fi`)}`
 }
