@@ -63,7 +63,8 @@ export async function runHost(plan: PlanDocument, host: HostPlan, deps: HostRunD
   const journal = new Journal(file)
   // The host's plan beside its journals: status and rollback work from the state dir alone.
   await saveHostPlan(opts.stateDir, plan.planId, host)
-  const resuming = opts.resume && entries.length > 0
+  // Boolean(): the CLI passes an unset --resume as undefined, and the event (and schemas/upgrade-apply.json) promise a boolean.
+  const resuming = Boolean(opts.resume) && entries.length > 0
   deps.emit({type: 'host-start', host: host.host, runId, resume: resuming})
   let opened: RunHost | undefined
   const results: Partial<Record<StepId, unknown>> = {}

@@ -13,6 +13,7 @@ import {applyFleet, type FleetResult} from '../../runbook/fleet.js'
 import {openPlanHost} from '../../runbook/open-plan-host.js'
 import {parsePlanDocument} from '../../runbook/read-plan.js'
 import {applyExitCode} from '../../cli/apply-exit-code.js'
+import type {ApplyResultLine, UpgradeApplyJsonLine} from '../../cli/json-contract.js'
 import {createApplyView, renderApplyResult} from '../../ui/apply-view.js'
 import {pickProgressMode} from '../../ui/renderer.js'
 
@@ -95,7 +96,8 @@ others done; 4 some hosts failed or were skipped, others done; 130 interrupted; 
     )
     const emit = (e: RunEvent) => {
       view.emit(e)
-      if (flags.json) process.stdout.write(`${JSON.stringify({ts: new Date().toISOString(), ...e})}\n`)
+      const line: UpgradeApplyJsonLine = {ts: new Date().toISOString(), ...e}
+      if (flags.json) process.stdout.write(`${JSON.stringify(line)}\n`)
     }
     let result: FleetResult
     try {
@@ -121,7 +123,8 @@ others done; 4 some hosts failed or were skipped, others done; 130 interrupted; 
       await view.finish()
     }
     const code = applyExitCode(result.outcomes, abort.signal.aborted)
-    if (flags.json) process.stdout.write(`${JSON.stringify({type: 'result', planId: plan.planId, hosts: result.outcomes, ...(result.stopped ? {stopped: result.stopped} : {}), exitCode: code})}\n`)
+    const line: ApplyResultLine = {type: 'result', planId: plan.planId, hosts: result.outcomes, ...(result.stopped ? {stopped: result.stopped} : {}), exitCode: code}
+    if (flags.json) process.stdout.write(`${JSON.stringify(line)}\n`)
     else process.stdout.write(renderApplyResult(result.outcomes, result.stopped))
     process.exitCode = code
   }
