@@ -2,6 +2,7 @@ import {redactSecrets} from '../model/redact.js'
 import type {Transport} from '../transport/transport.js'
 import type {EventSink, HostOutcome} from './events.js'
 import {HOST_STATE_DIR, onHost} from './host-paths.js'
+import {releaseLock} from './steps/preflight.js'
 import {Journal, type JournalEntry, journalPath, journalState, latestRun, readJournal, saveHostPlan} from './journal.js'
 import type {HostPlan, PlanDocument, StepId} from './plan-document.js'
 import {type ApplyOptions, type StepContext, StepError} from './step.js'
@@ -102,11 +103,26 @@ export async function runHost(plan: PlanDocument, host: HostPlan, deps: HostRunD
       results,
       note: (message) => deps.emit({type: 'note', host: host.host, message: redactSecrets(message)}),
     }
+    // The host stays as planned until the shutdown step begins: a run that stops before it
+    // releases the lock it took (another run may have the host); from there on the host is
+    // half-way and the lock stays for --resume or rollback.
+    let reached = Math.max(-1, ...[...state.completed.keys()].map((id) => STEPS.findIndex((s) => s.id === id)))
+    const endRun = async (status: 'done' | 'failed' | 'interrupted', step: StepId | undefined, message: string, local = false) => {
+      let lock: 'released' | 'kept' | undefined
+      if (status === 'done' || (reached >= 0 && reached < FIRST_CHANGE)) lock = (await releaseLock(ctx).catch(() => false)) ? 'released' : undefined
+      else if (reached >= FIRST_CHANGE) lock = 'kept'
+      const e = entry({type: 'run-end', status, ...(step !== undefined ? {step} : {}), message: `${message}${lock === 'released' ? '; lock released' : lock === 'kept' ? '; lock kept (the host is half-way: --resume or rollback)' : ''}`, ...(lock ? {data: {lock}} : {})})
+      await (local ? journal.append(e) : write(e))
+    }
     let startAt = 0
     if (resuming) {
       await write(entry({type: 'run-resume', message: state.lastFailure ? `after ${state.lastFailure.step} failed: ${state.lastFailure.message ?? ''}` : 'resume'}))
       const lastDone = [...STEPS].reverse().find((s) => state.completed.has(s.id))
-      if (lastDone) {
+      if (lastDone && lockReleased(entries)) {
+        // The lock was let go before anything changed: the host may have changed since, so the
+        // run starts over from preflight (fingerprint re-checked, lock taken again).
+        deps.emit({type: 'note', host: host.host, message: 'the lock was released when this run stopped: starting again from preflight'})
+      } else if (lastDone) {
         const why = await lastDone.verify(ctx)
         await write(entry({type: 'postcondition', step: lastDone.id, status: why === undefined ? 'ok' : 'failed', message: why ?? 'holds'}))
         startAt = STEPS.indexOf(lastDone) + (why === undefined ? 1 : 0)
@@ -115,12 +131,13 @@ export async function runHost(plan: PlanDocument, host: HostPlan, deps: HostRunD
     } else {
       await write(entry({type: 'run-start', message: `plan ${plan.planId}`}))
     }
-    for (const step of STEPS.slice(startAt)) {
+    for (const [index, step] of STEPS.slice(startAt).entries()) {
       if (deps.signal.aborted) {
-        await write(entry({type: 'run-end', status: 'interrupted', step: step.id, message: 'interrupted before this step'}))
+        await endRun('interrupted', step.id, 'interrupted before this step')
         return {...base, status: 'interrupted', step: step.id, message: 'interrupted (Ctrl-C); finish with --resume'}
       }
       const t0 = Date.now()
+      reached = Math.max(reached, startAt + index)
       await write(entry({type: 'step-start', step: step.id}))
       deps.emit({type: 'step-start', host: host.host, step: step.id, title: step.title})
       try {
@@ -138,16 +155,24 @@ export async function runHost(plan: PlanDocument, host: HostPlan, deps: HostRunD
         await journal.append(entry({type: 'step-end', step: step.id, status, message, ...(data !== undefined ? {data} : {}), durationMs}))
         if (opened) await copyToHost(opened, host, entry({type: 'step-end', step: step.id, status, message}), opts).catch(() => undefined)
         deps.emit({type: 'step-end', host: host.host, step: step.id, status, message, durationMs})
-        await journal.append(entry({type: 'run-end', status, step: step.id, message}))
+        await endRun(status, step.id, message, true)
         return {...base, status, step: step.id, message}
       }
     }
-    await opened.exec.exec(['rm', '-f', onHost(host.connection.root, `${HOST_STATE_DIR}/lock`)], {timeoutMs: opts.commandTimeoutMs}).catch(() => undefined)
-    await write(entry({type: 'run-end', status: 'done', message: 'every step completed; lock released'}))
+    await endRun('done', undefined, 'every step completed')
     return {...base, status: 'done'}
   } finally {
     await opened?.close().catch(() => undefined)
   }
+}
+
+/** Index of the first step that changes the host (shutdown): before it, the host is as planned. */
+const FIRST_CHANGE = STEPS.findIndex((s) => s.id === 'shutdown')
+
+/** Did the run's last end release the lock (it stopped before the host changed)? */
+function lockReleased(entries: readonly JournalEntry[]): boolean {
+  const end = entries.findLast((e) => e.type === 'run-end')
+  return (end?.data as {lock?: string} | undefined)?.lock === 'released'
 }
 
 function firstPending(completed: ReadonlyMap<StepId, unknown>): StepId | undefined {

@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -49,8 +49,12 @@ describe('fleet: canary, Ctrl-C', () => {
     // one domain was shut down (the step in flight finished its command), the other still runs
     const shut = (await h.commandLog()).filter((l) => l.includes(' begin xm shutdown'))
     expect(shut).toHaveLength(1)
+    // domains went down: the host is half-way and stays this run's (the lock is kept for --resume)
+    expect(entries.at(-1)?.data).toEqual({lock: 'kept'})
+    expect(await readFile(path.join(h.root, 'var/lib/xenlift/lock'), 'utf8')).toContain('"runId":"run1"')
     const again = await applyFleet(plan, await simDeps([h]), applyOptions(dir, {resume: true}))
     expect(again.outcomes[0]).toMatchObject({status: 'done'})
     expect((await h.commandLog()).filter((l) => l.includes(' begin xm shutdown'))).toHaveLength(2)
+    await expect(readFile(path.join(h.root, 'var/lib/xenlift/lock'), 'utf8')).rejects.toThrow(/ENOENT/)
   }, 300_000)
 })

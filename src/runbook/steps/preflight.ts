@@ -77,6 +77,21 @@ export const preflight: Step = {
   },
 }
 
+/**
+ * Remove the host lock if, and only if, this run holds it (its run id is in the file): a lock of
+ * another run or controller is never touched. True when it was removed.
+ */
+export async function releaseLock(ctx: Pick<StepContext, 'exec' | 'options' | 'planId' | 'root'>): Promise<boolean> {
+  const lock = hp(ctx, planPaths(ctx.planId).lock)
+  const mine = `"runId":${JSON.stringify(ctx.options.runId)}`
+  const r = await ctx.exec.exec(['sh', '-c', 'grep -qF -e "$1" -- "$2" 2>/dev/null || exit 3; rm -f -- "$2"', 'xenlift-unlock', mine, lock], {
+    env: {LC_ALL: 'C'},
+    timeoutMs: ctx.options.commandTimeoutMs,
+    ...(ctx.options.sudo ? {sudo: true} : {}),
+  })
+  return r.exitCode === 0
+}
+
 export async function readLock(ctx: Pick<StepContext, 'files' | 'planId'>): Promise<LockInfo | undefined> {
   try {
     const text = (await ctx.files.readFile(planPaths(ctx.planId).lock)).toString('utf8')
