@@ -61,5 +61,5 @@ describe.skipIf(noSshd !== undefined)('--ssh-legacy-algorithms against an sshd l
       const r = await runCli([...id.split(':'), '--help'])
       expect(r.stdout, id).toContain('--ssh-legacy-algorithms')
     }
-  })
+  }, 120_000) // four CLI start-ups
 })
