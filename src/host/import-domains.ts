@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto'
 import {createTwoFilesPatch} from 'diff'
+import {asDefinedByLibvirt} from '../formats/libvirt/define-defaults.js'
+import {DEFAULT_LIBVIRT_VERSION, targetFor, type LibvirtTarget} from '../formats/libvirt/target.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import {redactSecrets} from '../model/redact.js'
 import {parseUuid} from '../formats/xen-common/uuid.js'
@@ -7,6 +9,8 @@ import type {ExecOptions, ExecResult, Transport} from '../transport/transport.js
 import {LIBXL_URI, virshArgv, xlArgv} from './virsh-argv.js'
 
 export {LIBXL_URI} from './virsh-argv.js'
+
+const DEFAULT_TARGET = targetFor(DEFAULT_LIBVIRT_VERSION)
 
 /** One converted domain to define on a host. */
 export interface ImportItem {
@@ -63,6 +67,8 @@ export interface ImportOptions {
   readonly autostart?: boolean
   readonly timeoutMs?: number
   readonly sudo?: boolean
+  /** The host's libvirt: what its define adds is no difference (define-defaults.ts). Default 9.0. */
+  readonly target?: LibvirtTarget
 }
 
 /**
@@ -154,18 +160,23 @@ async function importOne(t: Transport, item: ImportItem, opts: ImportOptions): P
     }
   }
   const xml = withImportStamp(item.xml, item.source)
+  // What is defined is compared with our XML as libvirt would hold it once defined (pae, hap's
+  // spelling, disk order, …), so that the diff and "unchanged" see real differences only. The
+  // stamp is the one of the XML we define.
+  const expected =
+    existing !== undefined ? withImportStamp(asDefinedByLibvirt(item.xml, opts.target ?? DEFAULT_TARGET, existing), item.source, stampOf(xml)) : xml
   const diff = createTwoFilesPatch(
     existing !== undefined ? `${item.name} (defined)` : '/dev/null',
     `${item.name} (from ${item.source})`,
     redactSecrets(existing ?? ''),
-    redactSecrets(xml),
+    redactSecrets(expected),
     undefined,
     undefined,
     {context: 3},
   )
   const stamp = stampOf(xml)
   const samePasswords = existing !== undefined && passwordsOf(existing).join('\n') === passwordsOf(xml).join('\n')
-  if (existing !== undefined && samePasswords && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, xml))) {
+  if (existing !== undefined && samePasswords && ((stamp !== undefined && stampOf(existing) === stamp) || sameDefinition(existing, expected))) {
     return withAfter({...base, status: 'ok', action: 'unchanged', message: 'already defined with this XML', blockers, ...forced}, await afterDefine(t, item, opts))
   }
   if (existing !== undefined && !opts.update) {
@@ -264,9 +275,8 @@ export const STAMP_NS = 'https://xenlift.dev/xmlns/import/1'
  * rewrites the rest (adds MACs, controllers, addresses), so comparing stamps is what makes a
  * second import "unchanged" on a real libvirt, where comparing XML text would not.
  */
-export function withImportStamp(xml: string, source: string): string {
+export function withImportStamp(xml: string, source: string, sha = createHash('sha256').update(redactSecrets(xml)).digest('hex')): string {
   if (xml.includes(STAMP_NS)) return xml
-  const sha = createHash('sha256').update(redactSecrets(xml)).digest('hex')
   const stamp = `  <metadata>\n    <xenlift:import xmlns:xenlift="${STAMP_NS}" sha256="${sha}" source="${escapeAttr(source)}"/>\n  </metadata>\n`
   // After <uuid> (or <name>), where libvirt itself formats <metadata>.
   const m = /^ *<uuid>[^\n]*\n/m.exec(xml) ?? /^ *<name>[^\n]*\n/m.exec(xml)
@@ -285,9 +295,9 @@ function escapeAttr(s: string): string {
 }
 
 /**
- * Compare definitions the way a person would: ignoring indentation, blank lines and the runtime
- * `id=` of a running domain. (Real libvirt adds defaults on define, e.g. MAC addresses; those
- * show as a difference and need --update once, after which dumpxml is what we compare.)
+ * Compare definitions the way a person would: ignoring indentation, blank lines, the runtime
+ * `id=` of a running domain and our import stamp. What libvirt adds on define is for the caller to apply to our side
+ * first (asDefinedByLibvirt).
  */
 export function sameDefinition(a: string, b: string): boolean {
   const norm = (x: string) =>
@@ -295,8 +305,11 @@ export function sameDefinition(a: string, b: string): boolean {
       .replace(/^<domain([^>]*?) id='\d+'/, '<domain$1')
       .split('\n')
       .map((l) => l.trim())
-      .filter(Boolean)
+      // Our own stamp is bookkeeping, not definition: a domain defined from the same XML by
+      // another tool (or before stamps) is the same domain.
+      .filter((l) => l !== '' && !l.startsWith('<xenlift:import '))
       .join('\n')
+      .replace(/^<metadata>\n<\/metadata>(\n|$)/m, '')
   return norm(a) === norm(b)
 }
 

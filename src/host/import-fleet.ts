@@ -84,7 +84,7 @@ async function importHost(target: {readonly name: string; open(): Promise<Opened
     const libvirtTarget = targetFor(version, {profile: targetProfileFromFacts({platform}, target.name)})
     const {items, fileErrors} = importItemsFrom(sources, libvirtTarget, withRunning(inventory, live))
     p?.update(target.name, `${opts.dryRun ? 'planning' : 'defining'} ${items.length} domains`)
-    const domains = await importDomains(t, items, opts)
+    const domains = await importDomains(t, items, {...opts, target: libvirtTarget})
     const count = (s: string) => domains.filter((d) => d.status === s).length
     p?.done(target.name, `${count('changed')} changed, ${count('ok')} ok, ${count('skipped')} skipped, ${count('failed')} failed`)
     return {host: target.name, ok: true, libvirtVersion: version, domains, fileErrors}

@@ -4,6 +4,7 @@
 import {execFileSync} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {existsSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs'
+import {libvirtDefine} from './define-defaults.mjs'
 import {err, Exit, hostConfig, libvirtdRunning, main, out, readJson, statePath, writeJson} from './state.mjs'
 
 const VALIDATE = process.env.XENLIFT_SIM_VIRT_XML_VALIDATE ?? '/usr/bin/virt-xml-validate'
@@ -223,7 +224,8 @@ function define(args) {
     xml = xml.replace(/(<name>[^<]*<\/name>\n?)(\s*)/, `$1$2<uuid>${uuid}</uuid>\n$2`)
   }
   mkdirSync(statePath('libvirt', 'xml'), {recursive: true})
-  writeFileSync(xmlPath(name), xml)
+  // Stored as libvirt holds it after its parse and post-parse (define-defaults.mjs).
+  writeFileSync(xmlPath(name), libvirtDefine(xml))
   all[name] = {uuid, autostart: byName?.autostart ?? false}
   writeJson('libvirt/domains.json', all)
   out(`Domain '${name}' defined from ${file}\n\n`)
