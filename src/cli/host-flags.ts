@@ -3,6 +3,7 @@ import type {HostTarget} from '../host/open-host.js'
 import {HostSelectionError, selectHosts} from '../host/select-hosts.js'
 import {InventoryError} from '../inventory/read-inventory.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
+import {createPassphrasePrompt} from '../ui/passphrase-prompt.js'
 
 /** Flags every command that works on hosts shares (scan, check, import, upgrade): which hosts, how to reach them, and as whom. */
 export const hostSelectionFlags = {
@@ -32,6 +33,8 @@ export function sshOptionsFrom(
     ...(flags['accept-new-host-keys'] ? {acceptNewHostKeys: true} : {}),
     ...(flags['ssh-legacy-algorithms'] ? {legacyAlgorithms: true} : {}),
     ...(connectTimeoutMs !== undefined ? {connectTimeoutMs} : {}),
+    // An encrypted key without an agent: ask on the terminal, as ssh does (never in CI or a pipe).
+    ...(process.stdin.isTTY && process.stderr.isTTY ? {askPassphrase: createPassphrasePrompt(process.stdin, process.stderr)} : {}),
     onWarning,
   }
 }

@@ -34,17 +34,56 @@ describe.skipIf(!haveKeygen)('planAuth: identity files first, then the agent', (
     })
     expect(plan.methods.map((m) => m.type)).toEqual(['publickey', 'agent'])
     expect(plan.tried).toEqual([join(dir, 'a'), 'ssh-agent (/run/agent.sock)'])
-    expect(plan.warnings).toHaveLength(3)
+    // The encrypted key is left to the agent without a word (where ssh-add put it).
+    expect(plan.warnings).toHaveLength(2)
     expect(plan.warnings[0]).toContain('missing-cli')
     expect(plan.warnings.join('\n')).not.toContain('missing-config')
-    expect(plan.warnings[1]).toContain(`ssh-add ${join(dir, 'locked')}`)
-    expect(plan.warnings[2]).toContain('junk')
+    expect(plan.warnings[1]).toContain('junk')
   })
 
   it('a passphrase unlocks an encrypted key; IdentitiesOnly drops the agent', async () => {
     const plan = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: '/s', identitiesOnly: true, passphrase: 'pw'})
     expect(plan.methods.map((m) => m.type)).toEqual(['publickey'])
     expect(plan.warnings).toEqual([])
+  })
+
+  it('an encrypted key: quietly left to the agent when there is one; else locked, naming the file and both ways out', async () => {
+    const withAgent = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: '/run/agent.sock', identitiesOnly: false})
+    expect(withAgent.methods.map((m) => m.type)).toEqual(['agent'])
+    expect(withAgent.warnings).toEqual([])
+    expect(withAgent.locked).toEqual([])
+    const alone = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: undefined, identitiesOnly: false})
+    expect(alone.methods).toEqual([])
+    expect(alone.locked).toHaveLength(1)
+    expect(alone.locked[0]).toContain(`identity file ${join(dir, 'locked')} is encrypted`)
+    expect(alone.locked[0]).toContain(`ssh-add ${join(dir, 'locked')}`)
+    expect(alone.locked[0]).toContain('terminal')
+  })
+
+  it('an encrypted key without an agent: asks, again after a wrong passphrase (at most 3 times), and the passphrase is in no message', async () => {
+    const asked: [string, boolean][] = []
+    const answers = ['wrong', 'pw']
+    const plan = await planAuth({
+      username: 'u',
+      identityFiles: [join(dir, 'locked')],
+      agent: undefined,
+      identitiesOnly: false,
+      askPassphrase: async (file, retry) => {
+        asked.push([file, retry])
+        return answers.shift()
+      },
+    })
+    expect(asked).toEqual([
+      [join(dir, 'locked'), false],
+      [join(dir, 'locked'), true],
+    ])
+    expect(plan.methods.map((m) => m.type)).toEqual(['publickey'])
+    const neverRight = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: undefined, identitiesOnly: false, askPassphrase: async () => 'nope-secret'})
+    expect(neverRight.methods).toEqual([])
+    expect(neverRight.locked[0]).toContain('no right passphrase')
+    expect(JSON.stringify(neverRight)).not.toContain('nope-secret')
+    const cancelled = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: undefined, identitiesOnly: false, askPassphrase: async () => undefined})
+    expect(cancelled.locked).toHaveLength(1)
   })
 
   it("falls back to OpenSSH's default identity names", () => {

@@ -4,6 +4,10 @@
  * nothing else: no password or keyboard-interactive prompts in an unattended tool. Keys first
  * because an agent holding many keys can exhaust sshd's `MaxAuthTries` (6) before the right key
  * is offered, the reason OpenSSH has `IdentitiesOnly`.
+ *
+ * An encrypted key: with an agent, the agent is used for it (where `ssh-add` put it); without
+ * one, its passphrase is asked on the terminal (`askPassphrase`, given only when there is one);
+ * else the key is `locked` and the message names the file and both ways out.
  */
 import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
@@ -17,7 +21,15 @@ export interface AuthPlan {
   readonly tried: string[]
   /** Keys we could not use (encrypted without passphrase, unreadable, unparsable). */
   readonly warnings: string[]
+  /** Encrypted keys neither the agent nor a passphrase could unlock: what to do, per key. */
+  readonly locked: string[]
 }
+
+/** Asks for the passphrase of an encrypted identity file (`retry`: the last one was wrong); `undefined`: none given. */
+export type AskPassphrase = (file: string, retry: boolean) => Promise<string | undefined>
+
+/** Wrong passphrases accepted per key before giving up (ssh's NumberOfPasswordPrompts default). */
+const PASSPHRASE_TRIES = 3
 
 /** OpenSSH's default identities when no IdentityFile is configured (ssh(1) -i). */
 export function defaultIdentityFiles(home = homedir()): string[] {
@@ -32,10 +44,13 @@ export async function planAuth(init: {
   agent: string | undefined
   identitiesOnly: boolean
   passphrase?: string
+  /** Only when a terminal can answer (the CLI on a TTY). */
+  askPassphrase?: AskPassphrase
 }): Promise<AuthPlan> {
   const methods: (PublicKeyAuthMethod | AgentAuthMethod)[] = []
   const tried: string[] = []
   const warnings: string[] = []
+  const locked: string[] = []
   for (const file of unique(init.identityFiles)) {
     let text: Buffer
     try {
@@ -46,15 +61,21 @@ export async function planAuth(init: {
       }
       continue
     }
-    const parsed = ssh2.utils.parseKey(text, init.passphrase)
-    const key: ParsedKey | Error | undefined = Array.isArray(parsed) ? parsed[0] : parsed
-    if (key === undefined || key instanceof Error) {
-      const why = key instanceof Error ? key.message : 'no key found'
-      warnings.push(
-        /passphrase|encrypted/i.test(why)
-          ? `identity file ${file} is encrypted; load it into ssh-agent (ssh-add ${file}) to use it`
-          : `identity file ${file} skipped: ${why}`,
-      )
+    let key = parseOne(text, init.passphrase)
+    if (key instanceof Error && isEncrypted(key)) {
+      // The agent is offered anyway (below): ssh-add put the key there. Quietly, as ssh does.
+      if (init.agent && !init.identitiesOnly) continue
+      if (init.askPassphrase) key = await unlock(file, text, init.askPassphrase)
+      if (key instanceof Error && isEncrypted(key)) {
+        const why = init.askPassphrase
+          ? `identity file ${file} is encrypted and no right passphrase was given`
+          : `identity file ${file} is encrypted, and there is no ssh-agent (SSH_AUTH_SOCK) and no terminal to ask for its passphrase`
+        locked.push(`${why}: load it into an agent (eval "$(ssh-agent)"; ssh-add ${file}) or run on a terminal to be asked`)
+        continue
+      }
+    }
+    if (key instanceof Error) {
+      warnings.push(`identity file ${file} skipped: ${key.message}`)
       continue
     }
     if (!key.isPrivateKey()) {
@@ -68,7 +89,29 @@ export async function planAuth(init: {
     methods.push({type: 'agent', username: init.username, agent: init.agent})
     tried.push(`ssh-agent (${init.agent})`)
   }
-  return {methods, tried, warnings}
+  return {methods, tried, warnings, locked}
+}
+
+function parseOne(text: Buffer, passphrase: string | undefined): ParsedKey | Error {
+  const parsed = ssh2.utils.parseKey(text, passphrase)
+  const key = Array.isArray(parsed) ? parsed[0] : parsed
+  return key ?? new Error('no key found')
+}
+
+function isEncrypted(err: Error): boolean {
+  return /passphrase|encrypted|bad decrypt/i.test(err.message)
+}
+
+/** Asks until the key opens (at most PASSPHRASE_TRIES times); the passphrase itself goes nowhere else. */
+async function unlock(file: string, text: Buffer, ask: AskPassphrase): Promise<ParsedKey | Error> {
+  let last: ParsedKey | Error = new Error('encrypted key: no passphrase given')
+  for (let attempt = 0; attempt < PASSPHRASE_TRIES; attempt++) {
+    const passphrase = await ask(file, attempt > 0)
+    if (passphrase === undefined) return last
+    last = parseOne(text, passphrase)
+    if (!(last instanceof Error) || !isEncrypted(last)) return last
+  }
+  return last
 }
 
 function unique(files: readonly string[]): string[] {

@@ -10,7 +10,7 @@ import type {Duplex} from 'node:stream'
 import ssh2 from 'ssh2'
 import type {Client as Ssh2Client, ConnectConfig} from 'ssh2'
 import {ConnectError, type HostKeyError, TimeoutError} from '../errors.js'
-import {defaultIdentityFiles, planAuth} from './auth.js'
+import {type AskPassphrase, defaultIdentityFiles, planAuth} from './auth.js'
 import {type SshConnectSpec, specHostName, specPort} from './connect-spec.js'
 import {type ProxyCommandSocket, spawnProxyCommand} from './proxy-command.js'
 import {checkHostKey, hostKeyRefusal, knownKeyTypes} from './host-key-check.js'
@@ -20,6 +20,8 @@ export interface SshConnectOptions {
   /** Identity files tried before the spec's (e.g. `--identity`). */
   readonly identityFiles?: readonly string[]
   readonly passphrase?: string
+  /** Asks for an encrypted key's passphrase when no agent is there: only set when a terminal can answer. */
+  readonly askPassphrase?: AskPassphrase
   /** ssh-agent socket (wins over ssh_config IdentityAgent); default `SSH_AUTH_SOCK`; `false` disables it. */
   readonly agent?: string | false
   /** Overrides the spec's UserKnownHostsFile; default `~/.ssh/known_hosts`, `~/.ssh/known_hosts2`. */
@@ -161,8 +163,13 @@ async function connectOne(spec: SshConnectSpec, opts: SshConnectOptions, sock: (
     agent: agentSocket(opts.agent, spec.identityAgent),
     identitiesOnly: spec.identitiesOnly ?? false,
     ...(opts.passphrase !== undefined ? {passphrase: opts.passphrase} : {}),
+    ...(opts.askPassphrase ? {askPassphrase: opts.askPassphrase} : {}),
   })
   for (const w of auth.warnings) opts.onWarning?.(`host ${spec.host}: ${w}`)
+  if (auth.methods.length > 0) for (const w of auth.locked) opts.onWarning?.(`host ${spec.host}: ${w}`)
+  if (auth.methods.length === 0 && auth.locked.length > 0) {
+    throw new ConnectError(spec.host, `host ${spec.host}: no usable SSH key: ${auth.locked.join('; ')}`, {code: 'AUTH_FAILED'})
+  }
   if (auth.methods.length === 0) {
     throw new ConnectError(spec.host, `host ${spec.host}: no usable SSH key (no identity file and no ssh-agent); pass --identity or set IdentityFile in ~/.ssh/config`, {code: 'AUTH_FAILED'})
   }
