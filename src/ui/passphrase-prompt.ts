@@ -38,9 +38,10 @@ export function createPassphrasePrompt(
 /** One line from `input` with the terminal's echo off (raw mode); `undefined` on EOF or Ctrl-D on an empty line. */
 function readHidden(input: TtyInput, output: NodeJS.WritableStream, prompt: string, onInterrupt: () => void): Promise<string | undefined> {
   return new Promise((resolve) => {
-    output.write(prompt)
+    // Echo off BEFORE the prompt shows: what is typed after seeing it must never be echoed.
     const raw = input.isTTY === true && typeof input.setRawMode === 'function'
     if (raw) input.setRawMode?.(true)
+    output.write(prompt)
     let text = ''
     const finish = (value: string | undefined, interrupted = false): void => {
       input.removeListener('data', onData)
