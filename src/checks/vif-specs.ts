@@ -1,4 +1,4 @@
-import {parseMac} from '../formats/xen-common/vif-spec.js'
+import {parseMac, vifItems} from '../formats/xen-common/vif-spec.js'
 import type {Location} from '../model/domain.js'
 import {asStrings, locateIn, setting} from './config-view.js'
 import type {DomainContext} from './rule.js'
@@ -27,20 +27,18 @@ export function vifSpecs(ctx: DomainContext): VifSpec[] {
   if (s === undefined) return []
   return asStrings(s).map((text) => {
     const loc = locateIn(s, text)
-    return {keys: parseVifString(text), text, ...(loc !== undefined ? {loc} : {})}
+    return {keys: vifKeys(text), text, ...(loc !== undefined ? {loc} : {})}
   })
 }
 
-/** `mac=00:16:3e:..,bridge=br0` → {mac, bridge}; the last of a repeated key wins (libvirt `xenParseVif`). */
-export function parseVifString(text: string): Record<string, string> {
+/**
+ * `mac=00:16:3e:..,bridge=br0` → {mac, bridge}, read by src/formats' vif tokenizer (what libvirt's
+ * xenParseVif sees); the last of a repeated key wins, an item without `=` is a key with an empty
+ * value, empty items are skipped.
+ */
+export function vifKeys(text: string): Record<string, string> {
   const keys: Record<string, string> = {}
-  for (const part of text.split(',')) {
-    const p = part.trim()
-    if (p === '') continue
-    const i = p.indexOf('=')
-    if (i < 0) keys[p] = ''
-    else keys[p.slice(0, i).trim()] = p.slice(i + 1).trim()
-  }
+  for (const {name, value} of vifItems(text)) if (name.trim() !== '') keys[name] = value ?? ''
   return keys
 }
 

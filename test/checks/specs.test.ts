@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {diskPath, diskPrefixes, parseDiskString} from '../../src/checks/disk-specs.js'
-import {parseVifString} from '../../src/checks/vif-specs.js'
+import {vifKeys} from '../../src/checks/vif-specs.js'
 import {parseMac} from '../../src/formats/xen-common/vif-spec.js'
 import type {SxpList, SxpNode} from '../../src/formats/sxp/sxp-node.js'
 import {sxpDevices, sxpFind, sxpText, sxpValue} from '../../src/checks/sxp-query.js'
@@ -35,7 +35,7 @@ describe('disk specs', () => {
 
 describe('vif specs', () => {
   it('parses key=value items, last repeated key wins', () => {
-    expect(parseVifString('mac=00:16:3E:0:0:1, bridge=br0,bridge=br1,type=ioemu')).toEqual({mac: '00:16:3E:0:0:1', bridge: 'br1', type: 'ioemu'})
+    expect(vifKeys('mac=00:16:3E:0:0:1, bridge=br0,bridge=br1,type=ioemu')).toEqual({mac: '00:16:3E:0:0:1', bridge: 'br1', type: 'ioemu'})
   })
   it('normalises MACs with the readers\' one parser (virMacAddrParse) and rejects malformed ones', () => {
     expect(parseMac('00:16:3E:0:0:1')).toBe('00:16:3e:00:00:01')

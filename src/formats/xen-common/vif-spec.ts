@@ -30,20 +30,36 @@ type VifKey = (typeof KEYS)[number]
 /** `item.startsWith(`${key}=`)` for some key ⟺ the text before the item's first `=` is a key. */
 const KEY_SET: ReadonlySet<string> = new Set(KEYS)
 
+/** One comma-separated item of a vif string: `name` before its first `=`, `value` after it (undefined without `=`). */
+export interface VifItem {
+  readonly name: string
+  readonly value?: string
+  /** The item as written. */
+  readonly raw: string
+}
+
+/**
+ * A vif string's items as xenParseVif splits them: on every comma, spaces and tabs before a name
+ * skipped, the value as written (libvirt trims nothing else); `''` has none. The one vif
+ * tokenizer: the converter and the checks both read vifs through it.
+ */
+export function vifItems(spec: string): VifItem[] {
+  if (spec === '') return []
+  return spec.split(',').map((raw) => {
+    const eq = raw.indexOf('=')
+    const item = raw.replace(/^[ \t]+/, '')
+    return eq < 0 ? {name: item, raw} : {name: item.slice(0, item.indexOf('=')), value: raw.slice(eq + 1), raw}
+  })
+}
+
 export function parseVifSpec(spec: string, typename: 'netfront' | 'vif'): VifSpecResult {
   const vals: Partial<Record<VifKey, string>> = {}
   const ignored: Record<string, string> = {}
-  if (spec !== '') {
-    for (const raw of spec.split(',')) {
-      const eq = raw.indexOf('=')
-      if (eq < 0) return {error: `vif element '${raw}' is not key=value`}
-      const item = raw.replace(/^[ \t]+/, '')
-      // One set lookup instead of a template string per candidate key (CPU profiles).
-      const name = item.slice(0, item.indexOf('='))
-      const val = raw.slice(eq + 1)
-      if (KEY_SET.has(name)) vals[name as VifKey] = val
-      else ignored[name] = val
-    }
+  for (const {name, value, raw} of vifItems(spec)) {
+    if (value === undefined) return {error: `vif element '${raw}' is not key=value`}
+    // One set lookup instead of a template string per candidate key (CPU profiles).
+    if (KEY_SET.has(name)) vals[name as VifKey] = value
+    else ignored[name] = value
   }
   const iface: Interface = {type: 'ethernet', ips: []}
   if (vals.mac !== undefined) {
