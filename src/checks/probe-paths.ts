@@ -1,6 +1,7 @@
 import {readConfig} from '../convert/convert.js'
 import type {SxpList} from '../formats/sxp/sxp-node.js'
-import {diskPath, diskSpecs} from './disk-specs.js'
+import {diskPath} from '../formats/xen-common/disk-fields.js'
+import {diskSpecs} from './disk-specs.js'
 import type {InventoryFile} from './host-inventory.js'
 import type {DomainContext} from './rule.js'
 import {detectionName} from './run-checks.js'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {diskPath, diskPrefixes, parseDiskString} from '../../src/checks/disk-specs.js'
+import {diskFields, diskPath, diskPrefixes} from '../../src/formats/xen-common/disk-fields.js'
 import {vifKeys} from '../../src/checks/vif-specs.js'
 import {parseMac} from '../../src/formats/xen-common/vif-spec.js'
 import type {SxpList, SxpNode} from '../../src/formats/sxp/sxp-node.js'
@@ -19,7 +19,7 @@ describe('disk specs', () => {
     ['format=raw, vdev=xvdb, access=rw, target=/img/a,b.img', true, {source: '/img/a,b.img', vdev: 'xvdb', mode: 'rw'}],
     ['vdev=xvdc, devtype=cdrom, script=block-iscsi, target=iqn.x:1', true, {source: 'iscsi:iqn.x:1', vdev: 'xvdc:cdrom'}],
   ])('%s', (text, xl, expected) => {
-    expect(parseDiskString(text, xl)).toMatchObject(expected)
+    expect(diskFields(text, xl)).toMatchObject(expected)
   })
 
   it('splits driver prefixes from the path', () => {

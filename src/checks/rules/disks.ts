@@ -1,5 +1,6 @@
 import {isHvm} from '../config-view.js'
-import {diskPath, diskPrefixes, diskSpecs, type DiskSpec} from '../disk-specs.js'
+import {diskPath, diskPrefixes} from '../../formats/xen-common/disk-fields.js'
+import {diskSpecs, type DiskSpec} from '../disk-specs.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
 import {ruleSeverity} from '../rule-severity.js'
 

@@ -1,5 +1,6 @@
 import {DRBD_PROMOTE_FIX} from '../../formats/xen-common/drbd-disk.js'
-import {diskPath, diskPrefixes, diskSpecs} from '../disk-specs.js'
+import {diskPath, diskPrefixes} from '../../formats/xen-common/disk-fields.js'
+import {diskSpecs} from '../disk-specs.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 
 /**

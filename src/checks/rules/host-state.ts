@@ -1,5 +1,6 @@
 import type {HostContext, HostRule, RuleHit} from '../rule.js'
-import {diskPath, diskSpecs} from '../disk-specs.js'
+import {diskPath} from '../../formats/xen-common/disk-fields.js'
+import {diskSpecs} from '../disk-specs.js'
 import {vifSpecs} from '../vif-specs.js'
 import {MANAGED_PATH} from './managed.js'
 import {ruleSeverity} from '../rule-severity.js'
