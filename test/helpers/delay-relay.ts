@@ -10,13 +10,30 @@ import {createServer, connect, type Server, type Socket} from 'node:net'
 export interface DelayRelay {
   readonly address: string
   readonly port: number
+  /**
+   * Round trips seen on the wire, over all connections: each time the server's side sends after
+   * the client's side has (an answer the client had to wait for). The TCP handshake itself is
+   * not seen (+1 per connection). A count, not a clock: it does not depend on this machine's speed.
+   */
+  readonly roundTrips: number
+  /** Connections relayed. */
+  readonly connections: number
   close(): Promise<void>
 }
 
 export async function startDelayRelay(opts: {listen: string; target: {host: string; port: number}; delayMs: number}): Promise<DelayRelay> {
   const sockets = new Set<Socket>()
+  let roundTrips = 0
+  let connections = 0
   const server: Server = createServer((client) => {
+    connections++
+    let clientSpoke = false
+    client.on('data', () => (clientSpoke = true))
     const upstream = connect(opts.target)
+    upstream.on('data', () => {
+      if (clientSpoke) roundTrips++
+      clientSpoke = false
+    })
     for (const s of [client, upstream]) {
       sockets.add(s)
       s.on('close', () => sockets.delete(s))
@@ -40,6 +57,12 @@ export async function startDelayRelay(opts: {listen: string; target: {host: stri
   return {
     address: opts.listen,
     port,
+    get roundTrips() {
+      return roundTrips
+    },
+    get connections() {
+      return connections
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()
