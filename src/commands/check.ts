@@ -1,4 +1,4 @@
-import {writeFile, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT, fleetExitCode} from '../cli/exit-codes.js'
@@ -9,6 +9,7 @@ import {parsePolicy, type Policy, UNWAIVABLE} from '../checks/policy.js'
 import {ruleCatalog} from '../checks/registry.js'
 import {runChecks} from '../checks/run-checks.js'
 import {type HostSelectionFlags, hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
+import {writeOutputFile} from '../cli/write-output.js'
 import type {HostInventory} from '../checks/host-inventory.js'
 import {collectFleet} from '../host/check-fleet.js'
 import {collectLocal} from '../host/collect-local.js'
@@ -89,7 +90,8 @@ checked); 4 some hosts could not be checked (HOST-UNREACHABLE; never waivable); 
       : `xenlift convert ${[...(flags.root !== undefined ? ['-r', flags.root] : []), ...(flags.recursive ? ['-r'] : []), ...paths].join(' ')}`
     const rendered = renderReport(report, format, {inputs, nextWhenClear})
     if (flags.output !== undefined) {
-      await writeFile(flags.output, rendered)
+      // Whole or not at all (Ctrl-C mid-write leaves no half report).
+      await writeOutputFile(flags.output, rendered, this.interruptSignal ? {signal: this.interruptSignal} : {})
       process.stderr.write(`wrote ${format} report to ${flags.output}\n`)
     } else if (!json) {
       process.stdout.write(rendered)

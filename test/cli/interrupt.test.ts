@@ -60,6 +60,53 @@ describe('Ctrl-C (SIGINT to a real child process)', () => {
     expect(names.filter((n) => !n.endsWith('.xml'))).toEqual([])
     for (const n of names) expect(await readFile(path.join(out, n), 'utf8'), n).toMatch(/<\/domain>\n$/)
   }, 120_000)
+
+  it('check -o (a 5 MB HTML report, written in chunks): exits 130 with no report or a whole one, and no temp file', async () => {
+    const out = path.join(dir, 'report')
+    await mkdir(out)
+    // SIGINT the moment the report (or its temp file) appears: mid-write.
+    const r = await interruptWhen(['check', '-r', path.join(dir, 'xen'), '--format', 'html', '-o', path.join(out, 'check.html'), '--fail-on', 'never'], () => readdirSync(out).length > 0)
+    expect(r.finishedFirst, `${r.code} ${r.stderr.slice(0, 500)}: the run finished before SIGINT arrived`).toBe(false)
+    expect(r.code, r.stderr).toBe(130)
+    const names = await readdir(out)
+    expect(names.filter((n) => n !== 'check.html')).toEqual([])
+    for (const n of names) expect(await readFile(path.join(out, n), 'utf8')).toMatch(/<\/html>\n?$/)
+  }, 120_000)
+})
+
+/** Until none of the host's sshd session processes is left (the client closed its connections), or a deadline. */
+async function sessionsLeft(lab: {signalSessions(address: string, signal: NodeJS.Signals): number}, address: string): Promise<number> {
+  let n = lab.signalSessions(address, 'SIGCONT')
+  for (let i = 0; i < 100 && n > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    n = lab.signalSessions(address, 'SIGCONT')
+  }
+  return n
+}
+
+describe.skipIf(sshdUnavailableReason() !== undefined)('Ctrl-C during check -o and import over SSH (a dom0 whose commands are slow)', () => {
+  for (const cmd of ['check', 'import'] as const) {
+    it(`${cmd}: exits 130 while a remote command runs, no result, no output file, connections closed`, async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), `xenlift-sigint-${cmd}-`))
+      const log = path.join(dir, 'commands.log')
+      const h = await createSimHost({dir, name: 'slow', profile: 'debian12-libvirt', delayMs: 3000, sharedLog: log})
+      const lab = await startFleetSshd([h])
+      try {
+        const report = path.join(dir, 'report.md')
+        const host = ['--host', `${lab.user}@127.0.0.2:${lab.port}`, '--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile]
+        const args = cmd === 'check' ? ['check', ...host, '--format', 'markdown', '-o', report] : ['import', ...host, '--json']
+        const r = await interruptWhen(args, () => existsSync(log) && readFileSync(log, 'utf8').includes(' begin'))
+        expect(r.finishedFirst, r.stderr).toBe(false)
+        expect(r.code, r.stderr).toBe(130)
+        expect(r.stdout).toBe('')
+        expect(readdirSync(dir).filter((n) => n.startsWith('report'))).toEqual([])
+        expect(await sessionsLeft(lab, '127.0.0.2'), 'sshd session processes left after the client exited').toBe(0)
+      } finally {
+        await lab.stop()
+        await rm(dir, {recursive: true, force: true})
+      }
+    }, 120_000)
+  }
 })
 
 describe.skipIf(sshdUnavailableReason() !== undefined)('Ctrl-C during scan over SSH (a dom0 whose commands are slow)', () => {

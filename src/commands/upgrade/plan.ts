@@ -1,9 +1,10 @@
 import {createHash} from 'node:crypto'
-import {readFile, writeFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
 import {hostSelectionFlags, resolveHostTargets} from '../../cli/host-flags.js'
+import {writeOutputFile} from '../../cli/write-output.js'
 import {loadStrategies} from '../../cli/strategies.js'
 import {parsePolicy} from '../../checks/policy.js'
 import type {PlanDocument} from '../../runbook/plan-document.js'
@@ -86,7 +87,7 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
       process.stdout.write(renderPlan(doc))
       process.stdout.write(`\nwrote ${written.length} files to ${flags.out} (files/ holds the domains' XML with passwords: mode 0600)\nrun: ansible-playbook -i ${flags.out}/inventory.ini ${flags.out}/site.yml --check\n`)
     } else {
-      if (flags.out !== undefined && flags.out !== '-') await writeFile(flags.out, text, {mode: 0o644})
+      if (flags.out !== undefined && flags.out !== '-') await writeOutputFile(flags.out, text, {mode: 0o644, ...(this.interruptSignal ? {signal: this.interruptSignal} : {})})
       if ((flags.out === '-' || flags.format === 'json') && !this.jsonEnabled()) process.stdout.write(text)
       else if (!json) process.stdout.write(renderPlan(doc))
     }
