@@ -3,6 +3,7 @@ import type {ConfigEntry, ConfigValue, NativeConfig} from '../model/native-confi
 import type {SxpList} from '../formats/sxp/sxp-node.js'
 import type {DomainContext} from './rule.js'
 import {sxpChild, sxpImage, sxpText} from './sxp-query.js'
+import {withPath} from '../model/location.js'
 
 /**
  * A setting as the input wrote it, whichever the format: the xm/xl key (last assignment wins,
@@ -52,7 +53,7 @@ export function setting(ctx: DomainContext, key: string, sxpKey: string = key): 
   if (ctx.native) {
     const e = lastEntryOf(ctx.native, key)
     if (e === undefined) return undefined
-    return {key, value: e.value, text: `${key} = ${e.text}`, loc: {...e.loc, path: key}}
+    return {key, value: e.value, text: `${key} = ${e.text}`, loc: withPath(e.loc, key)}
   }
   if (ctx.sxp) {
     for (const [prefix, list] of placesOf(ctx.sxp)) {
@@ -63,7 +64,7 @@ export function setting(ctx: DomainContext, key: string, sxpKey: string = key): 
       const first = rest[0]
       const value: ConfigValue | undefined =
         rest.length === 1 && first?.kind === 'atom' ? first.value : rest.map((r) => (r.kind === 'atom' ? r.value : sxpText(r)))
-      return {key: sxpKey, value, text: sxpText(c), loc: {...c.loc, path: `${prefix}/${sxpKey}`}}
+      return {key: sxpKey, value, text: sxpText(c), loc: withPath(c.loc, `${prefix}/${sxpKey}`)}
     }
   }
   return undefined

@@ -3,6 +3,7 @@ import type {Location} from '../model/domain.js'
 import {asStrings, locateIn, setting} from './config-view.js'
 import type {DomainContext} from './rule.js'
 import {sxpDevices, sxpHead, sxpText, sxpValue} from './sxp-query.js'
+import {withPath} from '../model/location.js'
 
 /**
  * One disk as the input wrote it, before any mapping: what the DISK-* rules look at. xm/xl
@@ -42,7 +43,7 @@ function sxpDisks(ctx: DomainContext): DiskSpec[] {
       bootable: sxpValue(d, 'bootable')?.value === '1',
       ...(backend !== undefined ? {backend} : {}),
       text: sxpText(d),
-      loc: {...(uname?.loc ?? d.loc), path: `domain/device/${sxpHead(d) ?? 'vbd'}`},
+      loc: withPath(uname?.loc ?? d.loc, `domain/device/${sxpHead(d) ?? 'vbd'}`),
     }
   })
 }

@@ -126,7 +126,7 @@ export function withRuleSeverity(d: Diagnostic): Diagnostic {
   if (d.severity === 'error') return d
   const entry = TABLE[d.code]
   if (entry === undefined || entry.severity === d.severity || entry.varies?.to === d.severity) return d
-  return {...d, severity: entry.severity}
+  return Object.assign({}, d, {severity: entry.severity})
 }
 
 /** All reader diagnostics of a list as every command shows them (the same array when none changes). */

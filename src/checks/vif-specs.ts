@@ -3,6 +3,7 @@ import type {Location} from '../model/domain.js'
 import {asStrings, locateIn, setting} from './config-view.js'
 import type {DomainContext} from './rule.js'
 import {sxpDevices, sxpText} from './sxp-query.js'
+import {withPath} from '../model/location.js'
 
 /** One vif as written: its `key=value` items (xm/xl string or SXP `(device (vif …))`). */
 export interface VifSpec {
@@ -20,7 +21,7 @@ export function vifSpecs(ctx: DomainContext): VifSpec[] {
         const [k, val] = it.items
         if (k?.kind === 'atom' && val?.kind === 'atom') keys[k.value] = val.value
       }
-      return {keys, text: sxpText(v), loc: {...v.loc, path: 'domain/device/vif'}}
+      return {keys, text: sxpText(v), loc: withPath(v.loc, 'domain/device/vif')}
     })
   }
   const s = setting(ctx, 'vif')

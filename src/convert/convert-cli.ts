@@ -75,11 +75,14 @@ export async function executeConvert(paths: readonly string[], flags: ConvertFla
     ...(io.signal ? {signal: io.signal} : {}),
   })
   // What a walk passed over is said, never silent (Xen's examples: name the file to convert it).
-  for (const s of result.walkSkipped) io.stderr(`${s.path}: skipped: ${s.reason}\n`)
+  // Gathered and written at once: one write per line was thousands of system calls per run.
+  const report: string[] = []
+  for (const s of result.walkSkipped) report.push(`${s.path}: skipped: ${s.reason}\n`)
   for (const rec of result.records) {
-    for (const d of rec.diagnostics) io.stderr(`${formatDiagnostic(d, rec.source)}\n`)
-    if (rec.skipped !== undefined && rec.ok) io.stderr(`${rec.source}: skipped${rec.name ? ` ${rec.name}` : ''}: ${rec.skipped}\n`)
+    for (const d of rec.diagnostics) report.push(`${formatDiagnostic(d, rec.source)}\n`)
+    if (rec.skipped !== undefined && rec.ok) report.push(`${rec.source}: skipped${rec.name ? ` ${rec.name}` : ''}: ${rec.skipped}\n`)
   }
+  if (report.length > 0) io.stderr(report.join(''))
   const converted = result.records.filter((r) => r.ok && r.skipped === undefined)
   let usage: string | undefined
   if (!io.json) {
@@ -88,7 +91,9 @@ export async function executeConvert(paths: readonly string[], flags: ConvertFla
       const out = converted[0]?.xml ?? converted[0]?.cfg
       if (out !== undefined && usage === undefined) io.stdout(out)
     } else {
-      for (const r of converted) if (r.written) io.stderr(`wrote ${r.written}\n`)
+      const wrote: string[] = []
+      for (const r of converted) if (r.written) wrote.push(`wrote ${r.written}\n`)
+      if (wrote.length > 0) io.stderr(wrote.join(''))
     }
     const skipped = result.records.filter((r) => r.skipped !== undefined).length + result.walkSkipped.length
     io.stderr(`${converted.length} converted, ${result.failed} failed, ${skipped} skipped\n`)

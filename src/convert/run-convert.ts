@@ -169,7 +169,7 @@ function decode(bytes: Buffer, path: string, out: Diagnostic[]): string {
 const EXTENSION: Record<TargetFormat, string> = {libvirt: '.xml', xl: '.cfg', xm: '.xm'}
 
 function outputFailed(rec: ConvertRecord, message: string): ConvertRecord {
-  return {...rec, diagnostics: [...rec.diagnostics, diag('OUTPUT', 'error', message, {file: rec.source})], ok: false}
+  return Object.assign({}, rec, {diagnostics: [...rec.diagnostics, diag('OUTPUT', 'error', message, {file: rec.source})], ok: false})
 }
 
 /** Stage a converted domain's output; the record says `written` once the batch commits it. */
@@ -177,7 +177,8 @@ function stageOutput(rec: ConvertRecord, to: TargetFormat, batch: OutputBatch): 
   const text = rec.xml ?? rec.cfg
   if (text === undefined || rec.name === undefined) return rec
   const r = batch.stage(safeFileName(rec.name) + EXTENSION[to], text, {secret: rec.secret ?? false})
-  return 'error' in r ? outputFailed(rec, r.error) : {...rec, written: r.file}
+  // Object.assign, not a leading spread: see model/location.ts (one per output file).
+  return 'error' in r ? outputFailed(rec, r.error) : Object.assign({}, rec, {written: r.file})
 }
 
 /** Records whose staged output could not be committed fail, in place (input order is kept). */

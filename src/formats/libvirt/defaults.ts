@@ -50,7 +50,9 @@ export function applyLibvirtDefaults(domain: Domain, target: LibvirtTarget): Dom
 const MACHINE = {hvm: 'xenfv', pv: 'xenpv', pvh: 'xenpvh'} as const
 
 function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
-  const out: OsConfig = {...os, boot: [...os.boot]}
+  // Object.assign, not `{...os}`: a spread clone that later gains keys (arch, machine, loader)
+  // is slow on Node 20 and slows every reader of it (model/location.ts). Same keys, same order.
+  const out: OsConfig = Object.assign({}, os, {boot: [...os.boot]})
   // Xen's acpi_firmware is one raw set of tables; each libvirt release has one name for it.
   if (os.acpiTables !== undefined) {
     const name = target.acpiTableRawset ? 'rawset' : 'slic'
@@ -68,9 +70,9 @@ function defaultOs(os: OsConfig, target: LibvirtTarget): OsConfig {
   if (os.bios === 'ovmf') {
     out.loader = {path: `${target.profile.firmwareDir}/ovmf.bin`, type: 'pflash', readonly: true, ...definedOnly(os.loader)}
   } else if (os.loader?.path === undefined) {
-    out.loader = {...os.loader, path: hvmLoaderOf(target.profile), ...(target.loaderTypeRom ? {type: 'rom' as const} : {})}
+    out.loader = Object.assign({}, os.loader, {path: hvmLoaderOf(target.profile)}, target.loaderTypeRom ? {type: 'rom' as const} : {})
   } else if (os.loader.type === undefined && target.loaderTypeRom) {
-    out.loader = {...os.loader, type: 'rom'}
+    out.loader = Object.assign({}, os.loader, {type: 'rom' as const})
   }
   // virDomainDefParseBootOptions: an HVM domain that names no boot device boots from disk.
   if (out.boot.length === 0) out.boot.push('hd')
@@ -89,11 +91,11 @@ function definedOnly<T extends object>(o: T | undefined): Partial<T> {
 function defaultClock(c: ClockConfig, hvm: boolean): ClockConfig {
   if (c.adjustment !== undefined || c.basis !== undefined) return c
   if (hvm) {
-    if (c.offset === 'variable') return {...c, adjustment: '0', basis: 'utc'}
-    return {...c, offset: 'variable', adjustment: '0', basis: c.offset === 'localtime' ? 'localtime' : 'utc'}
+    if (c.offset === 'variable') return Object.assign({}, c, {adjustment: '0', basis: 'utc' as const})
+    return Object.assign({}, c, {offset: 'variable' as const, adjustment: '0', basis: c.offset === 'localtime' ? ('localtime' as const) : ('utc' as const)})
   }
   if (c.offset === 'variable') return c
-  return {...c, adjustment: 'reset'}
+  return Object.assign({}, c, {adjustment: 'reset'})
 }
 
 function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
@@ -114,19 +116,19 @@ function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
       consoles.push(copy)
     }
   }
-  const out: Devices = {
-    ...dev,
+  // Object.assign: `memballoon` is often a new key, and a spread clone given one is slow (see defaultOs).
+  const out: Devices = Object.assign({}, dev, {
     disks,
     controllers: defaultControllers(dev.controllers, disks, target),
-    interfaces: dev.interfaces.map((n) => (n.mac === undefined ? {...n, mac: '00:00:00:00:00:00'} : n)),
+    interfaces: dev.interfaces.map((n) => (n.mac === undefined ? Object.assign({}, n, {mac: '00:00:00:00:00:00'}) : n)),
     graphics: dev.graphics.map(withListen),
     consoles,
     inputs: defaultInputs(dev.inputs, hvm),
     videos: defaultVideos(dev.videos, d),
     // PCI before USB, as libvirt keeps hostdevs grouped in its formatter's order.
     hostdevs: [...dev.hostdevs.filter((h) => h.type === 'pci'), ...dev.hostdevs.filter((h) => h.type !== 'pci')],
-    memballoon: dev.memballoon ?? {model: 'xen'},
-  }
+    memballoon: dev.memballoon ?? {model: 'xen' as const},
+  })
   return out
 }
 
@@ -135,10 +137,10 @@ function defaultDevices(d: Domain, target: LibvirtTarget): Devices {
  * xl-disk-configuration(5)), and a network disk with no driver gets `qemu`.
  */
 function withDiskFormat(disk: Disk): Disk {
-  const driver = {...disk.driver}
+  const driver = Object.assign({}, disk.driver)
   if (disk.type === 'network') driver.name ??= 'qemu'
   driver.type ??= 'raw'
-  return {...disk, driver}
+  return Object.assign({}, disk, {driver})
 }
 
 /**
@@ -169,7 +171,7 @@ function withDriveAddress(disk: Disk): Disk {
         : bus === 'sata'
           ? {controller: Math.floor(idx / 6), bus: 0, unit: idx % 6}
           : {controller: Math.floor(idx / 2), bus: 0, unit: idx % 2}
-  return {...disk, address: {type: 'drive', target: 0, ...addr}}
+  return Object.assign({}, disk, {address: {type: 'drive' as const, target: 0, ...addr}})
 }
 
 /**
@@ -219,5 +221,5 @@ function defaultVideos(given: readonly Video[], d: Domain): Video[] {
       : d.os.kind === 'pv'
         ? {type: 'xen', vram: 4096}
         : {type: 'cirrus', vram: 16384}
-  return [{model: {...model, heads: 1, primary: true}}]
+  return [{model: Object.assign({}, model, {heads: 1, primary: true})}]
 }

@@ -2,6 +2,7 @@ import {diag, type Diagnostic} from '../../model/diagnostic.js'
 import {KNOWN_ATTRIBUTES} from './known-attributes.js'
 import type {LibvirtTarget} from './target.js'
 import type {XmlNode} from './xml-tree.js'
+import {located} from '../../model/location.js'
 
 /** Shared state of one libvirt XML read: where we are and what went wrong so far. */
 export interface ReadContext {
@@ -15,11 +16,9 @@ export interface ReadContext {
 export type ChildHandler = (child: XmlNode, path: string) => void
 
 function place(ctx: ReadContext, node: XmlNode, path: string) {
-  return {
-    ...(ctx.file !== undefined ? {file: ctx.file} : {}),
-    ...(node.line > 0 ? {line: node.line, column: node.column} : {}),
-    path,
-  }
+  // Key by key, not by spreads (see model/location.ts).
+  if (node.line > 0) return located(ctx.file, node.line, node.column, path)
+  return ctx.file !== undefined ? {file: ctx.file, path} : {path}
 }
 
 /** Add a diagnostic located at `node` (file, line, column of its start tag) and `path`. */

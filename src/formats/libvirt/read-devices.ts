@@ -12,6 +12,7 @@ import {
 import {inLibvirtDiskOrder} from './disk-order.js'
 import {eachChild, enumAttr, intAttr, report, setIntAttr, yesNoAttr, type ReadContext} from './read-context.js'
 import type {XmlNode} from './xml-tree.js'
+import {located} from '../../model/location.js'
 
 /** `<devices>` → Devices; the inverse of write-devices.ts. */
 export function readDevices(ctx: ReadContext, node: XmlNode, path: string): Devices {
@@ -73,7 +74,7 @@ export function readDevices(ctx: ReadContext, node: XmlNode, path: string): Devi
 }
 
 function loc(ctx: ReadContext, node: XmlNode, path: string) {
-  return {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: node.line, column: node.column, path}
+  return located(ctx.file, node.line, node.column, path)
 }
 
 function readDisk(ctx: ReadContext, node: XmlNode, path: string): Disk {

@@ -25,6 +25,7 @@ import {readDevices} from './read-devices.js'
 import {XEN_NAMESPACE} from './write.js'
 import {parseXmlWithPositions, type XmlNode} from './xml-tree.js'
 import {parseUuid} from '../xen-common/uuid.js'
+import {located} from '../../model/location.js'
 
 /**
  * libvirt domain XML → Domain: the inverse of `writeLibvirtXml`. It reads what the writer
@@ -75,7 +76,7 @@ function readDomain(ctx: ReadContext, root: XmlNode): Domain | undefined {
     return undefined
   }
   const d = newDomain(nameNode.text, kind)
-  d.loc = {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: root.line, column: root.column}
+  d.loc = located(ctx.file, root.line, root.column)
   const id = intAttr(ctx, root, 'id', P)
   if (id !== undefined && id >= 0) d.id = id
   // xmlns:xen is how <xen:commandline> is recognised, whatever prefix the document uses.

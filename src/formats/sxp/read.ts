@@ -9,6 +9,7 @@ import {parseSxp} from './parser.js'
 import {headOf} from './sxp-lookup.js'
 import {oneLine} from './sxp-context.js'
 import {sxpToDomain} from './to-domain.js'
+import {located} from '../../model/location.js'
 
 /** Read every domain of an SXP text. */
 export function readSxp(text: string, opts: ReadOptions = {}): ReadResult {
@@ -40,7 +41,7 @@ export function readSxp(text: string, opts: ReadOptions = {}): ReadResult {
       skipped.push({reason: `not a domain config: top-level (${what} …) lists, no (domain …)`})
       diagnostics.push(diag('NOT-A-CONFIG', 'info', `no (domain …) in this SXP file (first list is (${what} …)); skipped`, first?.loc))
     } else {
-      diagnostics.push(diag('SYNTAX', 'error', 'no (domain …) expression found', {...(file !== undefined ? {file} : {}), line: 1, column: 1}))
+      diagnostics.push(diag('SYNTAX', 'error', 'no (domain …) expression found', located(file, 1, 1)))
     }
   }
   return {...base, domains, skipped, diagnostics}

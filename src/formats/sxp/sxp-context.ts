@@ -6,6 +6,7 @@
 import {diag, type Diagnostic, type Severity} from '../../model/diagnostic.js'
 import type {TargetProfile} from '../target-profile.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
+import {located} from '../../model/location.js'
 
 export interface SxpContext {
   readonly root: SxpList
@@ -30,7 +31,7 @@ export function report(
 ): void {
   const loc = (node ?? ctx.root).loc
   ctx.diagnostics.push(
-    diag(code, severity, oneLine(message), {...(ctx.file !== undefined ? {file: ctx.file} : {}), line: loc.line, column: loc.column, path}, hint),
+    diag(code, severity, oneLine(message), located(ctx.file, loc.line, loc.column, path), hint),
   )
 }
 

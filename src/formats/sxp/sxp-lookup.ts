@@ -6,6 +6,7 @@
  */
 import type {ExtraValue, Location} from '../../model/domain.js'
 import type {SxpAtom, SxpList, SxpNode} from './sxp-node.js'
+import {withPath} from '../../model/location.js'
 
 /** The head atom's text of a list (`device` for `(device …)`). */
 export function headOf(node: SxpNode | undefined): string | undefined {
@@ -131,7 +132,7 @@ export function dictValue(list: SxpList | undefined, key: string): string | unde
 export function locOf(node: SxpNode | undefined, path: string, fallback?: Location): Location {
   const l = node?.loc ?? fallback
   if (!l) return {line: 0, column: 0, path}
-  return {...l, path}
+  return withPath(l, path)
 }
 
 /** A tree as a plain value for `Domain.extra` (atoms → strings, lists → arrays). */

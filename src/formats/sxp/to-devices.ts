@@ -12,6 +12,7 @@ import {type SxpContext, report} from './sxp-context.js'
 import {DRBD_PROMOTE_FIX, drbdMessage, resolveDrbdDisk} from '../xen-common/drbd-disk.js'
 import {childList, dictEntries, headOf, toExtra, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList, SxpNode} from './sxp-node.js'
+import {withPath} from '../../model/location.js'
 
 /** The `(device (KIND …))` blocks of the domain, in order, with their inner `(KIND …)` list. */
 export function deviceBlocks(root: SxpList): {kind: string; body: SxpList; index: number}[] {
@@ -69,7 +70,7 @@ function parseDisk(ctx: SxpContext, kind: string, body: SxpList, path: string): 
   // xenlift: an empty uname on a CD-ROM is the same empty drive as a missing one (libvirt
   // would stop at "missing driver name").
   if (src === '' && isCdromDev && ctx.hvm) src = undefined
-  const disk: Disk = {device: 'disk', target: {dev: ''}, loc: {...body.loc, path}}
+  const disk: Disk = {device: 'disk', target: {dev: ''}, loc: withPath(body.loc, path)}
   if (src === undefined) {
     if (!ctx.hvm || !isCdromDev) {
       report(ctx, 'MISSING-KEY', 'error', `disk ${dst} has no (uname …) source (only an HVM CD-ROM may be empty)`, body, path)
@@ -194,7 +195,7 @@ function parseNet(ctx: SxpContext, body: SxpList, path: string, index: number): 
   const type = valueText(body, 'type')
   // DEFAULT_VIF_SCRIPT is vif-bridge (vif-vnic on Solaris builds of libvirt).
   const isBridge = bridge !== undefined || script === 'vif-bridge' || script === 'vif-vnic'
-  const net: Interface = {type: isBridge ? 'bridge' : 'ethernet', ips: [], loc: {...body.loc, path}}
+  const net: Interface = {type: isBridge ? 'bridge' : 'ethernet', ips: [], loc: withPath(body.loc, path)}
   if (isBridge) net.source = {bridge: bridge ?? ''}
   if (script !== undefined) net.script = script
   let ok = true
@@ -287,7 +288,7 @@ export function parsePci(ctx: SxpContext): Hostdev[] {
       }
       if (bad) continue
       const [domain, bus, slot, fn] = nums as [number, number, number, number]
-      const hd: Hostdev = {mode: 'subsystem', type: 'pci', managed: false, pci: {domain, bus, slot, function: fn}, loc: {...dev.loc, path}}
+      const hd: Hostdev = {mode: 'subsystem', type: 'pci', managed: false, pci: {domain, bus, slot, function: fn}, loc: withPath(dev.loc, path)}
       const dropped: string[] = []
       const opts = childList(dev, 'opts')
       for (const o of dictEntries(opts)) dropped.push(formatOpt(o))

@@ -11,6 +11,7 @@ import {type SxpContext, report} from './sxp-context.js'
 import {deviceBlocks} from './to-devices.js'
 import {childLists, lookupList, strtol, valueAtom, valueText} from './sxp-lookup.js'
 import type {SxpList} from './sxp-node.js'
+import {withPath} from '../../model/location.js'
 
 /** libvirt's graphics type names (virDomainGraphicsType, 4.5). */
 const GRAPHICS_TYPES = new Set(['sdl', 'vnc', 'rdp', 'desktop', 'spice', 'egl-headless'])
@@ -55,7 +56,7 @@ function parseVfb(ctx: SxpContext, vfb: SxpList): Graphics[] {
 }
 
 function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autoport: boolean, oldStyle: boolean): Graphics {
-  const g: Graphics = {type: 'vnc', port, autoport, listens: [], loc: {...from.loc, path}}
+  const g: Graphics = {type: 'vnc', port, autoport, listens: [], loc: withPath(from.loc, path)}
   // xenParseSxprGraphics*: the listen entry is appended even without an address, hence
   // `<listen type='address'/>` on every VNC device of libvirt's vectors.
   const listen = valueText(from, 'vnclisten')
@@ -80,7 +81,7 @@ function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autopor
 }
 
 function sdl(ctx: SxpContext, from: SxpList, path: string): Graphics {
-  const g: Graphics = {type: 'sdl', listens: [], loc: {...from.loc, path}}
+  const g: Graphics = {type: 'sdl', listens: [], loc: withPath(from.loc, path)}
   const display = valueText(from, 'display')
   if (display !== undefined) g.display = display
   const xauth = valueText(from, 'xauthority')
@@ -168,7 +169,7 @@ function chrOf(ctx: SxpContext, value: string, node: SxpList | SxpList['items'][
     report(ctx, 'BAD-VALUE', 'error', `${r.error} in '${value}'`, node, path)
     return undefined
   }
-  return {...r.device, loc: {...node.loc, path}}
+  return {...r.device, loc: withPath(node.loc, path)}
 }
 
 /** xenParseSxprUSB: every `(usbdevice tablet|mouse|keyboard)` of the HVM image → a USB input. */
@@ -223,7 +224,7 @@ export function parseFloppies(ctx: SxpContext): Disk[] {
       driver: {name: 'file'},
       source: {file: atom.value},
       target: {dev: fd, bus: 'fdc'},
-      loc: {...atom.loc, path: `image/hvm/${fd}`},
+      loc: withPath(atom.loc, `image/hvm/${fd}`),
     })
     report(ctx, 'FLOPPY', 'info', `floppy image '${atom.value}' converted to a floppy disk ${fd}`, atom, `image/hvm/${fd}`)
   }

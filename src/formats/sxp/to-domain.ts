@@ -26,6 +26,7 @@ import {parseDisks, parseNets, parsePci} from './to-devices.js'
 import {parseChars, parseFloppies, parseGraphics, parseSound, parseUsbInputs} from './to-display.js'
 import {readBootloader, readOs} from './to-os.js'
 import {parseUuid} from '../xen-common/uuid.js'
+import {withPath} from '../../model/location.js'
 
 export type SxpDomainResult =
   | {readonly kind: 'domain'; readonly domain: Domain; readonly diagnostics: Diagnostic[]}
@@ -74,7 +75,7 @@ export function sxpToDomain(root: SxpList, opts: {readonly file?: string; readon
   const ctx: SxpContext = {...base, hvm, ...(domid !== undefined && domid > 0 ? {domid} : {})}
   const d = newDomain(name, hvm ? 'hvm' : 'pv')
   d.uuid = uuid
-  d.loc = {...root.loc, path: head ?? 'domain'}
+  d.loc = withPath(root.loc, head ?? 'domain')
   if (domid !== undefined && domid > 0) d.id = domid
   // xend writes `(description '')` for "none"; libvirt would print an empty element.
   const description = valueText(root, 'description')

@@ -40,7 +40,7 @@ export function readCommonKeys(ctx: ConfigReadContext, opts: CommonOptions): Dom
   const kind = readKind(ctx)
   const d = newDomain(name ?? '', kind)
   const at = entryOf(ctx, 'name')?.loc
-  if (at) d.loc = {...at, ...(at.file === undefined && ctx.file !== undefined ? {file: ctx.file} : {})}
+  if (at) d.loc = at.file === undefined && ctx.file !== undefined ? Object.assign({}, at, {file: ctx.file}) : Object.assign({}, at)
   readUuid(ctx, d, opts)
   readMemory(ctx, d)
   readLifecycle(ctx, d)

@@ -62,11 +62,14 @@ export function report(
 ): void {
   const e = key !== undefined ? entryOf(ctx, key) ?? lastAny(ctx, key) : undefined
   const file = e?.loc.file ?? ctx.file
-  const at = {
-    ...(file !== undefined ? {file} : {}),
-    ...(e ? {line: e.loc.line, column: e.loc.column} : {}),
-    ...(path !== undefined || key !== undefined ? {path: path ?? key} : {}),
+  // Key by key, not by spreads (see model/location.ts): one of these per diagnostic.
+  const at: {file?: string; line?: number; column?: number; path?: string} = {}
+  if (file !== undefined) at.file = file
+  if (e) {
+    at.line = e.loc.line
+    at.column = e.loc.column
   }
+  if (path !== undefined || key !== undefined) at.path = path ?? key
   ctx.diagnostics.push(diag(code, severity, message, at, hint))
 }
 

@@ -9,6 +9,7 @@ import {parseChrSpec} from './chr-spec.js'
 import {type ConfigReadContext, configValue, entryOf, error, getListStrings, getString, report} from './config-access.js'
 import {parsePciSpec} from './pci-spec.js'
 import {parseVifSpec} from './vif-spec.js'
+import {withPath} from '../../model/location.js'
 
 /** libvirt 9.0's virDomainSoundModel names. */
 const SOUND_MODELS = new Set(['sb16', 'es1370', 'pcspk', 'ac97', 'ich6', 'ich9', 'usb', 'ich7'])
@@ -23,7 +24,7 @@ export function readVifs(ctx: ConfigReadContext, d: Domain, typename: 'netfront'
       error(ctx, `${path}: ${r.error}`, 'vif', path)
       continue
     }
-    if (e) r.iface.loc = {...e.loc, path}
+    if (e) r.iface.loc = withPath(e.loc, path)
     d.devices.interfaces.push(r.iface)
     const ignored = Object.keys(r.ignored)
     if (ignored.length > 0) d.extra[path] = {...r.ignored}
@@ -48,7 +49,7 @@ export function readPci(ctx: ConfigReadContext, d: Domain): void {
       error(ctx, `${path}: ${r.error}`, 'pci', path)
       continue
     }
-    if (e) r.hostdev.loc = {...e.loc, path}
+    if (e) r.hostdev.loc = withPath(e.loc, path)
     d.devices.hostdevs.push(r.hostdev)
     if (r.hostdev.droppedOptions) {
       report(ctx, 'PCI-OPTS', 'warning', `${path}: libvirt drops the PCI options ${r.hostdev.droppedOptions.join(',')}`, 'pci', undefined, path)
@@ -114,6 +115,6 @@ function chr(ctx: ConfigReadContext, value: string, key: string, path: string, p
   }
   const e = entryOf(ctx, key)
   const dev: ChrDevice = {...r.device, target: {port}}
-  if (e) dev.loc = {...e.loc, path}
+  if (e) dev.loc = withPath(e.loc, path)
   return dev
 }

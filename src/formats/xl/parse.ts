@@ -1,6 +1,7 @@
 import {type Diagnostic, diag} from '../../model/diagnostic.js'
 import type {ConfigEntry, ConfigValue, NativeConfig, ValueSyntax} from '../../model/native-config.js'
 import {type XlToken, lexXl} from './lexer.js'
+import {located} from '../../model/location.js'
 
 /**
  * xl.cfg text → {@link NativeConfig}, following Xen's grammar (tools/libxl/libxlu_cfg_y.y):
@@ -129,7 +130,7 @@ class XlParser {
     const prev = this.last.get(key.text)
     let value = v.value
     let syntax = v.syntax
-    const loc = {...(this.file !== undefined ? {file: this.file} : {}), line: key.line, column: key.col, path: key.text}
+    const loc = located(this.file, key.line, key.col, key.text)
     if (append && prev && prev.entry.value !== undefined) {
       const a = prev.entry.value
       if (Array.isArray(a) !== Array.isArray(value)) {
@@ -197,11 +198,7 @@ class XlParser {
     if (/^0[0-7]+$/.test(s)) return {value: Number.parseInt(s.slice(1), 8), syntax: 'octal'}
     if (/^[0-9]+$/.test(s)) return {value: Number(s), syntax: 'number'}
     this.diagnostics.push(
-      diag('BAD-VALUE', 'warning', `\`${s}' is not a valid number (xl reads numbers with strtol); kept as text`, {
-        ...(this.file !== undefined ? {file: this.file} : {}),
-        line: t.line,
-        column: t.col,
-      }),
+      diag('BAD-VALUE', 'warning', `\`${s}' is not a valid number (xl reads numbers with strtol); kept as text`, located(this.file, t.line, t.col)),
     )
     return {value: s, syntax: 'number'}
   }
@@ -228,7 +225,7 @@ class XlParser {
   private error(tok: XlToken | undefined, message: string, python: boolean): void {
     const last = this.toks[this.toks.length - 1]
     const where = tok ?? last
-    const loc = {...(this.file !== undefined ? {file: this.file} : {}), ...(where ? {line: where.line, column: where.col} : {})}
+    const loc = where ? located(this.file, where.line, where.col) : this.file !== undefined ? {file: this.file} : {}
     this.diagnostics.push(diag('SYNTAX', 'error', message, loc, python ? PYTHON_HINT : undefined))
   }
 

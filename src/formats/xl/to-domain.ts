@@ -29,6 +29,7 @@ import {parseVnuma} from '../xen-common/vnuma.js'
 import {ASSUMED_TARGET_PROFILE} from '../target-profile.js'
 import {type NativeToDomainOptions, type NativeToDomainResult, readBootOrder, readPvOs} from '../xen-common/os-keys.js'
 import {parseXlDiskSpec, xlDiskToDisk} from './disk-spec.js'
+import {withPath} from '../../model/location.js'
 
 export function xlToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
@@ -170,7 +171,7 @@ function readDisks(ctx: ConfigReadContext, d: Domain): void {
       continue
     }
     const disk = xlDiskToDisk(r.spec, d.os.kind === 'hvm')
-    if (e) disk.loc = {...e.loc, path}
+    if (e) disk.loc = withPath(e.loc, path)
     d.devices.disks.push(disk)
     const prefix = r.spec.deprecatedPrefix
     if (prefix === 'tap' || prefix === 'tap2' || r.spec.backend === 'tap') report(ctx, 'DISK-BLKTAP1', 'warning', `${path}: blktap backend: libxl uses qdisk`, 'disk', undefined, path)

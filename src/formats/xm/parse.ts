@@ -6,6 +6,7 @@ import {aliasesOf, objectsOf, unknownBinding} from './python-aliasing.js'
 import {type LogicalLine, type PyToken, scanPython} from './python-lexer.js'
 import {countNewlines, findTopLevel, findWord, importedNames, splitStatements, topLevelAssignments, unpackNames} from './python-statement.js'
 import {type PyValue, pyRepr, pythonType, toConfigValue, xmKeepsType} from './python-value.js'
+import {located} from '../../model/location.js'
 
 /**
  * xm config text → {@link NativeConfig}, WITHOUT executing Python.
@@ -84,7 +85,7 @@ function oneLine(message: string): string {
 }
 
 function at(file: string | undefined, line: number, column: number, path?: string): {file?: string; line: number; column: number; path?: string} {
-  return {...(file !== undefined ? {file} : {}), line, column, ...(path !== undefined ? {path} : {})}
+  return located(file, line, column, path)
 }
 
 class XmStatementParser {

@@ -30,6 +30,7 @@ import {
 } from '../xen-common/os-keys.js'
 import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
 import {ASSUMED_TARGET_PROFILE, hvmLoaderOf} from '../target-profile.js'
+import {withPath} from '../../model/location.js'
 
 export function xmToDomain(cfg: NativeConfig, opts: NativeToDomainOptions = {}): NativeToDomainResult {
   const ctx = newContext(cfg, opts.file)
@@ -105,7 +106,7 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
       report(ctx, 'DISK-SKIPPED', 'warning', `${path}: ${r.skipped}; libvirt drops this disk`, 'disk', undefined, path)
       return
     }
-    if (e) r.disk.loc = {...e.loc, path}
+    if (e) r.disk.loc = withPath(e.loc, path)
     d.devices.disks.push(r.disk)
     if (r.extraFields !== undefined) {
       report(ctx, 'DISK-EXTRA-FIELDS', 'warning', `${path}: mode '${r.extraFields}' has extra fields; libvirt reads it as read-write`, 'disk', undefined, path)
