@@ -23,9 +23,12 @@ export function groupFindings(report: CheckReport): HostGroups[] {
   return report.hosts.map((h) => {
     const mine = report.findings.filter((f) => f.host === h.name)
     const names = [...new Set([...h.domains.map((d) => d.name), ...mine.map((f) => f.domain).filter((d) => d !== undefined)])]
+    // Bucketed once, in order: a filter per domain was quadratic (seconds for a 1,000-domain tree).
+    const byDomain = bucket(mine, (f) => f.domain)
+    const summaries = bucket(h.domains, (d) => d.name)
     const groups: FindingGroup[] = names.map((name) => {
-      const fs = mine.filter((f) => f.domain === name)
-      return {domain: name, files: filesOf(h.domains, name, fs), ...worstOf(fs), findings: fs}
+      const fs = byDomain.get(name) ?? []
+      return {domain: name, files: filesOf(summaries.get(name) ?? [], fs), ...worstOf(fs), findings: fs}
     })
     groups.sort((a, b) => rank(a) - rank(b) || (a.domain ?? '').localeCompare(b.domain ?? ''))
     const hostLevel = mine.filter((f) => f.domain === undefined)
@@ -34,8 +37,21 @@ export function groupFindings(report: CheckReport): HostGroups[] {
   })
 }
 
-function filesOf(domains: readonly DomainSummary[], name: string, fs: readonly Finding[]): string[] {
-  const fromSummary = domains.filter((d) => d.name === name).map((d) => d.file)
+/** The items by key, each list in the items' order (what a filter per key gives). */
+function bucket<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = out.get(k)
+    if (list) list.push(item)
+    else out.set(k, [item])
+  }
+  return out
+}
+
+/** The files of one domain: its summaries' (`mine`, already that domain's), else its findings'. */
+function filesOf(mine: readonly DomainSummary[], fs: readonly Finding[]): string[] {
+  const fromSummary = mine.map((d) => d.file)
   return fromSummary.length > 0 ? [...new Set(fromSummary)] : [...new Set(fs.map((f) => f.file).filter((x) => x !== undefined))]
 }
 
