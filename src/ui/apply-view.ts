@@ -1,6 +1,6 @@
-import {Listr, ListrLogger, ProcessOutput} from 'listr2'
 import type {HostOutcome, RunEvent} from '../runbook/events.js'
-import {STEP_IDS, type StepId} from '../runbook/plan-document.js'
+import {STEP_IDS} from '../runbook/plan-document.js'
+import {createHostProgress} from './host-progress.js'
 import type {ProgressMode} from './renderer.js'
 import {renderTable} from './table.js'
 
@@ -53,103 +53,21 @@ function plainView(stream: NodeJS.WriteStream): ApplyView {
   }
 }
 
-interface Gate {
-  promise: Promise<void>
-  open: () => void
-}
-function gate(): Gate {
-  let open = () => {}
-  const promise = new Promise<void>((r) => {
-    open = r
-  })
-  return {promise, open}
-}
-
-interface StepState {
-  started: Gate
-  ended: Gate
-  status?: string
-  message?: string
-}
-
+/** The live view: the one per-host listr2 view (host-progress.ts) with the steps as subtasks, fed by the events. */
 function listrView(hosts: readonly string[], stream: NodeJS.WriteStream): ApplyView {
-  const processOutput = new ProcessOutput(stream, stream)
-  const logger = new ListrLogger({processOutput})
-  const state = new Map<string, {started: Gate; ended: Gate; outcome?: HostOutcome; steps: Map<StepId, StepState>}>()
-  for (const h of hosts) state.set(h, {started: gate(), ended: gate(), steps: new Map(STEP_IDS.map((s) => [s, {started: gate(), ended: gate()}]))})
-  type T = {title: string | undefined; skip(m?: string): void; newListr: (...a: never[]) => unknown; output?: string}
-  const list = new Listr(
-    hosts.map((h) => ({
-      title: `${h}: queued`,
-      task: async (_ctx: unknown, task: T) => {
-        const s = state.get(h) as NonNullable<ReturnType<typeof state.get>>
-        await Promise.race([s.started.promise, s.ended.promise])
-        if (s.outcome && s.outcome.status !== 'failed') {
-          task.title = `${h}: ${describeOutcome(s.outcome)}`
-          return
-        }
-        task.title = h
-        return (task.newListr as unknown as (t: unknown[], o: unknown) => unknown)(
-          STEP_IDS.map((id) => ({
-            title: id,
-            task: async (_c: unknown, st: T) => {
-              const ss = s.steps.get(id) as StepState
-              await Promise.race([ss.started.promise, s.ended.promise])
-              if (!s.steps.get(id)?.status && s.outcome) return st.skip(`${id}: not run`)
-              await ss.ended.promise
-              st.title = `${id}: ${ss.status}: ${ss.message ?? ''}`
-              if (ss.status === 'failed' || ss.status === 'interrupted') throw new Error(`${id}: ${ss.message}`)
-            },
-          })),
-          {concurrent: false, exitOnError: true},
-        )
-      },
-    })),
-    {
-      concurrent: true,
-      exitOnError: false,
-      registerSignalListeners: false,
-      collectErrors: false,
-      renderer: 'default',
-      rendererOptions: {processOutput, logger, collapseSubtasks: hosts.length > 10, collapseErrors: false},
-      forceTTY: true,
-    } as ConstructorParameters<typeof Listr>[1],
-  )
-  const running = list.run().catch(() => undefined)
+  const progress = createHostProgress(hosts, 'default', stream, {steps: STEP_IDS})
   return {
     emit(e) {
-      if (e.type === 'host-start') state.get(e.host)?.started.open()
-      if (e.type === 'step-start') state.get(e.host)?.steps.get(e.step)?.started.open()
-      if (e.type === 'step-end') {
-        const ss = state.get(e.host)?.steps.get(e.step)
-        if (ss) {
-          ss.status = e.status
-          ss.message = e.message
-          ss.started.open()
-          ss.ended.open()
-        }
-      }
+      if (e.type === 'host-start') progress.start(e.host)
+      if (e.type === 'step-start') progress.stepStart(e.host, e.step)
+      if (e.type === 'step-end') progress.stepEnd(e.host, e.step, `${e.status}: ${e.message}`, e.status === 'failed' || e.status === 'interrupted')
       if (e.type === 'host-end') {
-        const s = state.get(e.outcome.host)
-        if (s) {
-          s.outcome = e.outcome
-          s.started.open()
-          s.ended.open()
-          for (const ss of s.steps.values()) if (!ss.status) ss.ended.open()
-        }
+        const o = e.outcome
+        if (o.status === 'failed' || o.status === 'interrupted') progress.fail(o.host, describeOutcome(o))
+        else progress.done(o.host, describeOutcome(o))
       }
     },
-    async finish() {
-      for (const s of state.values()) {
-        s.started.open()
-        s.ended.open()
-        for (const ss of s.steps.values()) {
-          ss.started.open()
-          ss.ended.open()
-        }
-      }
-      await running
-    },
+    finish: () => progress.finish(),
   }
 }
 

@@ -1,5 +1,6 @@
 import {PassThrough} from 'node:stream'
 import {describe, expect, it} from 'vitest'
+import {type ApplyView, createApplyView} from '../../src/ui/apply-view.js'
 import {createHostProgress} from '../../src/ui/host-progress.js'
 import {pickProgressMode} from '../../src/ui/renderer.js'
 import {formatKiB, renderTable} from '../../src/ui/table.js'
@@ -36,6 +37,44 @@ describe('createHostProgress (plain)', () => {
     expect(text).toMatch(/a: reading 3 configs/)
     expect(text).toMatch(/a: 3 domains/)
     expect(text).toMatch(/b: connection refused|b: failed/)
+  })
+})
+
+describe('createApplyView: the per-host view with steps as subtasks', () => {
+  const capture = () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream
+    const out = {text: ''}
+    ;(stream as unknown as PassThrough).on('data', (b: Buffer) => (out.text += b.toString()))
+    return {stream, out}
+  }
+  const run = (view: ApplyView) => {
+    view.emit({type: 'host-start', host: 'a', runId: 'r1', resume: false})
+    view.emit({type: 'step-start', host: 'a', step: 'preflight', title: 'preflight'})
+    view.emit({type: 'step-end', host: 'a', step: 'preflight', status: 'changed', message: 'lock taken', durationMs: 1200})
+    view.emit({type: 'step-start', host: 'a', step: 'backup', title: 'backup'})
+    view.emit({type: 'step-end', host: 'a', step: 'backup', status: 'failed', message: 'disk full', durationMs: 10})
+    view.emit({type: 'host-end', outcome: {host: 'a', status: 'failed', step: 'backup', message: 'disk full'}})
+    view.emit({type: 'host-end', outcome: {host: 'b', status: 'blocked', message: 'blocked: PVSCSI'}})
+    return view.finish()
+  }
+  const plain = (t: string) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+
+  it('live (TTY): a task per host, its steps as subtasks with their results; a host that never started shows its outcome', async () => {
+    const {stream, out} = capture()
+    await run(createApplyView(['a', 'b'], 'default', stream))
+    const text = plain(out.text)
+    expect(text).toMatch(/preflight: changed: lock taken/)
+    expect(text).toMatch(/backup: failed: disk full/)
+    expect(text).toMatch(/b: blocked: blocked: PVSCSI/)
+    expect(text).not.toMatch(/verify: /)
+  })
+
+  it('plain: one timestamped line per event', async () => {
+    const {stream, out} = capture()
+    await run(createApplyView(['a', 'b'], 'plain', stream))
+    expect(out.text).toMatch(/^\S+Z a: preflight: changed: lock taken \(1\.2s\)$/m)
+    expect(out.text).toMatch(/^\S+Z a: failed at backup: disk full$/m)
+    expect(out.text).toMatch(/^\S+Z b: blocked: blocked: PVSCSI$/m)
   })
 })
 
