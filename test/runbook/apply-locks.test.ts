@@ -13,11 +13,11 @@ import {applyFleet} from '../../src/runbook/fleet.js'
 import {readJournal} from '../../src/runbook/journal.js'
 import type {SimHost} from '../helpers/sim-host/create-sim-host.js'
 import {applyOptions, planSim, simDeps} from './engine-harness.js'
+import {begun} from './ssh-fleet.js'
 import {cleanXendHost} from './upgrade-hosts.js'
 
 const FOREIGN_LOCK = '{"controller":"ops@elsewhere","runId":"their-run","since":"2026-12-07T10:00:00Z"}\n'
 const lockOf = (h: SimHost) => readFile(path.join(h.root, 'var/lib/xenlift/lock'), 'utf8').catch(() => undefined)
-const begun = async (h: SimHost, re: RegExp) => (await h.commandLog()).filter((l) => l.includes(' begin ') && re.test(l.split(' begin ')[1] as string)).length
 
 let dir: string
 beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('apply: the host lock on every early exit', () => {
     const end = (await readJournal(by['k-full']?.journal as string)).at(-1)
     expect(end).toMatchObject({type: 'run-end', status: 'failed', data: {lock: 'released'}})
     expect(end?.message).toMatch(/; lock released$/)
-    for (const h of [stale, full, held]) expect(await begun(h, /^(xm shutdown|systemctl stop|apt-get)/)).toBe(0)
+    for (const h of [stale, full, held]) expect(begun(await h.commandLog(), /^(xm shutdown|systemctl stop|apt-get)/)).toBe(0)
   }, 300_000)
 
   it('Ctrl-C before a step releases the lock; --resume starts again from preflight and finishes', async () => {

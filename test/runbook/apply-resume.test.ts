@@ -6,6 +6,7 @@ import {applyFleet} from '../../src/runbook/fleet.js'
 import {journalState, readJournal} from '../../src/runbook/journal.js'
 import {FaultTransport} from '../helpers/fault-transport.js'
 import {applyOptions, planSim, simDeps} from './engine-harness.js'
+import {begun} from './ssh-fleet.js'
 import {APP01_UUID, cleanXendHost, DB01_UUID} from './upgrade-hosts.js'
 
 let dir: string
@@ -14,7 +15,6 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, {recursive: true, force: true}))
 
-const begun = (log: string[], re: RegExp) => log.filter((l) => l.includes(' begin ') && re.test(l.split(' begin ')[1] as string)).length
 
 describe('upgrade apply: resume, stale plans, locks', () => {
   it('a connection lost during the switch: the host fails there; --resume re-checks the last step, redoes the switch and finishes, nothing done twice', async () => {

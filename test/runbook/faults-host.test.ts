@@ -5,68 +5,46 @@
  * answers, a stale plan, a host another run holds. Each host stops at its step and keeps what
  * it had: xend running, its domains, no libvirt definitions, no package installed.
  */
-import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {runCli} from '../helpers/cli.js'
 import type {SimHost} from '../helpers/sim-host/create-sim-host.js'
-import {type SshdLab, sshdUnavailableReason, startSshd} from '../helpers/sshd.js'
+import {sshdUnavailableReason} from '../helpers/sshd.js'
+import {applyOutcomes, begun, useSshFleet} from './ssh-fleet.js'
 import {APP01_UUID, cleanXendHost} from './upgrade-hosts.js'
 
 const noSshd = sshdUnavailableReason()
 const FOREIGN_LOCK = '{"controller":"ops@elsewhere","runId":"their-run","since":"2026-12-07T10:00:00Z"}\n'
 
-interface ResultLine {
-  type: string
-  hosts?: {host: string; status: string; step?: string; message?: string}[]
-}
-const outcomes = (stdout: string) => new Map((stdout.trim().split('\n').map((l) => JSON.parse(l) as ResultLine).find((e) => e.type === 'result')?.hosts ?? []).map((h) => [h.host, h]))
-const begun = (log: string[], re: RegExp) => log.filter((l) => l.includes(' begin ') && re.test(l.split(' begin ')[1] as string)).length
-
 describe.skipIf(noSshd !== undefined)('fault matrix: faults of the hosts themselves', () => {
-  let dir: string
-  let lab: SshdLab
-  let hosts: Record<string, SimHost>
-  let ssh: string[]
-  let inv: string
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'xenlift-faults-host-'))
+  const f = useSshFleet('faults-host', async (dir) => {
     const stuckApp = {name: 'app01', sxp: `var/lib/xend/domains/${APP01_UUID}/config.sxp`, ignoresShutdown: true}
-    hosts = {
-      stuck: await cleanXendHost(dir, 'stuck', {running: [stuckApp]}),
-      noinstall: await cleanXendHost(dir, 'noinstall', {failInstall: true}),
-      nolibvirt: await cleanXendHost(dir, 'nolibvirt', {libvirtdNeverAnswers: true}),
-      stale: await cleanXendHost(dir, 'stale'),
-      locked: await cleanXendHost(dir, 'locked'),
-    }
-    const list = Object.values(hosts)
-    lab = await startSshd({hosts: list.map((h, i) => ({address: `127.0.0.${i + 2}`, name: h.name, root: h.root, pathPrepend: [h.binDir]}))})
-    inv = path.join(dir, 'fleet.ini')
-    await writeFile(inv, ['[xend]', ...list.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`), ''].join('\n'))
-    ssh = ['--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '60']
-  }, 180_000)
-  afterAll(async () => {
-    await lab?.stop()
-    await rm(dir, {recursive: true, force: true})
+    return [
+      await cleanXendHost(dir, 'stuck', {running: [stuckApp]}),
+      await cleanXendHost(dir, 'noinstall', {failInstall: true}),
+      await cleanXendHost(dir, 'nolibvirt', {libvirtdNeverAnswers: true}),
+      await cleanXendHost(dir, 'stale'),
+      await cleanXendHost(dir, 'locked'),
+    ]
   })
+  const host = (name: string) => f.hosts.find((h) => h.name === name) as SimHost
 
   it('each host stops at its step with nothing lost; the stuck domain is destroyed on resume with --on-timeout destroy', async () => {
-    const planFile = path.join(dir, 'plan.json')
-    const p = await runCli(['upgrade', 'plan', '--inventory', inv, ...ssh, '--out', planFile])
+    const planFile = path.join(f.dir, 'plan.json')
+    const p = await runCli(['upgrade', 'plan', '--inventory', f.inventory, ...f.ssh, '--out', planFile])
     expect(p.code, p.stderr).toBe(0)
     // After planning: the stale host's xm config changes, another controller locks the locked one.
-    const db = path.join(hosts.stale?.root as string, 'etc/xen/db01')
+    const db = path.join(host('stale').root, 'etc/xen/db01')
     await writeFile(db, (await readFile(db, 'utf8')).replace('memory = 1024', 'memory = 2048'))
-    await mkdir(path.join(hosts.locked?.root as string, 'var/lib/xenlift'), {recursive: true})
-    await writeFile(path.join(hosts.locked?.root as string, 'var/lib/xenlift/lock'), FOREIGN_LOCK)
+    await mkdir(path.join(host('locked').root, 'var/lib/xenlift'), {recursive: true})
+    await writeFile(path.join(host('locked').root, 'var/lib/xenlift/lock'), FOREIGN_LOCK)
 
-    const stateDir = path.join(dir, 'state')
-    const apply = ['upgrade', 'apply', planFile, '--start', '--yes', '--json', '--state-dir', stateDir, '--concurrency', '5', '--shutdown-timeout', '3', '--restart-timeout', '3', ...ssh]
+    const stateDir = path.join(f.dir, 'state')
+    const apply = ['upgrade', 'apply', planFile, '--start', '--yes', '--json', '--state-dir', stateDir, '--concurrency', '5', '--shutdown-timeout', '3', '--restart-timeout', '3', ...f.ssh]
     const r = await runCli(apply)
     expect(r.code, r.stderr).toBe(1)
-    const by = outcomes(r.stdout)
+    const by = applyOutcomes(r.stdout)
     expect(by.get('stuck')).toMatchObject({status: 'failed', step: 'shutdown'})
     expect(by.get('stuck')?.message).toMatch(/app01.*(did not|timed out|timeout)/i)
     expect(by.get('noinstall')).toMatchObject({status: 'failed', step: 'switch'})
@@ -78,23 +56,23 @@ describe.skipIf(noSshd !== undefined)('fault matrix: faults of the hosts themsel
     expect(by.get('locked')?.message).toMatch(/locked by run their-run from ops@elsewhere/)
 
     // Nothing lost: every domain still defined nowhere but in xend; before the switch xend still runs them.
-    for (const h of Object.values(hosts)) expect(await h.libvirtDomains(), h.name).toEqual({})
+    for (const h of f.hosts) expect(await h.libvirtDomains(), h.name).toEqual({})
     for (const name of ['stuck', 'stale', 'locked']) {
-      const h = hosts[name] as SimHost
+      const h = host(name)
       expect(await readFile(path.join(h.root, '.sim/xend.running'), 'utf8').then(() => true, () => false), `${name}: xend runs`).toBe(true)
       expect(begun(await h.commandLog(), /^(apt-get install|systemctl (stop|disable) xend)/), name).toBe(0)
     }
-    expect(JSON.parse(await readFile(path.join(hosts.stuck?.root as string, '.sim/xen/running.json'), 'utf8')).map((d: {name: string}) => d.name)).toEqual(['app01'])
-    expect(begun(await (hosts.stale as SimHost).commandLog(), /^xm shutdown/)).toBe(0)
-    expect(await readFile(path.join(hosts.locked?.root as string, 'var/lib/xenlift/lock'), 'utf8')).toBe(FOREIGN_LOCK)
+    expect(JSON.parse(await readFile(path.join(host('stuck').root, '.sim/xen/running.json'), 'utf8')).map((d: {name: string}) => d.name)).toEqual(['app01'])
+    expect(begun(await host('stale').commandLog(), /^xm shutdown/)).toBe(0)
+    expect(await readFile(path.join(host('locked').root, 'var/lib/xenlift/lock'), 'utf8')).toBe(FOREIGN_LOCK)
 
     // The operator decides: destroy what does not shut down, and resume.
     const again = await runCli([...apply, '--resume', '--on-timeout', 'destroy'])
-    const by2 = outcomes(again.stdout)
+    const by2 = applyOutcomes(again.stdout)
     expect(by2.get('stuck')?.status, again.stderr).toBe('done')
-    const log = await (hosts.stuck as SimHost).commandLog()
+    const log = await host('stuck').commandLog()
     expect(begun(log, /^xm destroy app01$/)).toBe(1)
-    expect(await hosts.stuck?.libvirtDomains()).toHaveProperty('app01', APP01_UUID)
+    expect(await host('stuck').libvirtDomains()).toHaveProperty('app01', APP01_UUID)
     // the others fail where they failed before: the fault is still there, and nothing was skipped
     expect(by2.get('noinstall')).toMatchObject({status: 'failed', step: 'switch'})
     expect(by2.get('nolibvirt')).toMatchObject({status: 'failed', step: 'restart'})

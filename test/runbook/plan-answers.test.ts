@@ -4,14 +4,13 @@
  * answer changes the domain the converter writes (so the XML apply defines), and a host whose
  * questions nobody answered is blocked alone: the others are upgraded.
  */
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {runCli} from '../helpers/cli.js'
 import type {SimHost} from '../helpers/sim-host/create-sim-host.js'
-import {startFleetSshd, writeFleetInventory} from '../helpers/sim-host/fleet.js'
-import {type SshdLab, sshdUnavailableReason} from '../helpers/sshd.js'
+import {sshdUnavailableReason} from '../helpers/sshd.js'
+import {useSshFleet} from './ssh-fleet.js'
 import {cleanXendHost} from './upgrade-hosts.js'
 
 const noSshd = sshdUnavailableReason()
@@ -49,36 +48,35 @@ interface PlanJson {
 }
 
 describe.skipIf(noSshd !== undefined)('upgrade: questions answered in the policy file', () => {
-  let dir: string
-  let lab: SshdLab
-  let hosts: Record<'x' | 'k' | 'open', SimHost>
-  let ssh: string[]
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'xenlift-answers-'))
+  const f = useSshFleet('answers', async (dir) => {
     const withShr = async (name: string) => {
       const h = await cleanXendHost(dir, name)
       await writeFile(path.join(h.root, 'etc/xen/shr'), SHR_XM)
       return h
     }
-    hosts = {x: await withShr('ans-x'), k: await withShr('ans-k'), open: await withShr('open-q')}
-    lab = await startFleetSshd(Object.values(hosts))
-    ssh = ['--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '60']
-  }, 120_000)
-  afterAll(async () => {
-    await lab?.stop()
-    await rm(dir, {recursive: true, force: true})
-  })
+    return [await withShr('ans-x'), await withShr('ans-k'), await withShr('open-q')]
+  }, {setupMs: 120_000})
+  const hosts = {
+    get x() {
+      return f.hosts[0] as SimHost
+    },
+    get k() {
+      return f.hosts[1] as SimHost
+    },
+    get open() {
+      return f.hosts[2] as SimHost
+    },
+  }
 
   it('the answers decide the XML that apply defines; the host nobody answered for is blocked alone', async () => {
-    const inv = await writeFleetInventory(dir, Object.values(hosts), lab)
-    const policy = path.join(dir, 'policy.yaml')
+    const policy = path.join(f.dir, 'policy.yaml')
     await writeFile(policy, POLICY)
     // the same file is a valid `check --policy` (answers waive nothing there)
     const check = await runCli(['check', '--policy', policy, path.join(hosts.x.root, 'etc/xen/shr')])
     expect(check.stderr).not.toMatch(/policy/i)
 
-    const planFile = path.join(dir, 'plan.json')
-    const p = await runCli(['upgrade', 'plan', '--inventory', inv, '--limit', '!gone', '--policy', policy, ...ssh, '--out', planFile])
+    const planFile = path.join(f.dir, 'plan.json')
+    const p = await runCli(['upgrade', 'plan', '--inventory', f.inventory, '--policy', policy, ...f.ssh, '--out', planFile])
     expect(p.code, p.stderr).toBe(3)
     const plan = JSON.parse(await readFile(planFile, 'utf8')) as PlanJson
     const host = (name: string) => plan.hosts.find((h) => h.host === name)
@@ -110,8 +108,8 @@ describe.skipIf(noSshd !== undefined)('upgrade: questions answered in the policy
     expect(xmlX).not.toContain('<shareable/>')
     expect(xmlX).toBe(xmlK.replace(/^ *<shareable\/>\n/m, ''))
 
-    const stateDir = path.join(dir, 'state')
-    const r = await runCli(['upgrade', 'apply', planFile, '--yes', '--json', '--state-dir', stateDir, ...ssh])
+    const stateDir = path.join(f.dir, 'state')
+    const r = await runCli(['upgrade', 'apply', planFile, '--yes', '--json', '--state-dir', stateDir, ...f.ssh])
     expect(r.code, r.stderr).toBe(3)
     const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as {type: string; hosts?: {host: string; status: string; message?: string}[]}).at(-1)
     expect(result?.hosts?.map((h) => [h.host, h.status])).toEqual([

@@ -1,38 +1,22 @@
-import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, stat} from 'node:fs/promises'
 import * as path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {PLAN_FORMAT, PLAN_VERSION, type PlanDocument} from '../../src/runbook/plan-document.js'
 import {runCli} from '../helpers/cli.js'
-import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
-import {startFleetSshd, writeFleetInventory} from '../helpers/sim-host/fleet.js'
-import {type SshdLab, sshdUnavailableReason} from '../helpers/sshd.js'
+import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
+import {sshdUnavailableReason} from '../helpers/sshd.js'
+import {useSshFleet} from './ssh-fleet.js'
 import {cleanXendHost, VNC_PASSWORD} from './upgrade-hosts.js'
 
 const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
 const noSshd = sshdUnavailableReason()
 
 describe.skipIf(noSshd !== undefined)('xenlift upgrade plan over SSH (simulated dom0s)', () => {
-  let dir: string
-  let lab: SshdLab
-  let hosts: SimHost[]
-  let inv: string
-  let ssh: string[]
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'xenlift-upgrade-plan-'))
-    hosts = [await cleanXendHost(dir, 'deb-a', {dbRunning: true}), await createSimHost({dir, name: 'sles-demo', profile: 'sles11-xend', tree: DEMO})]
-    lab = await startFleetSshd(hosts)
-    inv = await writeFleetInventory(dir, hosts, lab)
-    ssh = ['--identity', lab.clientKeyFile, '--known-hosts', lab.knownHostsFile, '--timeout', '20']
-  }, 120_000)
-  afterAll(async () => {
-    await lab?.stop()
-    await rm(dir, {recursive: true, force: true})
-  })
+  const f = useSshFleet('upgrade-plan', async (dir) => [await cleanXendHost(dir, 'deb-a', {dbRunning: true}), await createSimHost({dir, name: 'sles-demo', profile: 'sles11-xend', tree: DEMO})], {gone: true, timeoutSec: 20, setupMs: 120_000})
 
   it('writes the versioned plan document; ready, blocked and unreachable hosts; exit 4 with an unreachable host', async () => {
-    const out = path.join(dir, 'plan.json')
-    const r = await runCli(['upgrade', 'plan', '--inventory', inv, ...ssh, '--out', out])
+    const out = path.join(f.dir, 'plan.json')
+    const r = await runCli(['upgrade', 'plan', '--inventory', f.inventory, ...f.ssh, '--out', out])
     expect(r.code, r.stderr).toBe(4)
     const doc = JSON.parse(await readFile(out, 'utf8')) as PlanDocument
     expect(doc).toMatchObject({format: PLAN_FORMAT, version: PLAN_VERSION, summary: {hosts: 3, ready: 1, blocked: 1, unreachable: 1}})
@@ -42,10 +26,10 @@ describe.skipIf(noSshd !== undefined)('xenlift upgrade plan over SSH (simulated 
       ['sles-demo', 'blocked'],
     ])
     const deb = doc.hosts[0]
-    expect(deb?.connection).toMatchObject({kind: 'ssh', hostname: '127.0.0.2', port: lab.port, root: hosts[0]?.root})
+    expect(deb?.connection).toMatchObject({kind: 'ssh', hostname: '127.0.0.2', port: f.lab.port, root: f.hosts[0]?.root})
     // host paths in commands are below the host's root (xenlift_root)
     const tar = deb?.steps.find((s) => s.id === 'backup')?.actions.find((a) => a.kind === 'exec' && a.argv[0] === 'tar')
-    expect(tar?.kind === 'exec' && tar.argv.includes(`${hosts[0]?.root}/var/lib/xenlift/backup-${doc.planId}.tar.gz`)).toBe(true)
+    expect(tar?.kind === 'exec' && tar.argv.includes(`${f.hosts[0]?.root}/var/lib/xenlift/backup-${doc.planId}.tar.gz`)).toBe(true)
     expect(await readFile(out, 'utf8')).not.toContain(VNC_PASSWORD)
     // the text view on stdout names each host's state
     expect(r.stdout).toContain('== deb-a: READY')
@@ -56,13 +40,13 @@ describe.skipIf(noSshd !== undefined)('xenlift upgrade plan over SSH (simulated 
   }, 180_000)
 
   it('--json prints the document; a blocked host alone exits 3; nothing on the hosts changed', async () => {
-    const before = await hosts[1]?.commandLog()
-    const r = await runCli(['upgrade', 'plan', '--inventory', inv, ...ssh, '--limit', 'sles-demo', '--json'])
+    const before = await f.hosts[1]?.commandLog()
+    const r = await runCli(['upgrade', 'plan', '--inventory', f.inventory, ...f.ssh, '--limit', 'sles-demo', '--json'])
     expect(r.code, r.stderr).toBe(3)
     const doc = JSON.parse(r.stdout) as PlanDocument
     expect(doc.hosts.map((h) => h.status)).toEqual(['blocked'])
     expect(doc.hosts[0]?.blockers.length).toBeGreaterThan(0)
-    const ran = (await hosts[1]?.commandLog())?.slice(before?.length).filter((l) => l.includes(' begin ')).map((l) => l.split(' begin ')[1]?.split(' ').slice(0, 2).join(' '))
+    const ran = (await f.hosts[1]?.commandLog())?.slice(before?.length).filter((l) => l.includes(' begin ')).map((l) => l.split(' begin ')[1]?.split(' ').slice(0, 2).join(' '))
     // read-only: only probes and listings ran
     for (const c of ran ?? []) expect(c).toMatch(/^(xm (list|info)|xl (list|info)|virsh (--version|-c)|systemctl is-active|rpm -qa)/)
   }, 180_000)

@@ -10,16 +10,16 @@ export function startFleetSshd(hosts: readonly SimHost[]): Promise<SshdLab> {
 
 /**
  * An Ansible INI inventory of the fleet (group `xend`, each host's tree as `xenlift_root`) plus
- * one host, `gone`, on an address where nothing listens. Returns the file's path.
+ * (unless `gone: false`) one host, `gone`, on an address where nothing listens. Returns the file's path.
  */
-export async function writeFleetInventory(dir: string, hosts: readonly SimHost[], lab: SshdLab): Promise<string> {
+export async function writeFleetInventory(dir: string, hosts: readonly SimHost[], lab: SshdLab, opts: {gone?: boolean} = {}): Promise<string> {
   const inv = path.join(dir, 'fleet.ini')
   await writeFile(
     inv,
     [
       '[xend]',
       ...hosts.map((h, i) => `${h.name} ansible_host=127.0.0.${i + 2} ansible_port=${lab.port} ansible_user=${lab.user} xenlift_root=${h.root}`),
-      `gone ansible_host=127.0.0.99 ansible_port=${lab.port}`,
+      ...(opts.gone === false ? [] : [`gone ansible_host=127.0.0.99 ansible_port=${lab.port}`]),
       '',
     ].join('\n'),
   )
