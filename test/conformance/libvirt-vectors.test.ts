@@ -10,7 +10,8 @@
  * Each vector is one `it`, inside a `describe` per set, so `npx vitest run -t sexpr2xml` (or
  * `-t 'xl '`, `-t xm-v11.3.0`) runs one set. Vectors that cannot match are listed in
  * KNOWN_DIFFERENCES with the reason; such a vector must still differ, so the table cannot go
- * stale: when one starts matching, its test fails and asks for the entry to be removed.
+ * stale: when one starts matching, its test fails and asks for the entry to be removed. Where
+ * xenlift deliberately writes more (DELIBERATE), the expected XML is amended by that one change.
  */
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
@@ -32,6 +33,18 @@ const VIRT_XML_VALIDATE = '/usr/bin/virt-xml-validate'
  * entry is re-checked on each run (it must still differ).
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {}
+
+/**
+ * Where xenlift deliberately writes more than libvirt, keyed `set/name`: the reason, and the
+ * expected XML amended by exactly that change (the rest of the vector is still compared). The
+ * amendment must change the expected XML, so an entry cannot outlive its vector's content.
+ */
+const DELIBERATE: Readonly<Record<string, {readonly reason: string; readonly amend: (xml: string) => string}>> = {
+  'sexpr2xml/sexpr2xml-pv-vfb-new-vncdisplay': {
+    reason: "a vfb's vncpasswd is carried (xend gave it to the console; libvirt's SXP reader dropped it, leaving the console open: issue 11 §1)",
+    amend: (xml) => xml.replace("<graphics type='vnc' ", "<graphics type='vnc' passwd='123456' "),
+  },
+}
 
 interface VectorSet {
   /** describe() name, also the `-t` filter. */
@@ -141,7 +154,7 @@ describe.skipIf(!hasCorpus)('libvirt conformance vectors', () => {
   const directions = hasCorpus ? readDirections() : new Map<string, string>()
   it('KNOWN_DIFFERENCES names only vectors that run', () => {
     const keys = new Set(SETS.flatMap((s) => listVectors(s, directions).map((v) => `${s.set}/${v.name}`)))
-    expect(Object.keys(KNOWN_DIFFERENCES).filter((k) => !keys.has(k))).toEqual([])
+    expect([...Object.keys(KNOWN_DIFFERENCES), ...Object.keys(DELIBERATE)].filter((k) => !keys.has(k))).toEqual([])
   })
   for (const s of SETS) {
     const vectors = hasCorpus ? listVectors(s, directions) : []
@@ -152,9 +165,13 @@ describe.skipIf(!hasCorpus)('libvirt conformance vectors', () => {
       for (const v of vectors) {
         const key = `${s.set}/${v.name}`
         const known = KNOWN_DIFFERENCES[key]
+        const deliberate = DELIBERATE[key]
         it(v.name, () => {
           const out = convertVector(s, v)
-          const diffs = out.xml === undefined ? undefined : compareXml(readVectorFile(v.expected, s.target), out.xml)
+          const libvirts = readVectorFile(v.expected, s.target)
+          const expected = deliberate ? deliberate.amend(libvirts) : libvirts
+          if (deliberate) expect(expected, `${key}: the amendment (${deliberate.reason}) no longer changes the vector`).not.toBe(libvirts)
+          const diffs = out.xml === undefined ? undefined : compareXml(expected, out.xml)
           if (known !== undefined) {
             expect(
               out.problem !== undefined || (diffs !== undefined && diffs.length > 0),

@@ -66,14 +66,14 @@ function vnc(ctx: SxpContext, from: SxpList, path: string, port: number, autopor
   } else {
     g.listens.push({type: 'address'})
   }
+  // A vfb device's password is carried too, although libvirt's xenParseSxprGraphicsNew never
+  // read it: xend wrote it to xenstore when it started the domain, so the console had it, and a
+  // guest converted without it would come up with an open console (issue 11 §1; seen on the
+  // Xen lab's upgrade of a xend-managed domain). The conformance test names this one deviation.
   const passwd = valueText(from, 'vncpasswd')
-  if (passwd !== undefined && oldStyle) {
+  if (passwd !== undefined && (oldStyle || passwd !== '')) {
     g.passwd = passwd
     if (passwd !== '') report(ctx, 'VNC-PASSWORD', 'info', 'VNC password set: masked in reports, written as <graphics passwd> only with --security-info (import always carries it)', from, `${path}/vncpasswd`)
-  } else if (passwd !== undefined && passwd !== '') {
-    // xenParseSxprGraphicsNew never reads the vfb password (xend kept the live one in
-    // xenstore); we mirror that, and the value is not copied anywhere else either.
-    report(ctx, 'VNC-PASSWORD', 'warning', 'the framebuffer VNC password is not converted (libvirt\'s SXP reader ignores it): set a password again on the target', from, `${path}/vncpasswd`)
   }
   const keymap = valueText(from, 'keymap')
   if (keymap !== undefined) g.keymap = keymap
