@@ -23,12 +23,13 @@ export default class Import extends BaseCommand {
   static override summary = "Convert domain configs and define them in a host's libvirt (libxl driver), idempotently"
   static override description = `Without PATH, finds every domain config on each host (xend's /var/lib/xend/domains, /etc/xen);
 with PATH, converts those local files (-r for directories). Each domain is converted for the
-host's libvirt version and defined with \`virsh define\` from a temp file on the host:
+host's libvirt version and defined with \`virsh define\`, the XML on its stdin (never on a command line or in a file):
   ok        already defined with the same XML (nothing done)
   changed   defined, or redefined with --update (or would be, with --dry-run)
   skipped   blocker findings (unless --force), a different definition without --update, a duplicate
   failed    name held by another uuid, uuid held by another name, conversion or virsh error
---dry-run changes nothing and shows a unified diff against \`virsh dumpxml --inactive\`.
+--dry-run changes nothing and shows a unified diff against \`virsh dumpxml --inactive --security-info\`
+(passwords masked; what libvirt adds on define, such as <pae/>, is no difference).
 
 Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains stopped by blockers;
 4 some hosts failed; 2 usage error.`
