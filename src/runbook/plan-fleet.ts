@@ -1,6 +1,7 @@
 import {createRequire} from 'node:module'
 import pLimit from 'p-limit'
 import type {Policy} from '../checks/policy.js'
+import {gatherHost} from '../host/gather.js'
 import {openHost, type HostTarget, type OpenedHost} from '../host/open-host.js'
 import type {SshTransportOptions} from '../transport/ssh/ssh-transport.js'
 import type {HostProgress} from '../ui/host-progress.js'
@@ -66,7 +67,11 @@ async function planOne(t: HostTarget, planId: string, opts: PlanFleetOptions): P
     opened = await openHost(t, opts.ssh ?? {})
     if (opened.offline) throw new Error('a mounted root cannot be upgraded; plan on the host itself (--host)')
     p?.update(t.name, 'planning')
-    const plan = await planHost(t.name, connection, opened.transport, opened.files, {
+    const probeOpts = {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+    // Facts, configs and the fingerprinted trees in one round trip (gather.ts), not one SFTP call
+    // per file; what the snapshot does not hold (a file past its size cap) is read as before.
+    const files = await gatherHost(opened.files, probeOpts)
+    const plan = await planHost(t.name, connection, opened.transport, files, {
       strategies: opts.strategies,
       planId,
       ...(opts.policy ? {policy: opts.policy} : {}),

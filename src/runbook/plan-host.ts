@@ -6,6 +6,7 @@ import {diskSourcesToProbe} from '../checks/probe-paths.js'
 import {runChecks} from '../checks/run-checks.js'
 import {inventoryFromDiscovery} from '../host/check-inventory.js'
 import {discoverConfigs} from '../host/discover.js'
+import {prefetchPaths} from '../host/gather.js'
 import {collectFacts, type HostFacts} from '../host/facts.js'
 import {importItemsFrom, type ImportSource} from '../host/import-sources.js'
 import {targetFor} from '../formats/libvirt/target.js'
@@ -44,8 +45,11 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   const facts = await collectFacts(files, probeOpts)
   const found = await discoverConfigs(files)
   const base = inventoryFromDiscovery(name, found)
+  // The disk images in one round trip on a gathered host (then stat is answered from it).
+  const paths = diskSourcesToProbe(base.files)
+  await prefetchPaths(files, paths)
   const probes: PathProbe[] = []
-  for (const p of diskSourcesToProbe(base.files)) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
+  for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   const running = facts.running.map((r) => r.name)
   const inventory = {...base, probes, running}
   const report = runChecks([inventory], {...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})

@@ -11,7 +11,7 @@ import {runCli} from '../helpers/cli.js'
 import type {SimHost} from '../helpers/sim-host/create-sim-host.js'
 import {sshdUnavailableReason} from '../helpers/sshd.js'
 import {useSshFleet} from './ssh-fleet.js'
-import {cleanXendHost} from './upgrade-hosts.js'
+import {autoLink, cleanXendHost} from './upgrade-hosts.js'
 
 const noSshd = sshdUnavailableReason()
 
@@ -54,7 +54,10 @@ describe.skipIf(noSshd !== undefined)('upgrade: questions answered in the policy
       await writeFile(path.join(h.root, 'etc/xen/shr'), SHR_XM)
       return h
     }
-    return [await withShr('ans-x'), await withShr('ans-k'), await withShr('open-q')]
+    const x = await withShr('ans-x')
+    // an /etc/xen/auto link: planned from the one-round-trip snapshot, fingerprinted again file by file at apply
+    await autoLink(x, 'db01')
+    return [x, await withShr('ans-k'), await withShr('open-q')]
   }, {setupMs: 120_000})
   const hosts = {
     get x() {
