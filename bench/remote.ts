@@ -12,7 +12,7 @@
  */
 import {spawn} from 'node:child_process'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
@@ -92,6 +92,8 @@ async function roundTrips(dir: string): Promise<Record<string, unknown>> {
       delay: 'TCP relay on 127.0.0.1 holding each chunk 25 ms each way (no sch_netem here)',
       slowLinkMs: Math.round(slow.ms),
       slowLinkExtraRtts: Number(((slow.ms - fast.ms) / RTT_MS).toFixed(1)),
+      // Waits for the far side counted by the relay (+1 for the TCP handshake it cannot see).
+      slowLinkRoundTrips: relay.roundTrips + relay.connections,
       ok: fast.code === 0 && slow.code === 0,
     }
   } finally {
@@ -182,7 +184,9 @@ export const remoteSection: BenchSection = {
     const reason = process.env.BENCH_REMOTE === '0' ? 'BENCH_REMOTE=0' : sshdUnavailableReason()
     if (reason !== undefined) return {data: {skipped: reason}, lines: [`remote: skipped: ${reason}`]}
     const dir = ctx.tmp
-    const data: Record<string, unknown> = {}
+    // The machine may be shared: the load average says how far the timings can be trusted.
+    const load = () => loadavg().map((l) => Number(l.toFixed(2)))
+    const data: Record<string, unknown> = {loadAverageAtStart: load()}
     const lines: string[] = []
     // A part that fails (e.g. 200 sshd processes on a loaded machine) does not hide the others.
     const part = async <T>(name: string, fn: () => Promise<T>, show: (r: T) => string[]): Promise<void> => {
@@ -197,7 +201,7 @@ export const remoteSection: BenchSection = {
       process.stderr.write(`${lines.at(-1) ?? ''}\n`)
     }
     await part('roundTrips', () => roundTrips(dir), (rt) => [
-      `remote: a dom0 with 100 domains: ${rt.remoteCommands} remote commands + ${rt.sftpSessions} sftp sessions; scan ${rt.localLinkMs} ms on loopback, ${rt.slowLinkMs} ms over a ${RTT_MS} ms RTT link (+${rt.slowLinkExtraRtts} RTTs; ${rt.delay})`,
+      `remote: a dom0 with 100 domains: ${rt.remoteCommands} remote commands + ${rt.sftpSessions} sftp sessions; scan ${rt.localLinkMs} ms on loopback, ${rt.slowLinkMs} ms over a ${RTT_MS} ms RTT link (+${rt.slowLinkExtraRtts} RTTs, ${rt.slowLinkRoundTrips} round trips on the wire; ${rt.delay})`,
     ])
     await part('fleet', () => fleetRatio(dir), (fl) => {
       const plain = fl.plainSsh as {ratio: number; singleMs: number; fleetMs: number}
@@ -209,6 +213,8 @@ export const remoteSection: BenchSection = {
     await part('memory', () => memory(dir), (mem) => [
       `remote: memory scanning ${mem.hosts} hosts: controller peak RSS ${mem.peakRssMB} MB (target < 200 MB): ${mem.met ? 'MET' : 'NOT MET'} (${mem.ms} ms)`,
     ])
+    data.loadAverageAtEnd = load()
+    lines.push(`remote: load average ${(data.loadAverageAtStart as number[]).join(' ')} at start, ${(data.loadAverageAtEnd as number[]).join(' ')} at end (${cpus().length} CPUs)`)
     return {data, lines}
   },
 }
