@@ -61,12 +61,3 @@ export function labSkipReason(env: NodeJS.ProcessEnv = process.env): string | un
   if (!onPath('virsh')) return 'no virsh on the host (apt-get install libvirt-clients): the suite talks to the lab with the host virsh'
   return undefined
 }
-
-/**
- * Lab tests written this release that have not yet passed a full run on the real lab (the
- * upgrade proof): they run only with XENLIFT_LAB_UNPROVEN=1 until one has, so that an unproven
- * test cannot fail CI for reasons of its own scaffolding. The skip message says so.
- */
-export function unprovenLabSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.XENLIFT_LAB_UNPROVEN === '1' ? undefined : 'not yet proven on the lab: run with XENLIFT_LAB_UNPROVEN=1'
-}

@@ -5,9 +5,8 @@
  * the real Xen and the real libvirt libxl driver. Runs in the lab's one boot; leaves the lab as
  * it found it (restoreLab) for the other lab files.
  */
-import {unprovenLabSkip} from './lab-env.js'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
@@ -27,8 +26,6 @@ const timings: Record<string, number> = {}
  * console, so its own "tiny-guest: poweroff requested" line never reaches the log.
  */
 const HALTED = 'reboot: System halted'
-/** `upgrade status` and `rollback` land after plan and apply: their tests say so until then. */
-const missing = (c: string) => !existsSync(new URL(`../../src/commands/upgrade/${c}.ts`, import.meta.url))
 
 async function timed<T>(name: string, f: () => Promise<T>): Promise<T> {
   const t = Date.now()
@@ -39,7 +36,7 @@ async function timed<T>(name: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-const gate = lab.skip ?? unprovenLabSkip()
+const gate = lab.skip
 describe.skipIf(gate !== undefined)(`upgrade a xend host on the real lab${gate ? ` (SKIPPED: ${gate})` : ''}`, () => {
   let work = ''
   let hostFlags: string[] = []
@@ -74,7 +71,8 @@ describe.skipIf(gate !== undefined)(`upgrade a xend host on the real lab${gate ?
     const long = await dom0Ok('xm list -l labpv')
     expect(long).toMatch(/^\(domain\n\s+\(domid \d+\)/)
     expect(long).toContain(`(uuid ${TREE.labpvUuid})`)
-    expect(await dom0Ok('xm list -l labxm')).toMatch(/\(name 'labxm'\)[\s\S]*\(kernel '\/root\/guest\/vmlinuz'\)/)
+    // sxp.show quotes an atom only when it must: (name labxm), as xend printed it.
+    expect(await dom0Ok('xm list -l labxm')).toMatch(/\(name labxm\)[\s\S]*\(kernel \/root\/guest\/vmlinuz\)/)
     // With xend stopped, xm fails as it did on a real host.
     await dom0Ok('systemctl stop xend')
     const stopped = await dom0('xm list')
@@ -91,7 +89,9 @@ describe.skipIf(gate !== undefined)(`upgrade a xend host on the real lab${gate ?
     expect(host?.facts.libvirt?.libxl).toBe(false)
     const states = Object.fromEntries((host?.domains ?? []).map((d) => [d.name, d.state]))
     expect(Object.keys(states).sort()).toEqual(['labpv', 'labvnc', 'labxm'])
-    expect(states.labpv).toBe('running')
+    // xm's state column of a live guest: `r` while on a CPU, `b` (blocked) while it waits, as an
+    // idle guest mostly does; either is a running domain that the shutdown step must stop.
+    expect(states.labpv).toMatch(/^(running|blocked)$/)
     expect(states.labvnc).toBe('shut off')
     expect(r.stdout).not.toContain(TREE.vncPassword)
   })
@@ -151,13 +151,13 @@ describe.skipIf(gate !== undefined)(`upgrade a xend host on the real lab${gate ?
     expect(await dom0('grep -rl -- ' + `'${TREE.vncPassword}'` + ' /var/lib/xenlift/journal.jsonl /tmp')).toMatchObject({stdout: ''})
   })
 
-  it.skipIf(missing('status'))('upgrade status reads the journal: the host is done (skipped while `upgrade status` is absent)', async () => {
+  it('upgrade status reads the journal: the host is done', async () => {
     const r = await timed('status', () => runCli(['upgrade', 'status', planFile(), '--state-dir', stateDir(), '--json']))
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/"done"/)
   })
 
-  it.skipIf(missing('rollback'))('upgrade rollback (skipped while absent): the xend tree and the toolstack setting come back, xend runs the guests again', async () => {
+  it('upgrade rollback: the xend tree and the toolstack setting come back, xend runs the guests again', async () => {
     const up = {labpv: await guestUpCount('labpv'), labxm: await guestUpCount('labxm')}
     const r = await timed('rollback', () => runCli(['upgrade', 'rollback', planFile(), '--yes', ...sshOnly(), '--state-dir', stateDir(), '--timeout', '600']))
     expect(r.code, r.stderr + r.stdout).toBe(0)
@@ -165,7 +165,7 @@ describe.skipIf(gate !== undefined)(`upgrade a xend host on the real lab${gate ?
     expect(await dom0Ok("sed -n 's/^TOOLSTACK=//p' /etc/default/xen")).toBe('xm\n')
     expect(await unitState('xend.service')).toBe('enabled active')
     await Promise.all([waitGuestUp('labpv', up.labpv), waitGuestUp('labxm', up.labxm)])
-    expect((await dom0Ok('xm list')).match(/^(labpv|labxm)\s/gm)?.sort()).toEqual(['labpv', 'labxm'])
+    expect([...(await dom0Ok('xm list')).matchAll(/^(labpv|labxm)\s/gm)].map((m) => m[1]).sort()).toEqual(['labpv', 'labxm'])
     const defined = await dom0('virsh -c xen:///system list --all --name')
     if (defined.code === 0) expect(defined.stdout.split('\n').filter((n) => n !== '' && n !== 'Domain-0')).toEqual([])
     expect(r.stdout + r.stderr).not.toContain(TREE.vncPassword)
