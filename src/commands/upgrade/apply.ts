@@ -1,7 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import * as path from 'node:path'
-import {createInterface} from 'node:readline/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
@@ -16,6 +15,7 @@ import {applyExitCode} from '../../cli/apply-exit-code.js'
 import type {ApplyResultLine, UpgradeApplyJsonLine} from '../../cli/json-contract.js'
 import {createApplyView, renderApplyResult} from '../../ui/apply-view.js'
 import {pickProgressMode} from '../../ui/renderer.js'
+import {confirmOnTerminal} from '../../ui/confirm.js'
 
 export default class UpgradeApply extends BaseCommand {
   // Its own SIGINT handler finishes the step in flight and keeps the journal (exit 130).
@@ -76,10 +76,8 @@ others done; 4 some hosts failed or were skipped, others done; 130 interrupted; 
     const stateDir = path.resolve(flags['state-dir'] ?? defaultStateDir())
     const ready = plan.hosts.filter((h) => h.status === 'ready')
     if (!flags.yes && !flags.json && process.stdin.isTTY) {
-      const rl = createInterface({input: process.stdin, output: process.stderr})
-      const answer = await rl.question(`Apply plan ${plan.planId} to ${ready.length} host(s) (${ready.map((h) => h.host).join(', ')})? Domains will be shut down. [y/N] `)
-      rl.close()
-      if (!/^y(es)?$/i.test(answer.trim())) this.error('not confirmed; nothing done', {exit: EXIT.failed})
+      const yes = await confirmOnTerminal(`Apply plan ${plan.planId} to ${ready.length} host(s) (${ready.map((h) => h.host).join(', ')})? Domains will be shut down.`)
+      if (!yes) this.error('not confirmed; nothing done', {exit: EXIT.failed})
     }
     const strategies = await loadStrategies(this.config, (m) => this.warn(m))
     const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), flags.timeout * 1000)

@@ -1,5 +1,4 @@
 import * as path from 'node:path'
-import {createInterface} from 'node:readline/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
@@ -10,6 +9,7 @@ import {recordedRunsForPlan} from '../../runbook/journal.js'
 import {openPlanHost} from '../../runbook/open-plan-host.js'
 import {type RollbackOutcome, rollbackHost} from '../../runbook/rollback.js'
 import {renderTable} from '../../ui/table.js'
+import {confirmOnTerminal} from '../../ui/confirm.js'
 
 export default class UpgradeRollback extends BaseCommand {
   static override summary = 'Bring hosts back to xend from their upgrade backup'
@@ -44,10 +44,8 @@ Exit codes: 0 every host rolled back; 1 some refused or failed; 2 usage error.`
     if (missing.length) this.usageError(`no recorded upgrade run for ${missing.join(', ')} in ${stateDir}`)
     if (runs.length === 0) this.usageError(`no recorded upgrade run in ${stateDir}${planId ? ` for plan ${planId}` : ''}`)
     if (!flags.yes && !this.jsonEnabled() && process.stdin.isTTY) {
-      const rl = createInterface({input: process.stdin, output: process.stderr})
-      const answer = await rl.question(`Roll back ${runs.map((r) => r.host.host).join(', ')} to xend? [y/N] `)
-      rl.close()
-      if (!/^y(es)?$/i.test(answer.trim())) this.error('not confirmed; nothing done', {exit: EXIT.failed})
+      const yes = await confirmOnTerminal(`Roll back ${runs.map((r) => r.host.host).join(', ')} to xend?`)
+      if (!yes) this.error('not confirmed; nothing done', {exit: EXIT.failed})
     }
     const strategies = await loadStrategies(this.config, (m) => this.warn(m))
     const ssh = sshOptionsFrom(flags, (m) => process.stderr.write(`warning: ${m}\n`), flags.timeout * 1000)
