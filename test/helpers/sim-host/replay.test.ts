@@ -12,11 +12,14 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, {recursive: true, force: true}))
 
+/** dpkg-query's format, as the facts probe passes it: tab and newline inside one argument. */
+const DPKG_FORMAT = ['$', '{Package}\t$', '{Version}\n'].join('')
+
 describe('replayed stand-ins (read-only benchmarks)', () => {
   it('answer each command line once from the stand-in, then replay stdout, stderr and exit code', async () => {
     const h = await createSimHost({dir, name: 'deb', profile: 'debian7-xend'})
     const t = new LocalTransport({env: h.env})
-    const live = {list: await t.exec(['xm', 'list']), bad: await t.exec(['xm', 'nosuch']), fmt: await t.exec(['dpkg-query', '-W', '-f', '${Package}\t${Version}\n'])}
+    const live = {list: await t.exec(['xm', 'list']), bad: await t.exec(['xm', 'nosuch']), fmt: await t.exec(['dpkg-query', '-W', '-f', DPKG_FORMAT])}
     await replayStandIns(h)
     await replayStandIns(h) // idempotent: a replayed wrapper is not wrapped again
     const begins = async () => (await h.commandLog()).filter((l) => l.includes(' begin ')).length
@@ -24,7 +27,7 @@ describe('replayed stand-ins (read-only benchmarks)', () => {
     for (let i = 0; i < 2; i++) {
       expect(await t.exec(['xm', 'list'])).toMatchObject({exitCode: 0, stdout: live.list.stdout, stderr: ''})
       expect(await t.exec(['xm', 'nosuch'])).toMatchObject({exitCode: live.bad.exitCode, stdout: live.bad.stdout, stderr: live.bad.stderr})
-      expect(await t.exec(['dpkg-query', '-W', '-f', '${Package}\t${Version}\n'])).toMatchObject({exitCode: 0, stdout: live.fmt.stdout})
+      expect(await t.exec(['dpkg-query', '-W', '-f', DPKG_FORMAT])).toMatchObject({exitCode: 0, stdout: live.fmt.stdout})
     }
     expect(live.bad.exitCode).not.toBe(0)
     // The first round reached the stand-ins (three command lines), the second was replayed.
