@@ -1,6 +1,8 @@
 import {Command} from '@oclif/core'
+import {redactSecrets} from '../model/redact.js'
 import {EXIT} from './exit-codes.js'
 import {type InterruptHandle, installInterruptHandler} from './interrupt.js'
+import type {ErrorJson} from './json-contract.js'
 import {jsonResultText} from './json-output.js'
 
 /**
@@ -14,6 +16,11 @@ import {jsonResultText} from './json-output.js'
 export abstract class BaseCommand extends Command {
   /** A command that handles SIGINT itself (upgrade apply finishes its step in flight) sets this. */
   static handlesSigint = false
+  /**
+   * A command whose `--json` is its own NDJSON stream (upgrade apply) rather than oclif's: a
+   * failure is printed as one more line, the error shape, so a consumer of the stream sees it.
+   */
+  static ndjsonFlag = false
   #interrupt: InterruptHandle | undefined
 
   /** Aborted on Ctrl-C (then the process exits 130); pass it to core calls that can stop early. */
@@ -38,7 +45,25 @@ export abstract class BaseCommand extends Command {
     } else if (err.exitCode === undefined && typeof err.oclif?.exit === 'number') {
       err.exitCode = err.oclif.exit
     }
+    if ((this.constructor as typeof BaseCommand).ndjsonFlag && !this.jsonEnabled() && this.argv.includes('--json')) process.stdout.write(`${JSON.stringify(this.toErrorJson(err))}\n`)
     return super.catch(err)
+  }
+
+  /**
+   * `--json` on failure: one documented shape (schemas/error.json) instead of oclif's spread of
+   * whatever enumerable fields the error object had; the message masked like every output.
+   */
+  protected override toErrorJson(err: unknown): ErrorJson {
+    const e = (err ?? {}) as {name?: unknown; message?: unknown; exitCode?: unknown; code?: unknown; oclif?: {exit?: unknown}}
+    const exitCode = typeof e.exitCode === 'number' ? e.exitCode : typeof e.oclif?.exit === 'number' ? e.oclif.exit : EXIT.failed
+    return {
+      error: {
+        name: typeof e.name === 'string' ? e.name : 'Error',
+        message: redactSecrets(typeof e.message === 'string' ? e.message : String(err)),
+        exitCode,
+        ...(typeof e.code === 'string' ? {code: e.code} : {}),
+      },
+    }
   }
 
   /**

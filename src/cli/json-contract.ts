@@ -51,8 +51,25 @@ export interface ApplyResultLine {
   readonly exitCode: number
 }
 
-/** One line of `upgrade apply --json` (NDJSON): an engine event with its time, or the result line. */
-export type UpgradeApplyJsonLine = ({readonly ts: string} & RunEvent) | ApplyResultLine
+/** One line of `upgrade apply --json` (NDJSON): an engine event with its time, the result line, or a failure before any result. */
+export type UpgradeApplyJsonLine = ({readonly ts: string} & RunEvent) | ApplyResultLine | ErrorJson
+
+/**
+ * What every command prints with `--json` when it fails before it has a result (a usage error,
+ * an unreadable plan, a refused lock): the process exits with `exitCode`.
+ */
+export interface ErrorJson {
+  readonly error: {
+    /** The error class (`Error`, `NonExistentFlagsError`, …). */
+    readonly name: string
+    /** What went wrong, secrets masked. */
+    readonly message: string
+    /** The exit code of the process (README: Exit codes). */
+    readonly exitCode: number
+    /** A machine-readable code where the error has one (`ENOENT`, …). */
+    readonly code?: string
+  }
+}
 
 /** Command id → the type its `--json` prints (NDJSON: the type of one line). The schema file is `schemas/<id with - for spaces>.json`. */
 export const JSON_CONTRACT = {
@@ -64,6 +81,8 @@ export const JSON_CONTRACT = {
   'upgrade apply': {type: 'UpgradeApplyJsonLine', ndjson: true},
   'upgrade status': {type: 'UpgradeStatusJson'},
   'upgrade rollback': {type: 'UpgradeRollbackJson'},
+  // Not a command: what any command prints with --json when it fails without a result.
+  error: {type: 'ErrorJson'},
 } as const
 
 // Compile-time: each type is exactly what the command returns (oclif prints that as --json).

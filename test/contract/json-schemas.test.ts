@@ -21,7 +21,7 @@ describe('schemas/: the --json contract, generated from the result types', () =>
 
   it('names a schema for every command that has --json', async () => {
     const ids = (await contractEntries()).map((e) => e.id).sort()
-    expect(ids).toEqual(['check', 'convert', 'import', 'scan', 'upgrade apply', 'upgrade plan', 'upgrade rollback', 'upgrade status'])
+    expect(ids).toEqual(['check', 'convert', 'error', 'import', 'scan', 'upgrade apply', 'upgrade plan', 'upgrade rollback', 'upgrade status'])
   })
 })
 
@@ -59,6 +59,25 @@ describe('real --json outputs validate against schemas/ (demo host files)', () =
     const scan = await runCli(['scan', '--json', '--root', DEMO])
     expect(scan.code, scan.stderr).toBe(0)
     expectValid(schema('scan'), JSON.parse(scan.stdout), 'scan --json --root')
+  }, 120_000)
+
+  it('a failure with --json prints the one error shape, with the exit code it exits with', async () => {
+    const cases: [string[], number][] = [
+      [['scan', '--json', '--host', 'bad host!'], 2],
+      [['check', '--json', '--no-such-flag', DEMO], 2],
+      [['upgrade', 'apply', '--json', '--yes', path.join(DEMO, 'no-such-plan.json')], 2],
+      [['import', '--json', '--dry-run', '--inventory', path.join(DEMO, 'no-such-inventory.ini')], 2],
+    ]
+    for (const [args, code] of cases) {
+      const r = await runCli(args)
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code)
+      const doc = JSON.parse(r.stdout) as {error: {exitCode: number; message: string}}
+      expectValid(schema('error'), doc, `${args.join(' ')} --json error`)
+      expect(doc.error.exitCode).toBe(code)
+      expect(doc.error.message.length).toBeGreaterThan(0)
+      if (args[0] === 'upgrade') expectValid(schema('upgrade apply'), doc, 'upgrade apply --json error line')
+    }
+    expect(schema('error')({error: {name: 'Error', message: 'x', exitCode: 2, oclif: {exit: 2}}})).toBe(false)
   }, 120_000)
 
   it('a schema rejects what the command does not print (a misspelt field, a wrong type)', () => {

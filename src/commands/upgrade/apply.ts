@@ -65,6 +65,8 @@ others done; 4 some hosts failed or were skipped, others done; 130 interrupted; 
     sudo: Flags.boolean({summary: 'run commands with sudo -n (when logging in as a non-root user)'}),
   }
 
+  static override ndjsonFlag = true
+
   async run(): Promise<void> {
     const {args, flags} = await this.parse(UpgradeApply)
     const text = await readFile(args.plan, 'utf8').catch((error: NodeJS.ErrnoException) => this.usageError(`${args.plan}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`))
