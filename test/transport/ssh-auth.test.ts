@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rename, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -20,6 +20,8 @@ describe.skipIf(!haveKeygen)('planAuth: identity files first, then the agent', (
     dir = await mkdtemp(join(tmpdir(), 'xenlift-auth-'))
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'a')])
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pw', '-f', join(dir, 'locked')])
+    // Keys opened once stay open for the process: cases that must not open use keys of their own.
+    for (const name of ['locked-never', 'locked-shared']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pw', '-f', join(dir, name)])
     await writeFile(join(dir, 'junk'), 'not a key')
   })
   afterAll(async () => rm(dir, {recursive: true, force: true}))
@@ -78,12 +80,35 @@ describe.skipIf(!haveKeygen)('planAuth: identity files first, then the agent', (
       [join(dir, 'locked'), true],
     ])
     expect(plan.methods.map((m) => m.type)).toEqual(['publickey'])
-    const neverRight = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: undefined, identitiesOnly: false, askPassphrase: async () => 'nope-secret'})
+    const neverRight = await planAuth({username: 'u', identityFiles: [join(dir, 'locked-never')], agent: undefined, identitiesOnly: false, askPassphrase: async () => 'nope-secret'})
     expect(neverRight.methods).toEqual([])
     expect(neverRight.locked[0]).toContain('no right passphrase')
     expect(JSON.stringify(neverRight)).not.toContain('nope-secret')
-    const cancelled = await planAuth({username: 'u', identityFiles: [join(dir, 'locked')], agent: undefined, identitiesOnly: false, askPassphrase: async () => undefined})
+    const cancelled = await planAuth({username: 'u', identityFiles: [join(dir, 'locked-never')], agent: undefined, identitiesOnly: false, askPassphrase: async () => undefined})
     expect(cancelled.locked).toHaveLength(1)
+  })
+
+  it('an encrypted key is opened once per process: concurrent and later connections share it; a changed file is asked for again', async () => {
+    const file = join(dir, 'locked-shared')
+    let asked = 0
+    const ask = async () => {
+      asked++
+      await new Promise((r) => setTimeout(r, 50)) // the others plan while the first is being asked
+      return 'pw'
+    }
+    const plan = () => planAuth({username: 'u', identityFiles: [file], agent: undefined, identitiesOnly: false, askPassphrase: ask})
+    const plans = [...(await Promise.all([plan(), plan(), plan()])), await plan()]
+    expect(asked).toBe(1)
+    for (const p of plans) expect(p.methods.map((m) => m.type)).toEqual(['publickey'])
+    // Same path, another key (rotated since): asked again, never the old key.
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'pw', '-f', `${file}.new`])
+    await rename(`${file}.new`, file)
+    const after = await plan()
+    expect(asked).toBe(2)
+    const pub = (k: unknown) => (k as {getPublicSSH(): Buffer}).getPublicSSH().toString('base64')
+    const first = plans[0]?.methods[0]
+    const rotated = after.methods[0]
+    expect(first?.type === 'publickey' && rotated?.type === 'publickey' && pub(first.key) !== pub(rotated.key)).toBe(true)
   })
 
   it("falls back to OpenSSH's default identity names", () => {

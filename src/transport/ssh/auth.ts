@@ -9,6 +9,7 @@
  * one, its passphrase is asked on the terminal (`askPassphrase`, given only when there is one);
  * else the key is `locked` and the message names the file and both ways out.
  */
+import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
@@ -65,7 +66,7 @@ export async function planAuth(init: {
     if (key instanceof Error && isEncrypted(key)) {
       // The agent is offered anyway (below): ssh-add put the key there. Quietly, as ssh does.
       if (init.agent && !init.identitiesOnly) continue
-      if (init.askPassphrase) key = await unlock(file, text, init.askPassphrase)
+      if (init.askPassphrase) key = await unlockOnce(file, text, init.askPassphrase)
       if (key instanceof Error && isEncrypted(key)) {
         const why = init.askPassphrase
           ? `identity file ${file} is encrypted and no right passphrase was given`
@@ -100,6 +101,29 @@ function parseOne(text: Buffer, passphrase: string | undefined): ParsedKey | Err
 
 function isEncrypted(err: Error): boolean {
   return /passphrase|encrypted|bad decrypt/i.test(err.message)
+}
+
+/**
+ * Encrypted keys opened in this process, by file and content. Opening one costs ~1 s of CPU
+ * (bcrypt-pbkdf in JavaScript), and every host connection plans its authentication afresh:
+ * a fleet of 100 hosts spent 100 s deriving the same key. The first connection asks and opens
+ * it; the others (also those that start while it is being asked for) share the result. The
+ * passphrase itself is not kept, only the opened key, which each connection needs anyway.
+ */
+const opened = new Map<string, Promise<ParsedKey | Error>>()
+
+function unlockOnce(file: string, text: Buffer, ask: AskPassphrase): Promise<ParsedKey | Error> {
+  const id = `${file}\0${createHash('sha256').update(text).digest('hex')}`
+  let pending = opened.get(id)
+  if (pending === undefined) {
+    pending = unlock(file, text, ask).then((key) => {
+      // Not opened (no passphrase, three wrong ones): the next connection may ask again.
+      if (key instanceof Error) opened.delete(id)
+      return key
+    })
+    opened.set(id, pending)
+  }
+  return pending
 }
 
 /** Asks until the key opens (at most PASSPHRASE_TRIES times); the passphrase itself goes nowhere else. */
