@@ -25,9 +25,13 @@ import {parseSnapshot} from './snapshot-parse.js'
 export const SNAPSHOT_SCRIPT = String.raw`
 NL='
 '
-MAX=0 TO= SUDO= SKIP=$NL
+MAX=0 TO= SUDO= LC= SKIP=$NL
+# Set once for every probe (not one env process per probe): probes print C-locale output.
+LC_ALL=C; export LC_ALL
 command -v readlink >/dev/null 2>&1 && command -v od >/dev/null 2>&1 || { echo 'xenlift snapshot: needs readlink and od' >&2; exit 97; }
 hex() { od -An -v -tx1; echo .; }
+# A probe's output as hex lines; nothing to convert (most stderr) costs no od process.
+hexs() { if [ -n "$1" ]; then printf '%s' "$1" | hex; else echo .; fi; }
 rec() { printf '%s\0%s\0%s\n' "$1" "$2" "$3"; }
 size() { set -f; set -- $(ls -lnd -- "$1" 2>/dev/null); set +f; SZ=$5; case $SZ in ''|*[!0-9]*) SZ=0;; esac; }
 content() {
@@ -67,16 +71,17 @@ probe() {
     eval "r=\@{rc_$i-x}"
     case $c:$r in *+:0|*-:[1-9]*) ;; *) printf 'P %s skip\n' "$1"; return 0;; esac
   done
-  err=$( (out=$(eval "$SUDO$TO env LC_ALL=C $3" </dev/null 2>&4 3>&- 4>&-; r=$?; echo .; exit $r); r=$?
-    printf 'P %s %s\n' "$1" "$r" >&3; printf '%s' "@{out%.}" | hex >&3; exit $r) 4>&1; r=$?; echo .; exit $r)
+  err=$( (out=$(eval "$SUDO$TO$LC$3" </dev/null 2>&4 3>&- 4>&-; r=$?; echo .; exit $r); r=$?
+    printf 'P %s %s\n' "$1" "$r" >&3; hexs "@{out%.}" >&3; exit $r) 4>&1; r=$?; echo .; exit $r)
   eval "rc_$1=$?"
-  printf '%s' "@{err%.}" | hex
+  hexs "@{err%.}"
 }
 exec 3>&1
 while [ $# -gt 0 ]; do
   case $1 in
     max) MAX=$2; shift 2;;
-    sudo) SUDO='sudo -n -- '; shift;;
+    # sudo may reset the environment (env_reset): there the locale goes on the command line.
+    sudo) SUDO='sudo -n -- ' LC='env LC_ALL=C '; shift;;
     timeout) command -v timeout >/dev/null 2>&1 && TO="timeout -k 5 $2 "; shift 2;;
     skip) SKIP=$SKIP$2$NL; shift 2;;
     tree) walk "$4" "$2" "$3" 1; shift 4;;

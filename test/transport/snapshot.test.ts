@@ -170,6 +170,17 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     expect(view.misses).toEqual(['exec echo only if 0 succeeded'])
   })
 
+  it('runs every probe in the C locale even when the session does not set it, with or without a timeout', async () => {
+    const probes = [{argv: ['sh', '-c', 'printf "%s|%s" "$LC_ALL" "$LANG"']}, {argv: ['no-such-command-xenlift']}]
+    // The session's environment without LC_ALL (a transport that does not pass it).
+    const run = (argv: readonly string[], o?: Parameters<LocalTransport['exec']>[1]) => local.exec(['env', '-u', 'LC_ALL', 'LANG=de_DE.UTF-8', ...argv], o)
+    for (const timeoutMs of [undefined, 5000]) {
+      const snap = await runSnapshotScript(run, req([], {probes, ...(timeoutMs !== undefined ? {timeoutMs} : {})}))
+      expect(snap?.probes[0]).toEqual({stdout: 'C|de_DE.UTF-8', stderr: '', exitCode: 0})
+      expect(snap?.probes[1]).toMatchObject({stdout: '', stderr: expect.stringContaining('no-such-command-xenlift'), exitCode: 127})
+    }
+  })
+
   it('a probe that outlives its timeout is killed and answers as a timeout', async () => {
     const request = req([], {probes: [{argv: ['sleep', '30']}, {argv: ['echo', 'next']}], timeoutMs: 1000})
     const t0 = Date.now()
