@@ -4,12 +4,13 @@ import {redactSecrets} from '../model/redact.js'
 import type {ExecResult} from '../transport/transport.js'
 import type {EventSink} from './events.js'
 import {sha256} from './fingerprint.js'
-import {HOST_STATE_DIR, onHost} from './host-paths.js'
+import {onHost} from './host-paths.js'
 import type {RunHost} from './host-runner.js'
 import {Journal, type JournalEntry, journalState, type RecordedRun} from './journal.js'
 import type {HostPlan} from './plan-document.js'
 import {pastPointOfNoReturn} from './status.js'
 import {planPaths} from './steps/common.js'
+import {type LockInfo, readLock, releaseLock} from './steps/preflight.js'
 import {startOrder} from './steps/start.js'
 import type {ProvidedStrategy} from './strategy.js'
 
@@ -38,8 +39,10 @@ export interface RollbackOutcome {
  * undefine the domains this run defined (those libvirt did not know before), stop libvirtd if
  * it was not there before, restore the xend trees and the toolstack setting from the backup
  * tarball (its sha256 checked; the controller's copy uploaded if the host's is gone), re-enable
- * and start xend, start the domains that ran before in their old order, release the lock.
- * Refused, with the reason, past the plan's point of no return.
+ * and start xend, start the domains that ran before in their old order, release the lock if
+ * this run holds it. Refused, with the reason, past the plan's point of no return or while
+ * another run's lock (named in the message) is on the host: then nothing is done and that lock
+ * is not touched.
  */
 export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: RollbackOptions): Promise<RollbackOutcome> {
   const host = run.host
@@ -65,6 +68,14 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
   try {
     opened = await deps.open(host, run.file.replace(/\.jsonl$/, '.log'))
     const h = opened
+    // The lock says whose host this is: another run's lock means that run may be working on the
+    // host right now (or was left by it), so nothing is done and the lock is not touched.
+    const lock = await readLock({files: h.files, planId: run.planId})
+    if (lock && lock.runId !== run.runId) {
+      const message = `refused: the host lock ${planPaths(run.planId).lock} belongs to run ${lock.runId} from ${lock.controller} (since ${lock.since}), not to run ${run.runId} being rolled back; nothing done (if that run is gone, check the host and remove the lock by hand)`
+      await journal.append(entry({type: 'rollback-end', status: 'refused', message}))
+      return {host: host.host, status: 'refused', message, actions: []}
+    }
     const run_ = (argv: string[]): Promise<ExecResult> => h.exec.exec(argv, {env: {LC_ALL: 'C'}, timeoutMs: opts.commandTimeoutMs, ...(opts.sudo ? {sudo: true} : {})})
     const must = async (argv: string[]) => {
       const r = await run_(argv)
@@ -121,8 +132,10 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
     } else {
       note('nothing on the host had changed (the run stopped before the shutdown step)')
     }
-    await run_(['rm', '-f', hp(`${HOST_STATE_DIR}/lock`)])
-    actions.push('lock released')
+    const lockCtx = {exec: h.exec, planId: run.planId, ...(root !== undefined ? {root} : {}), options: {runId: run.runId, commandTimeoutMs: opts.commandTimeoutMs, ...(opts.sudo ? {sudo: true} : {})}}
+    if (lock === undefined) actions.push('no lock to release')
+    else if (await releaseLock(lockCtx)) actions.push('lock released')
+    else throw new Error(`the host lock ${planPaths(run.planId).lock} no longer belongs to run ${run.runId} (${describeLock(await readLock({files: h.files, planId: run.planId}))}); it was left in place`)
     const message = `rolled back: ${actions.length} actions`
     await journal.append(entry({type: 'rollback-end', status: 'done', message, data: {actions}}))
     return {host: host.host, status: 'done', message, actions}
@@ -133,4 +146,8 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
   } finally {
     await opened?.close().catch(() => undefined)
   }
+}
+
+function describeLock(lock: LockInfo | undefined): string {
+  return lock ? `now held by run ${lock.runId} from ${lock.controller}` : 'it is gone'
 }

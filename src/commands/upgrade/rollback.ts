@@ -18,7 +18,8 @@ newest run: undefines the domains that run defined, stops libvirtd where it was 
 before, restores /var/lib/xend/domains, /etc/xen and the toolstack setting from the backup
 (sha256 checked), re-enables and starts xend, starts the domains that ran before in their old
 order, and releases the host lock. Refused, with the reason, for a host past its point of no
-return (the plan shows it). Asks for confirmation on a terminal unless --yes.
+return (the plan shows it) and for a host whose lock belongs to another run (the message names
+it; the lock is left alone). Asks for confirmation on a terminal unless --yes.
 
 Exit codes: 0 every host rolled back; 1 some refused or failed; 2 usage error.`
   static override examples = ['<%= config.bin %> <%= command.id %> plan.json --yes', '<%= config.bin %> <%= command.id %> --host dom0-a']

@@ -2,7 +2,7 @@ import {collectFacts} from '../../host/facts.js'
 import {collectFingerprint, fingerprintChanges} from '../fingerprint.js'
 import {ETC_XEN_DIR, XEND_DOMAINS_DIR} from '../host-paths.js'
 import type {PlanAction} from '../plan-document.js'
-import {type Step, type StepContext, StepError} from '../step.js'
+import {type ApplyOptions, type Step, type StepContext, StepError} from '../step.js'
 import {exec, hp, must, planPaths, run} from './common.js'
 
 /** Lock file content: who holds the host. */
@@ -81,7 +81,7 @@ export const preflight: Step = {
  * Remove the host lock if, and only if, this run holds it (its run id is in the file): a lock of
  * another run or controller is never touched. True when it was removed.
  */
-export async function releaseLock(ctx: Pick<StepContext, 'exec' | 'options' | 'planId' | 'root'>): Promise<boolean> {
+export async function releaseLock(ctx: Pick<StepContext, 'exec' | 'planId' | 'root'> & {readonly options: Pick<ApplyOptions, 'runId' | 'commandTimeoutMs' | 'sudo'>}): Promise<boolean> {
   const lock = hp(ctx, planPaths(ctx.planId).lock)
   const mine = `"runId":${JSON.stringify(ctx.options.runId)}`
   const r = await ctx.exec.exec(['sh', '-c', 'grep -qF -e "$1" -- "$2" 2>/dev/null || exit 3; rm -f -- "$2"', 'xenlift-unlock', mine, lock], {
