@@ -6,10 +6,11 @@ import type {EventSink} from './events.js'
 import {sha256} from './fingerprint.js'
 import {onHost} from './host-paths.js'
 import type {RunHost} from './host-runner.js'
-import {Journal, type JournalEntry, journalState, type RecordedRun} from './journal.js'
+import {Journal, type JournalEntry, type JournalState, journalState, type RecordedRun} from './journal.js'
 import type {HostPlan} from './plan-document.js'
 import {pastPointOfNoReturn} from './status.js'
 import {planPaths} from './steps/common.js'
+import type {UnitState} from './steps/services.js'
 import {type LockInfo, readLock, releaseLock} from './steps/preflight.js'
 import {startOrder} from './steps/start.js'
 import type {ProvidedStrategy} from './strategy.js'
@@ -38,11 +39,12 @@ export interface RollbackOutcome {
  * Bring a host back to xend from its backup (the journal of its newest run says what was done):
  * undefine the domains this run defined (those libvirt did not know before), stop libvirtd if
  * it was not there before, restore the xend trees and the toolstack setting from the backup
- * tarball (its sha256 checked; the controller's copy uploaded if the host's is gone), re-enable
- * and start xend, start the domains that ran before in their old order, release the lock if
- * this run holds it. Refused, with the reason, past the plan's point of no return or while
- * another run's lock (named in the message) is on the host: then nothing is done and that lock
- * is not touched.
+ * tarball (its sha256 checked; the controller's copy uploaded if the host's is gone), put xend's
+ * services back as preflight recorded them (enabled only if they were, started only if they ran;
+ * a journal older than that record: all enabled and xend started, and the outcome says so),
+ * start the domains that ran before in their old order, release the lock if this run holds it.
+ * Refused, with the reason, past the plan's point of no return or while another run's lock
+ * (named in the message) is on the host: then nothing is done and that lock is not touched.
  */
 export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: RollbackOptions): Promise<RollbackOutcome> {
   const host = run.host
@@ -64,6 +66,7 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
   const root = host.connection.root
   const hp = (p: string) => onHost(root, p)
   let opened: RunHost | undefined
+  let legacy: string | undefined
   await journal.append(entry({type: 'rollback-start'}))
   try {
     opened = await deps.open(host, run.file.replace(/\.jsonl$/, '.log'))
@@ -115,10 +118,17 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
       }
       const members = ['var/lib/xend/domains', 'etc/xen', ...strategy.toolstackFiles.filter((f) => f in (host.fingerprint?.inputs.toolstackSetting ?? {})).map((f) => f.replace(/^\//, ''))]
       await must(['tar', '-xzf', hp(p.tarball), '-C', hp('/'), ...members])
-      // 4. xend back: enabled, started; then the domains that ran before, in their old order
-      for (const svc of [...strategy.xendServices].reverse()) await run_(['systemctl', 'enable', svc]).then((r) => r.exitCode === 0 && actions.push(`systemctl enable ${svc}`))
+      // 4. xend's services as they were before the switch (preflight recorded it): enabled only
+      // if they were, started only if they ran; then the domains that ran, in their old order.
+      const plan = servicesToRestore(strategy.xendServices, recordedServices(st))
+      if (plan.legacy) {
+        legacy = plan.legacy
+        note(plan.legacy)
+      }
+      for (const svc of plan.enable) await run_(['systemctl', 'enable', svc]).then((r) => r.exitCode === 0 && actions.push(`systemctl enable ${svc}`))
+      for (const svc of plan.leftAlone) note(svc)
       const xend = strategy.xendServices.at(-1)
-      if (xend) await must(['systemctl', 'start', xend])
+      if (xend && plan.start.includes(xend)) await must(['systemctl', 'start', xend])
       const ran = ((st.completed.get('shutdown') ?? run.entries.find((e) => e.type === 'step-end' && e.step === 'shutdown'))?.data as {stopped?: {name: string; how: string}[]} | undefined)?.stopped
       const names = ran ? ran.filter((s) => s.how !== 'already').map((s) => s.name) : []
       for (const d of startOrder(host.domains).filter((x) => names.includes(x.name))) {
@@ -129,6 +139,8 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
         }
         await must(argv)
       }
+      // xendomains last: when it ran before, it runs again (after the domains, so it only finds them running)
+      for (const svc of plan.start.filter((x) => x !== xend)) await must(['systemctl', 'start', svc])
     } else {
       note('nothing on the host had changed (the run stopped before the shutdown step)')
     }
@@ -136,7 +148,7 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
     if (lock === undefined) actions.push('no lock to release')
     else if (await releaseLock(lockCtx)) actions.push('lock released')
     else throw new Error(`the host lock ${planPaths(run.planId).lock} no longer belongs to run ${run.runId} (${describeLock(await readLock({files: h.files, planId: run.planId}))}); it was left in place`)
-    const message = `rolled back: ${actions.length} actions`
+    const message = `rolled back: ${actions.length} actions${legacy ? `; ${legacy}` : ''}`
     await journal.append(entry({type: 'rollback-end', status: 'done', message, data: {actions}}))
     return {host: host.host, status: 'done', message, actions}
   } catch (error) {
@@ -150,4 +162,41 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
 
 function describeLock(lock: LockInfo | undefined): string {
   return lock ? `now held by run ${lock.runId} from ${lock.controller}` : 'it is gone'
+}
+
+/** xend's services as preflight recorded them before the switch; undefined for a journal that predates the record. */
+function recordedServices(st: JournalState): readonly UnitState[] | undefined {
+  const services = (st.completed.get('preflight')?.data as {services?: UnitState[]} | undefined)?.services
+  return Array.isArray(services) ? services : undefined
+}
+
+/**
+ * What rollback does with xend's services (listed `xendomains` before `xend`): with a record,
+ * enable those that were `enabled` and start those that were `active`, and say which are left
+ * disabled or stopped; without one (a journal older than the record), as before the record
+ * existed: enable them all, start xend, and say so.
+ */
+export function servicesToRestore(units: readonly string[], recorded: readonly UnitState[] | undefined): {enable: string[]; start: string[]; leftAlone: string[]; legacy?: string} {
+  const xend = units.at(-1)
+  if (recorded === undefined) {
+    return {
+      enable: [...units].reverse(),
+      start: xend ? [xend] : [],
+      leftAlone: [],
+      legacy: `the journal predates the record of xend's services (enabled/running before the upgrade): ${[...units].reverse().join(' and ')} enabled${xend ? `, ${xend} started` : ''}, as rollback always did; check them by hand`,
+    }
+  }
+  const by = new Map(recorded.map((r) => [r.unit, r]))
+  const enable: string[] = []
+  const start: string[] = []
+  const leftAlone: string[] = []
+  for (const unit of [...units].reverse()) {
+    const r = by.get(unit)
+    if (r === undefined || r.enabled === 'not-found') continue
+    if (r.enabled === 'enabled') enable.push(unit)
+    if (r.active === 'active') start.push(unit)
+    const kept = [r.enabled !== 'enabled' ? 'not enabled' : '', r.active !== 'active' ? 'not started' : ''].filter(Boolean)
+    if (kept.length) leftAlone.push(`${unit} was ${r.enabled} and ${r.active} before the upgrade: ${kept.join(' and ')}`)
+  }
+  return {enable, start, leftAlone}
 }

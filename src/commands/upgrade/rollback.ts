@@ -16,10 +16,13 @@ export default class UpgradeRollback extends BaseCommand {
   static override description = `For each host (--host, or every host of PLAN with a recorded run), from the journal of its
 newest run: undefines the domains that run defined, stops libvirtd where it was not there
 before, restores /var/lib/xend/domains, /etc/xen and the toolstack setting from the backup
-(sha256 checked), re-enables and starts xend, starts the domains that ran before in their old
-order, and releases the host lock. Refused, with the reason, for a host past its point of no
-return (the plan shows it) and for a host whose lock belongs to another run (the message names
-it; the lock is left alone). Asks for confirmation on a terminal unless --yes.
+(sha256 checked), puts xend and xendomains back as they were before the upgrade (enabled only
+if they were, started only if they ran; a run journaled by an older xenlift, without that
+record: both enabled and xend started, and the output says so), starts the domains that ran
+before in their old order, and releases the host lock. Refused, with the reason, for a host
+past its point of no return (the plan shows it) and for a host whose lock belongs to another
+run (the message names it; the lock is left alone). Asks for confirmation on a terminal unless
+--yes.
 
 Exit codes: 0 every host rolled back; 1 some refused or failed; 2 usage error.`
   static override examples = ['<%= config.bin %> <%= command.id %> plan.json --yes', '<%= config.bin %> <%= command.id %> --host dom0-a']

@@ -4,6 +4,7 @@ import {ETC_XEN_DIR, XEND_DOMAINS_DIR} from '../host-paths.js'
 import type {PlanAction} from '../plan-document.js'
 import {type ApplyOptions, type Step, type StepContext, StepError} from '../step.js'
 import {exec, hp, must, planPaths, run} from './common.js'
+import {queryUnitStates, type UnitState, unitStateArgv} from './services.js'
 
 /** Lock file content: who holds the host. */
 export interface LockInfo {
@@ -37,6 +38,7 @@ export const preflight: Step = {
       exec(['mkdir', '-p', '-m', '0700', hp(ctx, p.stateDir)]),
       exec(['sh', '-c', 'set -C; printf "%s\\n" "$1" > "$2"', 'xenlift-lock', '{"controller":…,"runId":…,"since":…}', hp(ctx, p.lock)], {note: 'take the lock (fails if another run holds it)'}),
       exec(['df', '-Pk', hp(ctx, p.stateDir)], {note: `at least ${neededKiB(ctx)} KiB free for the backup`}),
+      ...(ctx.strategy.xendServices.length ? [exec(unitStateArgv(ctx.strategy.xendServices), {note: 'record whether each of xend\'s services is enabled and running (journal): rollback restores exactly that'})] : []),
     ]
     return actions
   },
@@ -44,8 +46,10 @@ export const preflight: Step = {
     const p = planPaths(ctx.planId)
     const lock = await readLock(ctx)
     if (lock && lock.runId === ctx.options.runId) {
-      // Our own lock: a resumed run. The plan check already passed before the lock was taken.
-      return {status: 'ok', message: `lock held by this run (${lock.runId})`, data: {lock}}
+      // Our own lock: a resumed run. The plan check already passed before the lock was taken;
+      // the host is still as planned (the lock is kept only from the shutdown step on).
+      const services = await recordServices(ctx)
+      return {status: 'ok', message: `lock held by this run (${lock.runId}); ${describeServices(services)}`, data: {lock, services}}
     }
     if (lock) throw lockedError(p.lock, lock)
     const facts = await collectFacts(ctx.files, {timeoutMs: ctx.options.commandTimeoutMs, ...(ctx.options.sudo ? {sudo: true} : {})})
@@ -69,7 +73,8 @@ export const preflight: Step = {
     const avail = Number(df.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3])
     const need = neededKiB(ctx)
     if (Number.isFinite(avail) && avail < need) throw new StepError(`not enough free space for the backup below ${p.stateDir}: ${avail} KiB free, ${need} KiB needed`)
-    return {status: 'changed', message: `lock taken; ${Number.isFinite(avail) ? `${avail} KiB free` : 'free space unknown'}; target libvirt ${ctx.host.targetLibvirtVersion}`, data: {lock: mine, freeKiB: avail}}
+    const services = await recordServices(ctx)
+    return {status: 'changed', message: `lock taken; ${Number.isFinite(avail) ? `${avail} KiB free` : 'free space unknown'}; target libvirt ${ctx.host.targetLibvirtVersion}; ${describeServices(services)}`, data: {lock: mine, freeKiB: avail, services}}
   },
   async verify(ctx) {
     const lock = await readLock(ctx)
@@ -90,6 +95,18 @@ export async function releaseLock(ctx: Pick<StepContext, 'exec' | 'planId' | 'ro
     ...(ctx.options.sudo ? {sudo: true} : {}),
   })
   return r.exitCode === 0
+}
+
+/**
+ * xend's services as they are before anything changes, for the journal (preflight's data):
+ * rollback enables only what was enabled and starts only what was running. One remote command.
+ */
+async function recordServices(ctx: StepContext): Promise<UnitState[]> {
+  return queryUnitStates((argv) => run(ctx, argv), ctx.strategy.xendServices)
+}
+
+function describeServices(states: readonly UnitState[]): string {
+  return states.map((s) => `${s.unit} ${s.enabled}/${s.active}`).join(', ') || 'no xend services'
 }
 
 export async function readLock(ctx: Pick<StepContext, 'files' | 'planId'>): Promise<LockInfo | undefined> {

@@ -1,0 +1,82 @@
+import type {ExecResult} from '../../transport/transport.js'
+import {StepError} from '../step.js'
+
+/**
+ * One unit's state as `systemctl is-enabled` / `is-active` report it before the switch:
+ * rollback enables only what was `enabled` and starts only what was `active`.
+ */
+export interface UnitState {
+  readonly unit: string
+  /** `enabled`, `disabled`, `static`, `masked`, … as is-enabled prints it; `not-found` for a missing unit. */
+  readonly enabled: string
+  /** `active`, `inactive`, `failed`, … as is-active prints it. */
+  readonly active: string
+}
+
+/**
+ * Both queries for every unit in one remote command, one line per unit
+ * (`unit TAB is-enabled-exit TAB is-enabled-output TAB is-active-exit TAB is-active-output`):
+ * `systemctl is-enabled a b` alone cannot be used, since a missing unit prints nothing on stdout
+ * (only on stderr) with older systemd and the lines would no longer match the units.
+ */
+const QUERY_SCRIPT = [
+  'for u in "$@"; do',
+  '  e=$(systemctl is-enabled "$u" 2>&1); ec=$?',
+  '  a=$(systemctl is-active "$u" 2>&1); ac=$?',
+  `  printf '%s\\t%s\\t%s\\t%s\\t%s\\n' "$u" "$ec" "$(printf %s "$e" | tr '\\t\\n' '  ')" "$ac" "$(printf %s "$a" | tr '\\t\\n' '  ')"`,
+  'done',
+].join('\n')
+
+/** The argv of the state query (shown in the plan as it runs). */
+export function unitStateArgv(units: readonly string[]): string[] {
+  return ['sh', '-c', QUERY_SCRIPT, 'xenlift-units', ...units]
+}
+
+const ENABLED_WORDS = /^(enabled|enabled-runtime|linked|linked-runtime|alias|masked|masked-runtime|static|indirect|disabled|generated|transient|bad|not-found)$/
+const ACTIVE_WORDS = /^(active|reloading|inactive|failed|activating|deactivating|maintenance|refreshing|unknown)$/
+
+/** A unit systemd does not know (a host without xend): exit 4/5 or systemctl's "not found" wording. */
+export function unitMissingText(text: string): boolean {
+  return /not[- ](be )?found|not loaded|does not exist|No such file/i.test(text)
+}
+
+/**
+ * Parse the query's lines into one state per unit; a unit whose state cannot be read (systemctl
+ * failed for another reason, or printed no line) is an error naming that unit, so one bad unit
+ * is reported as itself.
+ */
+export function parseUnitStates(r: ExecResult, units: readonly string[]): {states: UnitState[]; errors: string[]} {
+  const byUnit = new Map<string, string[]>()
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split('\t')
+    if (f.length === 5 && f[0]) byUnit.set(f[0], f)
+  }
+  const states: UnitState[] = []
+  const errors: string[] = []
+  for (const unit of units) {
+    const f = byUnit.get(unit)
+    if (!f) {
+      errors.push(`${unit}: no state reported (${r.stderr.trim().split('\n').at(-1) || `exit ${r.exitCode ?? r.signal ?? '?'}`})`)
+      continue
+    }
+    const [, ec, eOut = '', , aOut = ''] = f
+    const e = eOut.trim()
+    const a = aOut.trim()
+    // 127: no systemctl at all ("systemctl: not found" must not read as a missing unit)
+    const enabled = ec === '127' ? undefined : ENABLED_WORDS.test(e) ? e : ec === '4' || unitMissingText(e) ? 'not-found' : undefined
+    const active = ACTIVE_WORDS.test(a) ? a : undefined
+    if (enabled === undefined) errors.push(`${unit}: systemctl is-enabled: ${e || (ec === '127' ? 'systemctl not found (exit 127)' : `exit ${ec}`)}`)
+    else if (active === undefined) errors.push(`${unit}: systemctl is-active: ${a || `exit ${f[3]}`}`)
+    else states.push({unit, enabled, active})
+  }
+  return {states, errors}
+}
+
+/** Run the query with `run` and return every unit's state, or throw a StepError listing the units it could not read. */
+export async function queryUnitStates(run: (argv: readonly string[]) => Promise<ExecResult>, units: readonly string[]): Promise<UnitState[]> {
+  if (units.length === 0) return []
+  const r = await run(unitStateArgv(units))
+  const {states, errors} = parseUnitStates(r, units)
+  if (errors.length) throw new StepError(`cannot read the state of ${errors.join('; ')}`)
+  return states
+}

@@ -1,0 +1,62 @@
+/**
+ * The one-command query of xend's services (`sh -c` over systemctl is-enabled / is-active per
+ * unit), run for real against the simulated hosts' systemctl: per-unit states, a missing unit as
+ * `not-found`, and a unit systemctl cannot answer for reported as that unit.
+ */
+import {chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import * as path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {queryUnitStates} from '../../src/runbook/steps/services.js'
+import {LocalTransport} from '../../src/transport/local.js'
+import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'xenlift-units-'))
+})
+afterAll(() => rm(dir, {recursive: true, force: true}))
+
+describe('queryUnitStates', () => {
+  it('one remote command: each unit\'s is-enabled and is-active, a missing unit not-found', async () => {
+    const h = await createSimHost({dir, name: 'deb', profile: 'debian7-xend'})
+    const t = new LocalTransport({env: h.env})
+    expect((await t.exec(['systemctl', 'disable', 'xendomains'])).exitCode).toBe(0)
+    const argvs: string[][] = []
+    const states = await queryUnitStates((argv) => {
+      argvs.push([...argv])
+      return t.exec(argv)
+    }, ['xendomains', 'xend', 'nosuch'])
+    expect(argvs).toHaveLength(1)
+    expect(states).toEqual([
+      {unit: 'xendomains', enabled: 'disabled', active: 'inactive'},
+      {unit: 'xend', enabled: 'enabled', active: 'active'},
+      {unit: 'nosuch', enabled: 'not-found', active: 'inactive'},
+    ])
+  })
+
+  it('a host without xend\'s units: both not-found', async () => {
+    const h = await createSimHost({dir, name: 'half', profile: 'debian7-xend', xendInstalled: false})
+    const t = new LocalTransport({env: h.env})
+    expect(await queryUnitStates((argv) => t.exec(argv), ['xendomains', 'xend'])).toEqual([
+      {unit: 'xendomains', enabled: 'not-found', active: 'inactive'},
+      {unit: 'xend', enabled: 'not-found', active: 'inactive'},
+    ])
+  })
+
+  it('systemctl failing for one unit is reported for that unit; no systemctl at all is an error, not a missing unit', async () => {
+    const h = await createSimHost({dir, name: 'bus', profile: 'debian7-xend'})
+    // the stand-in answers for xendomains; for xend, systemd's bus is down
+    const real = path.join(h.binDir, 'systemctl')
+    await rename(real, `${real}-sim`)
+    await writeFile(real, `#!/bin/sh\ncase "$2" in xend) echo "Failed to connect to bus: Connection refused" >&2; exit 1 ;; esac\nexec "$0-sim" "$@"\n`)
+    await chmod(real, 0o755)
+    // a host without systemctl: a PATH holding only sh
+    const bare = path.join(dir, 'bare-bin')
+    await mkdir(bare)
+    await symlink('/bin/sh', path.join(bare, 'sh'))
+    const t = new LocalTransport({env: h.env})
+    await expect(queryUnitStates((argv) => t.exec(argv), ['xendomains', 'xend'])).rejects.toThrow(/^cannot read the state of xend: systemctl is-enabled: Failed to connect to bus: Connection refused$/)
+    await expect(queryUnitStates((argv) => t.exec(argv, {env: {PATH: bare}}), ['xend'])).rejects.toThrow(/cannot read the state of xend: systemctl is-enabled: .*not found/)
+  })
+})
