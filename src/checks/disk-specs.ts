@@ -1,4 +1,5 @@
-import {diskFields, type DiskFields} from '../formats/xen-common/disk-fields.js'
+import {diskFields} from '../formats/disk-fields.js'
+import {sourceChain, type DiskFields} from '../formats/xen-common/disk-written.js'
 import type {Location} from '../model/domain.js'
 import {asStrings, locateIn, setting} from './config-view.js'
 import type {DomainContext} from './rule.js'
@@ -7,7 +8,8 @@ import {withPath} from '../model/location.js'
 
 /**
  * One disk as the input wrote it, before any mapping: what the DISK-* rules look at. xm/xl
- * strings are read by src/formats (disk-fields.ts); SXP `(device (vbd …))` lists here.
+ * strings are read by src/formats' one reader per grammar (the converters map the same
+ * reading); SXP `(device (vbd …))` lists give their atoms here.
  */
 export interface DiskSpec extends DiskFields {
   /** SXP device head (`vbd`, `tap`, `tap2`); absent for xm/xl. */
@@ -34,8 +36,12 @@ function sxpDisks(ctx: DomainContext): DiskSpec[] {
   return sxpDevices(ctx.sxp, ['vbd', 'tap', 'tap2']).map((d) => {
     const uname = sxpValue(d, 'uname')
     const backend = sxpValue(d, 'backend')?.value
+    const source = uname?.value ?? ''
+    const chain = sourceChain(source)
     return {
-      source: uname?.value ?? '',
+      source,
+      prefixes: chain.prefixes,
+      path: chain.path,
       vdev: sxpValue(d, 'dev')?.value ?? '',
       mode: sxpValue(d, 'mode')?.value ?? '',
       positional: 3,

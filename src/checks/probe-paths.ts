@@ -1,6 +1,5 @@
 import {readConfig} from '../convert/convert.js'
 import type {SxpList} from '../formats/sxp/sxp-node.js'
-import {diskPath} from '../formats/xen-common/disk-fields.js'
 import {diskSpecs} from './disk-specs.js'
 import type {InventoryFile} from './host-inventory.js'
 import type {DomainContext} from './rule.js'
@@ -26,7 +25,7 @@ export function diskSourcesToProbe(files: readonly InventoryFile[]): string[] {
       const sxp = entry.sxp?.kind === 'list' ? (entry.sxp as SxpList) : undefined
       const ctx: DomainContext = {host: '', target: 'libvirt', file, read, entry, domain: entry.domain, ...(read.native ? {native: read.native} : {}), ...(sxp ? {sxp} : {})}
       for (const d of diskSpecs(ctx)) {
-        const p = diskPath(d.source)
+        const p = d.path
         if (p.startsWith('/') && !p.startsWith('/dev/')) out.add(p)
       }
     }

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {diskFields, diskPath, diskPrefixes} from '../../src/formats/xen-common/disk-fields.js'
+import {diskFields} from '../../src/formats/disk-fields.js'
+import {sourceChain} from '../../src/formats/xen-common/disk-written.js'
 import {vifKeys} from '../../src/checks/vif-specs.js'
 import {parseMac} from '../../src/formats/xen-common/vif-spec.js'
 import type {SxpList, SxpNode} from '../../src/formats/sxp/sxp-node.js'
@@ -8,6 +9,8 @@ import {sxpDevices, sxpFind, sxpText, sxpValue} from '../../src/checks/sxp-query
 const at = {line: 1, column: 1}
 const a = (value: string, quote: 'none' | 'single' = 'none'): SxpNode => ({kind: 'atom', value, quote, escaped: false, loc: at})
 const l = (...items: SxpNode[]): SxpList => ({kind: 'list', items, loc: at})
+const diskPrefixes = (source: string) => sourceChain(source).prefixes
+const diskPath = (source: string) => sourceChain(source).path
 
 describe('disk specs', () => {
   it.each([

@@ -1,5 +1,4 @@
 import {isHvm} from '../config-view.js'
-import {diskPath, diskPrefixes} from '../../formats/xen-common/disk-fields.js'
 import {diskSpecs, type DiskSpec} from '../disk-specs.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
 import {ruleSeverity} from '../rule-severity.js'
@@ -67,7 +66,7 @@ export const diskScript = diskRule(
       'libvirt-libxl cannot express block scripts (it leaves the disk type unset): resolve the source to a `phy:` device path or a storage pool; for xl use `script=block-<name>` + `target=` and keep `/etc/xen/scripts/block-<name>`.',
   },
   (d, ctx) => {
-    const first = diskPrefixes(d.source)[0]
+    const first = d.prefixes[0]
     // drbd: converts to its resource's device; the promotion is DISK-DRBD's.
     if (first === undefined || KNOWN_DRIVERS.has(first) || first === 'drbd') return undefined
     if (isXl(ctx) && XL_FORMAT_PREFIXES.has(first)) return undefined
@@ -85,7 +84,7 @@ export const diskBlktap = diskRule(
     remediation: 'libxl serves file disks with qdisk (qemu): convert to a `file` disk with its format; convert qcow (v1) images with `qemu-img convert -O qcow2`.',
   },
   (d) => {
-    const p = diskPrefixes(d.source)
+    const p = d.prefixes
     if (p[0] !== 'tap' && p[0] !== 'tap2' && d.sxpHead !== 'tap' && d.sxpHead !== 'tap2') return undefined
     return `disk ${vdevBase(d.vdev)} uses blktap (${p.slice(0, 2).join(':') || d.sxpHead}:); libxl uses qdisk instead`
   },
@@ -100,7 +99,7 @@ export const diskTapUnknown = diskRule(
     remediation: 'libvirt fails with "Unknown driver type" (or drops the disk): use a raw file disk.',
   },
   (d) => {
-    const p = diskPrefixes(d.source)
+    const p = d.prefixes
     if ((p[0] !== 'tap' && p[0] !== 'tap2') || p[1] === undefined || !UNKNOWN_TAP.has(p[1])) return undefined
     return `disk ${vdevBase(d.vdev)} uses tap subtype ${p[1]}:, which libvirt does not know`
   },
@@ -115,8 +114,8 @@ export const diskFormatQcow1 = diskRule(
     remediation: 'Convert the image to qcow2 (`qemu-img convert -O qcow2`); upstream qemu reads qcow1 read-only in some versions.',
   },
   (d) => {
-    const p = diskPrefixes(d.source)
-    const qcow1 = p.includes('qcow') || /(^|,)\s*format=qcow(\s*,|$)/.test(d.text)
+    const p = d.prefixes
+    const qcow1 = p.includes('qcow') || d.format === 'qcow'
     return qcow1 ? `disk ${vdevBase(d.vdev)} is a qcow (version 1) image` : undefined
   },
 )
@@ -130,7 +129,7 @@ export const diskNoPrefix = diskRule(
     remediation: "xm and libvirt treat it as `phy:` (a block device) even for a file: check the path is a block device, or mark it `type='file'`.",
   },
   (d, ctx) => {
-    if (isXl(ctx) || d.source === '' || diskPrefixes(d.source).length > 0) return undefined
+    if (isXl(ctx) || d.source === '' || d.prefixes.length > 0) return undefined
     return `disk ${vdevBase(d.vdev)} source ${d.source} has no prefix: read as a block device`
   },
 )
@@ -198,7 +197,7 @@ export const diskCdromEmpty = diskRule(
     detects: 'disk spec with an empty source and `:cdrom`',
     remediation: "Nothing to do: converted to an empty `<disk device='cdrom'>`.",
   },
-  (d) => (d.vdev.endsWith(':cdrom') && diskPath(d.source) === '' ? `CD-ROM ${vdevBase(d.vdev)} has no medium` : undefined),
+  (d) => (d.vdev.endsWith(':cdrom') && d.path === '' ? `CD-ROM ${vdevBase(d.vdev)} has no medium` : undefined),
 )
 
 export const diskRules: readonly DomainRule[] = [

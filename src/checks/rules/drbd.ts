@@ -1,5 +1,4 @@
 import {DRBD_PROMOTE_FIX} from '../../formats/xen-common/drbd-disk.js'
-import {diskPath, diskPrefixes} from '../../formats/xen-common/disk-fields.js'
 import {diskSpecs} from '../disk-specs.js'
 import type {DomainRule, RuleHit} from '../rule.js'
 
@@ -20,9 +19,9 @@ export const diskDrbd: DomainRule = {
   check(ctx) {
     const hits: RuleHit[] = []
     for (const d of diskSpecs(ctx)) {
-      const drbd = diskPrefixes(d.source)[0] === 'drbd' || /(^|,)\s*script=block-drbd\s*(,|$)/.test(d.text)
-      if (!drbd) continue
-      const resource = diskPath(d.source)
+      // xl's `script=block-drbd` is the first prefix too (src/formats reads it so).
+      if (d.prefixes[0] !== 'drbd') continue
+      const resource = d.path
       hits.push({
         message: `disk ${d.vdev.replace(/^ioemu:/, '').replace(/:(cdrom|disk)$/, '')} is DRBD resource ${resource}: its device is converted, but nothing promotes the resource before the domain starts`,
         evidence: d.text,

@@ -1,7 +1,6 @@
 import {parseUuid} from '../../formats/xen-common/uuid.js'
 import {setting} from '../config-view.js'
 import type {DomainContext, HostRule, RuleHit} from '../rule.js'
-import {diskPath} from '../../formats/xen-common/disk-fields.js'
 import {diskSpecs} from '../disk-specs.js'
 import {domainMacs} from '../vif-specs.js'
 import {MANAGED_PATH} from './managed.js'
@@ -89,7 +88,7 @@ function fingerprint(c: DomainContext): Record<string, string> {
     maxmem: `${d.maxMemoryKiB / 1024} MiB`,
     vcpus: String(d.vcpu.max),
     disks: diskSpecs(c)
-      .map((s) => diskPath(s.source))
+      .map((s) => s.path)
       .sort()
       .join(' '),
     macs: domainMacs(c)

@@ -1,5 +1,4 @@
 import type {HostContext, HostRule, RuleHit} from '../rule.js'
-import {diskPath} from '../../formats/xen-common/disk-fields.js'
 import {diskSpecs} from '../disk-specs.js'
 import {vifSpecs} from '../vif-specs.js'
 import {MANAGED_PATH} from './managed.js'
@@ -160,7 +159,7 @@ export const diskSourceMissing: HostRule = {
     const hits: RuleHit[] = []
     for (const c of ctx.domains) {
       for (const d of diskSpecs(c)) {
-        const p = diskPath(d.source)
+        const p = d.path
         if (missing.has(p)) hits.push({message: `disk ${d.vdev} source ${p} does not exist on the host`, domain: c.domain.name, file: c.file.path, evidence: d.text, ...(d.loc ? {loc: d.loc} : {})})
       }
     }

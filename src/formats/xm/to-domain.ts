@@ -28,7 +28,7 @@ import {
   readPvOs,
   rootExtraCmdline,
 } from '../xen-common/os-keys.js'
-import {parseXmDiskSpec} from '../xen-common/xm-disk-spec.js'
+import {readXmDisk, xmDiskToDisk} from '../xen-common/xm-disk-spec.js'
 import {ASSUMED_TARGET_PROFILE, hvmLoaderOf} from '../target-profile.js'
 import {withPath} from '../../model/location.js'
 
@@ -97,11 +97,12 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
       error(ctx, `${path}: expected a string list for 'disk' parameter`, 'disk', path)
       return
     }
-    if (/(^|,)\s*(vdev|target|format|access|devtype|backendtype)=/.test(spec) || /^[^,]*,(raw|qcow2?|vhd|qed),/.test(spec)) {
+    const read = readXmDisk(spec)
+    if (read.xlSyntax) {
       error(ctx, `${path}: '${spec}' is an xl disk spec, not xm (SOURCE,VDEV,MODE): this looks like an xl config (convert it with --from xl)`, 'disk', path)
       return
     }
-    const r = parseXmDiskSpec(spec, d.os.kind === 'hvm')
+    const r = xmDiskToDisk(read, d.os.kind === 'hvm')
     if ('skipped' in r) {
       report(ctx, 'DISK-SKIPPED', 'warning', `${path}: ${r.skipped}; libvirt drops this disk`, 'disk', undefined, path)
       return
@@ -113,7 +114,7 @@ function readXmDisks(ctx: ConfigReadContext, d: Domain): void {
     }
     const prefix = r.prefix
     if (prefix === 'tap' || prefix === 'tap2') report(ctx, 'DISK-BLKTAP1', 'warning', `${path}: blktap backend (${prefix}:): libxl uses qdisk`, 'disk', undefined, path)
-    else if (prefix === undefined && spec.indexOf(',') > 0) report(ctx, 'DISK-NOPREFIX', 'info', `${path}: no driver prefix: read as phy: (block device)`, 'disk', undefined, path)
+    else if (prefix === undefined && read.fields[0] !== '') report(ctx, 'DISK-NOPREFIX', 'info', `${path}: no driver prefix: read as phy: (block device)`, 'disk', undefined, path)
     else if (prefix !== undefined && prefix !== 'file' && prefix !== 'phy') {
       r.disk.script = prefix
       // drbd: becomes its resource's device in checkDisks (DISK-DRBD).
