@@ -1,4 +1,5 @@
 import {readLibvirtXml} from '../formats/libvirt/read.js'
+import {parseMac} from '../formats/xen-common/vif-spec.js'
 import type {Domain} from '../model/domain.js'
 import type {DomainRecord} from './plan-document.js'
 
@@ -6,11 +7,13 @@ import type {DomainRecord} from './plan-document.js'
 export function recordOf(d: Domain): DomainRecord {
   return {
     name: d.name,
-    ...(d.uuid !== undefined ? {uuid: d.uuid.toLowerCase()} : {}),
+    // The readers give the UUID in virUUIDFormat's form already (parseUuid).
+    ...(d.uuid !== undefined ? {uuid: d.uuid} : {}),
     memoryKiB: d.maxMemoryKiB,
     vcpus: d.vcpu.max,
     disks: d.devices.disks.map((k) => `${k.target.dev}=${k.source?.file ?? k.source?.dev ?? k.source?.name ?? '(empty)'}`),
-    nics: d.devices.interfaces.map((n) => `${n.mac?.toLowerCase() ?? 'auto'}@${n.source?.bridge ?? n.source?.network ?? n.type}`),
+    // MACs as virMacAddrParse prints them: the XML may say 00:16:3E:a:b:c, virsh 00:16:3e:0a:0b:0c.
+    nics: d.devices.interfaces.map((n) => `${n.mac !== undefined ? (parseMac(n.mac) ?? n.mac) : 'auto'}@${n.source?.bridge ?? n.source?.network ?? n.type}`),
   }
 }
 
