@@ -4,7 +4,7 @@
  */
 import {describe, expect, it} from 'vitest'
 import {diskSpecs} from '../../src/checks/disk-specs.js'
-import {diskShared} from '../../src/checks/rules/disks.js'
+import {diskFormatQcow1, diskScript, diskShared} from '../../src/checks/rules/disks.js'
 import type {InventoryFile} from '../../src/checks/host-inventory.js'
 import type {DomainContext} from '../../src/checks/rule.js'
 import {readConfig} from '../../src/convert/convert.js'
@@ -95,5 +95,15 @@ describe('disk fields: one reader per grammar', () => {
     expect(diskShared.check(contextOf('sxp', ['(device (vbd (uname file:/img) (dev xvda) (mode w!)))'])).map((h) => h.message)).toEqual([expect.stringContaining('mode w!')])
     // xl: libxlu refuses the spec (no domain to check), its fields as written keep the mode.
     expect(['/img,raw,xvda,w!', 'access=w!,vdev=xvdb,target=/img'].map((s) => diskFields(s, true).mode)).toEqual(['w!', 'w!'])
+  })
+
+  it('xl rules judge what libxlu read: target= is literal, the positional format slot is a format', () => {
+    // `target=rbd:…` is a network disk, not an `rbd:` block-script prefix.
+    expect(diskScript.check(contextOf('xl', ['vdev=xvda, access=rw, target=rbd:pool/image:id=admin']))).toEqual([])
+    expect(diskScript.check(contextOf('xl', ['vdev=xvdb, script=block-dmmd, target=/dev/y'])).map((h) => h.message)).toEqual([expect.stringContaining('block script block-dmmd')])
+    expect(diskFormatQcow1.check(contextOf('xl', ['/img/h.img,qcow,xvdh,w', 'format=qcow,vdev=xvdi,target=/img/i.img', '/img/j.img,qcow2,xvdj,w'])).map((h) => h.message)).toEqual([
+      'disk xvdh is a qcow (version 1) image',
+      'disk xvdi is a qcow (version 1) image',
+    ])
   })
 })
