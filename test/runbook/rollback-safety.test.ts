@@ -56,8 +56,18 @@ describe.skipIf(noSshd !== undefined)('upgrade rollback restores what was there,
     expect(by.get('rb-lock')).toMatchObject({status: 'failed', step: 'switch'})
     for (const h of f.hosts) expect(await unit(h, 'xend'), h.name).toBe('disabled inactive')
 
-    // rb-old: as journaled by a xenlift without the record (preflight's data has no `services`)
     const {planId} = JSON.parse(await readFile(planFile, 'utf8')) as {planId: string}
+    // xend's services took one remote command in preflight (their state) and one in the switch
+    // (stop and disable), not one per unit and verb; the stand-ins still saw each systemctl call
+    const offDir = path.join(stateDir, planId, 'rb-off')
+    const remote = await readFile(path.join(offDir, (await readdir(offDir)).find((n) => n.endsWith('.log')) as string), 'utf8')
+    expect(remote.match(/ xenlift-units xendomains xend -> exit 0/g)).toHaveLength(1)
+    expect(remote.match(/ xenlift-units-off xendomains xend -> exit 0/g)).toHaveLength(1)
+    expect(remote).not.toMatch(/\$ systemctl (stop|disable|is-active|is-enabled) /)
+    expect(begun(await host('rb-off').commandLog(), /^systemctl stop (xendomains|xend)$/)).toBe(2)
+    expect(begun(await host('rb-off').commandLog(), /^systemctl disable xend$/)).toBe(1)
+
+    // rb-old: as journaled by a xenlift without the record (preflight's data has no `services`)
     const oldDir = path.join(stateDir, planId, 'rb-old')
     const journal = path.join(oldDir, (await readdir(oldDir)).find((n) => n.endsWith('.jsonl')) as string)
     const lines = (await readFile(journal, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as {type: string; step?: string; data?: {services?: unknown}})

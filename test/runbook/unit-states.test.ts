@@ -1,13 +1,14 @@
 /**
  * The one-command query of xend's services (`sh -c` over systemctl is-enabled / is-active per
  * unit), run for real against the simulated hosts' systemctl: per-unit states, a missing unit as
- * `not-found`, and a unit systemctl cannot answer for reported as that unit.
+ * `not-found`, and a unit systemctl cannot answer for reported as that unit; the same for the
+ * switch's stop-and-disable of the units in one command.
  */
 import {chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {queryUnitStates} from '../../src/runbook/steps/services.js'
+import {parseUnitsOff, queryUnitStates, unitsOffArgv} from '../../src/runbook/steps/services.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
 
@@ -58,5 +59,31 @@ describe('queryUnitStates', () => {
     const t = new LocalTransport({env: h.env})
     await expect(queryUnitStates((argv) => t.exec(argv), ['xendomains', 'xend'])).rejects.toThrow(/^cannot read the state of xend: systemctl is-enabled: Failed to connect to bus: Connection refused$/)
     await expect(queryUnitStates((argv) => t.exec(argv, {env: {PATH: bare}}), ['xend'])).rejects.toThrow(/cannot read the state of xend: systemctl is-enabled: .*not found/)
+  })
+})
+
+describe('the switch\'s stop and disable in one command', () => {
+  it('stops and disables each unit; a missing unit is passed over; a failing call is reported as itself and ends the script', async () => {
+    const h = await createSimHost({dir, name: 'off', profile: 'debian7-xend'})
+    const t = new LocalTransport({env: h.env})
+    expect(parseUnitsOff(await t.exec(unitsOffArgv(['xendomains', 'nosuch', 'xend'])), ['xendomains', 'nosuch', 'xend'])).toEqual({missing: ['nosuch']})
+    expect(await queryUnitStates((argv) => t.exec(argv), ['xendomains', 'xend'])).toEqual([
+      {unit: 'xendomains', enabled: 'disabled', active: 'inactive'},
+      {unit: 'xend', enabled: 'disabled', active: 'inactive'},
+    ])
+    // again on the same host: each call is idempotent
+    expect(parseUnitsOff(await t.exec(unitsOffArgv(['xendomains', 'xend'])), ['xendomains', 'xend'])).toEqual({missing: []})
+
+    const bad = await createSimHost({dir, name: 'off-bad', profile: 'debian7-xend'})
+    const real = path.join(bad.binDir, 'systemctl')
+    await rename(real, `${real}-sim`)
+    await writeFile(real, `#!/bin/sh\ncase "$1 $2" in "disable xendomains") echo "Failed to disable unit: Access denied" >&2; exit 1 ;; esac\nexec "$0-sim" "$@"\n`)
+    await chmod(real, 0o755)
+    const tb = new LocalTransport({env: bad.env})
+    const r = await tb.exec(unitsOffArgv(['xendomains', 'xend']))
+    expect(r.exitCode).toBe(1)
+    expect(parseUnitsOff(r, ['xendomains', 'xend'])).toEqual({missing: [], failure: 'systemctl disable xendomains: Failed to disable unit: Access denied'})
+    // it stopped there: xend untouched
+    expect(await queryUnitStates((argv) => tb.exec(argv), ['xend'])).toEqual([{unit: 'xend', enabled: 'enabled', active: 'active'}])
   })
 })

@@ -72,6 +72,56 @@ export function parseUnitStates(r: ExecResult, units: readonly string[]): {state
   return {states, errors}
 }
 
+/**
+ * The switch's `systemctl stop` then `systemctl disable` of each unit in turn, in one remote
+ * command, one line per call (`verb TAB unit TAB exit TAB output`). A unit systemd does not know
+ * is passed over (a host without xend); any other failure ends the script there (exit 1) with
+ * its line last, as the per-unit calls stopped before. Each call is idempotent, so a switch
+ * redone after a dropped connection runs the whole script again.
+ */
+const OFF_SCRIPT = [
+  'for u in "$@"; do',
+  '  for v in stop disable; do',
+  '    o=$(systemctl "$v" "$u" 2>&1); c=$?',
+  `    printf '%s\\t%s\\t%s\\t%s\\n' "$v" "$u" "$c" "$(printf %s "$o" | tr '\\t\\n' '  ')"`,
+  '    [ "$c" -eq 0 ] && continue',
+  '    case "$c:$o" in',
+  '      127:*) exit 1 ;;',
+  `      5:*|*"not found"*|*"not loaded"*|*"does not exist"*|*"No such file"*) continue 2 ;;`,
+  '    esac',
+  '    exit 1',
+  '  done',
+  'done',
+].join('\n')
+
+/** The argv of the switch's stop-and-disable of xend's services (shown in the plan as it runs). */
+export function unitsOffArgv(units: readonly string[]): string[] {
+  return ['sh', '-c', OFF_SCRIPT, 'xenlift-units-off', ...units]
+}
+
+/**
+ * Read the stop-and-disable script's lines: the units found missing, and the failure (the
+ * `systemctl verb unit: why` of the call that failed, or why the script itself did).
+ */
+export function parseUnitsOff(r: ExecResult, units: readonly string[]): {missing: string[]; failure?: string} {
+  const missing: string[] = []
+  let failure: string | undefined
+  const lines = r.stdout.split('\n').map((l) => l.split('\t')).filter((f) => f.length === 4)
+  for (const [verb, unit, code, out = ''] of lines) {
+    if (code === '0' || !unit) continue
+    if (code !== '127' && (code === '5' || unitMissingText(out))) {
+      if (verb === 'stop') missing.push(unit)
+      continue
+    }
+    failure = `systemctl ${verb} ${unit}: ${out.trim().replace(/^error:\s*/i, '') || `exit ${code}`}`
+  }
+  if (failure === undefined && r.exitCode !== 0) {
+    const done = new Set(lines.map((f) => f[1]))
+    failure = `stopping ${units.filter((u) => !done.has(u)).join(', ') || units.join(', ')}: ${r.stderr.trim().split('\n').at(-1) || `exit ${r.exitCode ?? r.signal ?? '?'}`}`
+  }
+  return {missing, ...(failure !== undefined ? {failure} : {})}
+}
+
 /** Run the query with `run` and return every unit's state, or throw a StepError listing the units it could not read. */
 export async function queryUnitStates(run: (argv: readonly string[]) => Promise<ExecResult>, units: readonly string[]): Promise<UnitState[]> {
   if (units.length === 0) return []

@@ -2,17 +2,13 @@ import {parsePackageList} from '../fingerprint.js'
 import type {PlanAction} from '../plan-document.js'
 import {type Step, type StepContext, StepError} from '../step.js'
 import {checkAbort, exec, lastLine, run} from './common.js'
+import {parseUnitsOff, queryUnitStates, unitsOffArgv} from './services.js'
 
 /** `KEY=value` set in a shell-style settings file: the line replaced, or appended. */
 export function withSetting(text: string, key: string, value: string): string {
   const re = new RegExp(`^\\s*${key}=.*$`, 'm')
   if (re.test(text)) return text.replace(re, `${key}=${value}`)
   return `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${key}=${value}\n`
-}
-
-/** systemctl exit 5 / "not found": the unit does not exist (a host without xend). */
-function unitMissing(r: {exitCode: number | null; stderr: string}): boolean {
-  return r.exitCode === 5 || /not (be )?found|does not exist|No such file/i.test(r.stderr)
 }
 
 /**
@@ -25,7 +21,7 @@ export const switchToolstack: Step = {
   describe(ctx) {
     const s = ctx.strategy
     const actions: PlanAction[] = []
-    for (const svc of s.xendServices) actions.push(exec(['systemctl', 'stop', svc], {note: 'a missing unit is fine'}), exec(['systemctl', 'disable', svc]))
+    if (s.xendServices.length) actions.push(exec(unitsOffArgv(s.xendServices), {note: `systemctl stop, then disable, ${s.xendServices.join(' then ')} (one line per call; a missing unit is fine)`}))
     for (const argv of s.installCommands()) actions.push(exec(argv))
     if (s.toolstackSetting) {
       actions.push({kind: 'write', path: ctx.root ? `${ctx.root.replace(/\/$/, '')}${s.toolstackSetting.path}` : s.toolstackSetting.path, mode: '0644', note: `${s.toolstackSetting.key}=${s.toolstackSetting.value} (line replaced or appended)`})
@@ -36,16 +32,12 @@ export const switchToolstack: Step = {
   async apply(ctx) {
     const s = ctx.strategy
     const notes: string[] = []
-    for (const svc of s.xendServices) {
+    if (s.xendServices.length) {
       checkAbort(ctx)
-      const stop = await run(ctx, ['systemctl', 'stop', svc])
-      if (stop.exitCode !== 0 && !unitMissing(stop)) throw new StepError(`systemctl stop ${svc}: ${lastLine(stop)}`)
-      if (unitMissing(stop)) {
-        notes.push(`${svc} not installed`)
-        continue
-      }
-      const dis = await run(ctx, ['systemctl', 'disable', svc])
-      if (dis.exitCode !== 0 && !unitMissing(dis)) throw new StepError(`systemctl disable ${svc}: ${lastLine(dis)}`)
+      // one remote command for both units; each call's outcome comes back on its own line
+      const off = parseUnitsOff(await run(ctx, unitsOffArgv(s.xendServices)), s.xendServices)
+      if (off.failure) throw new StepError(off.failure)
+      notes.push(...off.missing.map((u) => `${u} not installed`))
     }
     for (const argv of s.installCommands()) {
       checkAbort(ctx)
@@ -68,13 +60,13 @@ export const switchToolstack: Step = {
   },
 }
 
-/** xend stopped, the packages installed, the toolstack set. */
+/** xend's services stopped and disabled (one remote query), the packages installed, the toolstack set. */
 export async function switchPostcondition(ctx: StepContext): Promise<string | undefined> {
   const s = ctx.strategy
-  for (const svc of s.xendServices) {
-    const a = await run(ctx, ['systemctl', 'is-active', svc])
-    if (a.exitCode === 0 && a.stdout.trim() === 'active') return `${svc} is still active`
-  }
+  const states = await queryUnitStates((argv) => run(ctx, argv), s.xendServices).catch((error: Error) => error.message)
+  if (typeof states === 'string') return states
+  const on = states.filter((u) => u.active === 'active' || u.enabled === 'enabled').map((u) => `${u.unit} is still ${u.enabled === 'enabled' && u.active === 'active' ? 'enabled and active' : u.active === 'active' ? 'active' : 'enabled'}`)
+  if (on.length) return on.join('; ')
   const pk = await run(ctx, [...s.packageQuery])
   const have = parsePackageList(pk.exitCode === 0 ? pk.stdout : '')
   const missing = s.packages.filter((p) => !have.has(p))
