@@ -111,4 +111,11 @@ describe('severity by input format', () => {
     expect(sev(xm)).toBe('blocker')
     expect(sev(xl)).toBe('warning')
   })
+
+  it('PCI rules read a pci string as written (pciWritten): the address and the options that conversion drops', () => {
+    const text = `${PV}pci = [ '0000:01:00.0,msitranslate=1, permissive=1', '02:00.1' ]\n`
+    const found = (rule: string) => runChecks([host([{path: '/etc/xen/pv1', text, role: 'etc-xen'}])]).findings.filter((f) => f.rule === rule && f.origin === 'rule').map((f) => f.message)
+    expect(found('PCI-OPTS')).toEqual(['PCI 0000:01:00.0: option(s) msitranslate=1 are dropped'])
+    expect(found('PCI-PASSTHROUGH')).toEqual(['PCI passthrough of 0000:01:00.0, 02:00.1'])
+  })
 })

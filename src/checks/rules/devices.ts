@@ -1,3 +1,4 @@
+import {pciWritten} from '../../formats/xen-common/pci-spec.js'
 import {isXendDefault} from '../../formats/xen-common/xend-defaults.js'
 import {asStrings, isHvm, isOn, locateIn, setting, type Setting} from '../config-view.js'
 import type {DomainContext, DomainRule, RuleHit} from '../rule.js'
@@ -87,10 +88,9 @@ export const pciOpts: DomainRule = {
     const pci = setting(ctx, 'pci')
     if (pci !== undefined && ctx.native) {
       for (const spec of asStrings(pci)) {
-        const [bdf = '', ...opts] = spec.split(',')
-        const dropped = opts.map((o) => o.trim()).filter((o) => o !== '' && !PCI_KEPT_OPTION.test(o))
-        if (bdf.includes('@')) dropped.unshift(bdf.slice(bdf.indexOf('@')))
-        if (dropped.length > 0) hits.push({message: `PCI ${bdf.replace(/@.*/, '')}: option(s) ${dropped.join(', ')} are dropped`, evidence: spec, ...wrapLoc(locateIn(pci, spec))})
+        const w = pciWritten(spec)
+        const dropped = [...(w.vslot !== undefined ? [w.vslot] : []), ...w.options.filter((o) => !PCI_KEPT_OPTION.test(o))]
+        if (dropped.length > 0) hits.push({message: `PCI ${w.address}: option(s) ${dropped.join(', ')} are dropped`, evidence: spec, ...wrapLoc(locateIn(pci, spec))})
       }
     }
     // xend writes both globals into every HVM SXP; they only matter with devices passed through,
@@ -135,7 +135,7 @@ export const pciPassthrough: DomainRule = {
     const pci = setting(ctx, 'pci')
     // xend writes an empty `(pci ())` into image/hvm when there is no passthrough.
     const specs = asStrings(pci).filter((p) => p !== '' && p !== '()')
-    if (pci !== undefined && specs.length > 0 && !ctx.sxp) return [{message: `PCI passthrough of ${specs.map((p) => p.split(',')[0]).join(', ')}`, evidence: pci.text, ...locOf(pci)}]
+    if (pci !== undefined && specs.length > 0 && !ctx.sxp) return [{message: `PCI passthrough of ${specs.map((p) => pciWritten(p)).map((w) => w.address + (w.vslot ?? '')).join(', ')}`, evidence: pci.text, ...locOf(pci)}]
     if (ctx.sxp) return sxpDeviceHits(ctx, 'pci', 'PCI passthrough device(s)').slice(0, 1)
     const n = ctx.domain.devices.hostdevs.filter((h) => h.type === 'pci').length
     return !ctx.native && n > 0 ? [{message: `${n} PCI passthrough device(s)`}] : []

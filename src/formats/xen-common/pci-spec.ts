@@ -72,6 +72,30 @@ export function parsePciSpec(spec: string): PciSpecResult {
   return {hostdev}
 }
 
+/** One `pci` string as written, the way xl reads it: `BDF[@VSLOT][,key=value…]`. */
+export interface PciWritten {
+  /** The address as written, without `@VSLOT`. */
+  readonly address: string
+  /** `@VSLOT` as written (xl's virtual slot; libvirt refuses it). */
+  readonly vslot?: string
+  /** The options after the address, trimmed, empty ones left out. */
+  readonly options: readonly string[]
+}
+
+/**
+ * The fields of a `pci` string as written, for the compatibility rules (what xl would keep and
+ * what the conversion drops); `parsePciSpec` is libvirt's stricter reading of the same string.
+ */
+export function pciWritten(spec: string): PciWritten {
+  const [first = '', ...rest] = spec.split(',')
+  const at = first.indexOf('@')
+  return {
+    address: at < 0 ? first : first.slice(0, at),
+    ...(at >= 0 ? {vslot: first.slice(at)} : {}),
+    options: rest.map((o) => o.trim()).filter((o) => o !== ''),
+  }
+}
+
 /** g_strsplit with max_tokens: the last token holds the rest. */
 function splitMax(s: string, sep: string, max: number): string[] {
   const out: string[] = []
