@@ -81,7 +81,7 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
     await progress.finish()
     const text = `${JSON.stringify(doc, null, 2)}\n`
     if (ansible && flags.out !== undefined) {
-      const opts = {ssh, timeoutMs, concurrency: flags.concurrency, ...(flags.sudo ? {sudo: true} : {}), ...(flags.force ? {force: true} : {})}
+      const opts = {ssh, timeoutMs, concurrency: flags.concurrency, ...(flags.sudo ? {sudo: true} : {}), ...(flags.force ? {force: true} : {}), ...(this.interruptSignal ? {signal: this.interruptSignal} : {})}
       const fleet = {...(flags.batch !== undefined ? {batch: flags.batch} : {}), ...(flags.canary !== undefined ? {canary: flags.canary} : {}), ...(flags['max-fail-percent'] !== undefined ? {maxFailPercent: flags['max-fail-percent']} : {})}
       const written = await exportAnsibleSite(doc, targets, flags.out, {...opts, ...fleet}).catch((error: Error) => this.error(error.message, {exit: EXIT.failed}))
       process.stdout.write(renderPlan(doc))
