@@ -16,16 +16,17 @@ export const BATCH_INTERRUPT_BUDGET = 512 * 1024
 
 /**
  * Make V8 optimize later in this process (see {@link BATCH_INTERRUPT_BUDGET}); call before the
- * conversion starts. A budget the user gave Node (`--interrupt-budget` in NODE_OPTIONS or on the
- * command line) is kept.
+ * conversion starts. A budget given to node itself (`node --interrupt-budget=N bin/run.js`) is
+ * kept; NODE_OPTIONS cannot carry V8 flags like this one. Only this tiering counter is changed at
+ * run time: V8 reads it afresh for each function, whereas heap and GC flags changed after start-up
+ * can crash V8 (tried: `--single-threaded-gc` aborts in the next mark-compact).
  */
 export function tierUpLaterForBatch(v8Version: string = process.versions.v8): void {
   // Only on the V8 that has this flag with this meaning (11.x, Node 20): later V8s (12.x in
   // Node 22, 13.x in Node 24) tier up by invocation counts instead, and V8 prints
   // "Error: unrecognized flag" on stderr for a flag it does not know.
   if (!hasInterruptBudgetFlag(v8Version)) return
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /--interrupt[-_]budget\b/.test(a))
-  if (!given) setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`)
+  if (!process.execArgv.some((a) => /^--interrupt[-_]budget\b/.test(a))) setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`)
 }
 
 /** V8 11 (Node 20) has `--interrupt-budget`; it is not set on any other V8. */
