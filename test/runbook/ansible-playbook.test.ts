@@ -128,6 +128,16 @@ describe.skipIf(skip !== undefined)('upgrade plan --format ansible: the same run
     expect(await simState(sles)).toBe(slesBefore)
   }, 600_000)
 
+  it("verify releases only this run's lock: another run's lock stays", async () => {
+    const lock = path.join(deb.root, 'var/lib/xenlift/lock')
+    const foreign = '{"controller":"other-controller","planId":"20261207-00000000"}\n'
+    await writeFile(lock, foreign, {mode: 0o600})
+    const r = ansible('ansible-playbook', ['-i', 'inventory.ini', 'site.yml', '--tags', 'verify', '--limit', 'deb-a'], site, env)
+    expect(r.code, r.out).toBe(0)
+    expect(await readFile(lock, 'utf8')).toBe(foreign)
+    await rm(lock)
+  }, 300_000)
+
   it('refuses a config changed since planning: plan is stale', async () => {
     await writeFile(path.join(deb.root, 'etc/xen/db01'), `${await readFile(path.join(deb.root, 'etc/xen/db01'), 'utf8')}# changed\n`)
     const stale = ansible('ansible-playbook', ['-i', 'inventory.ini', 'site.yml'], site, env)

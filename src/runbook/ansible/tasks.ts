@@ -247,7 +247,13 @@ const verify: Task[] = [
     loop_control: {label: '{{ item.item.name }}'},
     when: notInCheck,
   },
-  {name: 'Verify | release the lock', 'ansible.builtin.file': {path: '{{ xenlift_lock }}', state: 'absent'}},
+  // Only this run's lock: one another run took meanwhile (after a manual removal) stays.
+  {name: 'Verify | read the lock', 'ansible.builtin.slurp': {src: '{{ xenlift_lock }}'}, register: 'xenlift_lock_end', failed_when: false},
+  {
+    name: 'Verify | release the lock',
+    'ansible.builtin.file': {path: '{{ xenlift_lock }}', state: 'absent'},
+    when: 'xenlift_lock_end.content is defined and (xenlift_lock_end.content | b64decode) is search(xenlift_plan_id)',
+  },
 ]
 
 function loopFile(name: string, file: string, over: string, loopVar: string, tag: string, when?: string): Task {
