@@ -20,6 +20,11 @@ export interface CheckOptions {
   readonly ignore?: readonly string[]
   readonly policy?: Policy
   readonly target?: CheckTarget
+  /**
+   * The inventories' files already read (`readInventory`): used instead of reading them again,
+   * so a caller that needs the models too (`upgrade plan`, `scan`) parses each config once.
+   */
+  readonly reads?: ReadonlyMap<InventoryFile, ReadFile>
 }
 
 /**
@@ -33,7 +38,7 @@ export function runChecks(inventories: readonly HostInventory[], opts: CheckOpti
   const hosts: HostSummary[] = []
   const findings: Finding[] = []
   for (const inv of [...inventories].sort((a, b) => a.host.localeCompare(b.host))) {
-    const r = checkHost(inv, rules, target)
+    const r = checkHost(inv, rules, target, opts.reads)
     const waived = r.findings.map((f) => {
       const w = waiverFor(f, opts.ignore ?? [], opts.policy)
       return w ? {...f, waived: w} : f
@@ -64,7 +69,13 @@ export function detectionName(file: InventoryFile): {baseName?: string} {
   return baseName !== undefined ? {baseName} : {}
 }
 
-function readFile(file: InventoryFile): ReadFile {
+/** Each file of an inventory read once (pure), to share between `runChecks` (`reads`) and its caller. */
+export function readInventory(files: readonly InventoryFile[]): Map<InventoryFile, ReadFile> {
+  return new Map(files.map((f) => [f, readInventoryFile(f)]))
+}
+
+/** One inventory file as `check` reads it: detected format, its reader; a crash is a located INTERNAL diagnostic. */
+export function readInventoryFile(file: InventoryFile): ReadFile {
   if (file.role === 'xend-config') return {file, skip: 'xend daemon configuration'}
   try {
     const r = readConfig(file.text, {file: file.path, ...detectionName(file)})
@@ -91,8 +102,8 @@ interface HostRun {
   readonly findings: Finding[]
 }
 
-function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarget): HostRun {
-  const files = inv.files.map(readFile)
+function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarget, reads: ReadonlyMap<InventoryFile, ReadFile> | undefined): HostRun {
+  const files = inv.files.map((f) => reads?.get(f) ?? readInventoryFile(f))
   const domains: DomainContext[] = []
   for (const rf of files) {
     for (const entry of rf.read?.domains ?? []) {

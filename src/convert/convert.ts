@@ -94,8 +94,15 @@ function withRuleSeveritiesRead(read: ReadResult): ReadResult {
 
 /** Convert one config text: read → model → (libvirt defaults) → write. Pure: no I/O. */
 export function convertText(text: string, opts: ConvertOptions = {}): ConvertResult {
+  return convertRead(readConfig(text, opts), opts)
+}
+
+/**
+ * `convertText` after its read: for a caller that already read the config (`readConfig` with
+ * the same options) and must not parse it again. Pure.
+ */
+export function convertRead(read: ReadResult | {skip: string}, opts: ConvertOptions = {}): ConvertResult {
   const file = opts.file
-  const read = readConfig(text, opts)
   if ('skip' in read) return {...(file !== undefined ? {file} : {}), domains: [], skipped: [{reason: read.skip}], diagnostics: []}
   const to = opts.to ?? 'libvirt'
   const target = opts.target ?? targetFor('9.0.0')

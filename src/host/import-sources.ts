@@ -1,8 +1,11 @@
 import type {Finding} from '../checks/finding.js'
-import type {HostInventory} from '../checks/host-inventory.js'
-import {runChecks} from '../checks/run-checks.js'
-import {type ConvertOptions, convertText} from '../convert/convert.js'
+import type {HostInventory, InventoryFile} from '../checks/host-inventory.js'
+import type {ReadFile} from '../checks/rule.js'
+import {detectionName, runChecks} from '../checks/run-checks.js'
+import {type ConvertOptions, convertRead, convertText} from '../convert/convert.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
+import {ASSUMED_TARGET_PROFILE} from '../formats/target-profile.js'
+import type {ReadResult} from '../model/read-result.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {DiscoveredConfig} from './discover.js'
 import type {ImportItem} from './import-domains.js'
@@ -23,10 +26,13 @@ interface CheckBlocker {
   readonly diagnostic: Diagnostic
 }
 
-/** Unwaived blocker findings of `xenlift check` that name a domain. */
-export function checkBlockers(inv: HostInventory): CheckBlocker[] {
-  return runChecks([inv])
-    .findings.filter((f) => f.severity === 'blocker' && !f.waived && f.domain !== undefined)
+/**
+ * Blocker findings of `xenlift check` (no policy: nothing waived) that name a domain. `findings`:
+ * the inventory's findings already computed, whatever their waivers, instead of checking again.
+ */
+export function checkBlockers(inv: HostInventory, findings?: readonly Finding[]): CheckBlocker[] {
+  return (findings ?? runChecks([inv]).findings)
+    .filter((f) => f.severity === 'blocker' && (findings !== undefined || !f.waived) && f.domain !== undefined)
     .map((f) => ({...(f.file !== undefined ? {file: f.file} : {}), domain: f.domain as string, diagnostic: findingDiagnostic(f)}))
 }
 
@@ -46,21 +52,30 @@ export function looseInventory(sources: readonly ImportSource[]): HostInventory 
   return {host: 'local', isHostTree: false, files: sources.map((s) => ({path: s.path, text: s.text, role: 'loose' as const})), otherPaths: [], autoLinks: [], networkConfigs: []}
 }
 
+/** What a caller that already checked the inventory passes on, so that nothing is read or checked twice. */
+export interface ImportItemsOptions extends Pick<ConvertOptions, 'amend'> {
+  /** The inventory's files as `check` read them (`readInventory`): converted without reading them again where that read is the same. */
+  readonly reads?: ReadonlyMap<InventoryFile, ReadFile>
+  /** The inventory's check findings (`runChecks`), waived or not: the blockers come from them. */
+  readonly findings?: readonly Finding[]
+}
+
 /**
  * Convert configs into import items (pure). When two configs describe the same domain (same
  * uuid, or same name), one is imported and the other skipped with why: xend's config.sxp wins,
  * because it is what xend actually ran (xen-formats.md §9); otherwise the first path in order.
- * `convert.amend` changes each read domain before it is written (the upgrade's answers).
+ * `opts.amend` changes each read domain before it is written (the upgrade's answers).
  */
 export function importItemsFrom(
   sources: readonly ImportSource[],
   target: LibvirtTarget,
   inventory: HostInventory = looseInventory(sources),
-  convert: Pick<ConvertOptions, 'amend'> = {},
+  opts: ImportItemsOptions = {},
 ): {items: ImportItem[]; fileErrors: {path: string; diagnostics: Diagnostic[]}[]} {
   // What stops a domain in import is exactly what check calls a blocker: findings on its config,
   // and host findings about it in other files (its checkpoint.chk, an /etc/xen/auto link).
-  const found = checkBlockers(inventory)
+  const found = checkBlockers(inventory, opts.findings)
+  const readOf = sharedReads(opts.reads, target)
   const configPaths = new Set(sources.map((s) => s.path))
   const blockersOf = (path: string, name: string) =>
     found.filter((b) => b.domain === name && (b.file === path || b.file === undefined || !configPaths.has(b.file))).map((b) => b.diagnostic)
@@ -69,7 +84,9 @@ export function importItemsFrom(
   for (const src of sources) {
     const base = src.path.slice(src.path.lastIndexOf('/') + 1)
     // securityInfo: a guest that had a VNC/SPICE password keeps it in libvirt.
-    const r = convertText(src.text, {file: src.path, baseName: base, target, securityInfo: true, ...convert})
+    const co = {file: src.path, baseName: base, target, securityInfo: true, ...(opts.amend ? {amend: opts.amend} : {})}
+    const read = readOf(src)
+    const r = read !== undefined ? convertRead(read, co) : convertText(src.text, co)
     if (r.domains.length === 0) {
       if (r.diagnostics.some((d) => d.severity === 'error')) fileErrors.push({path: src.path, diagnostics: r.diagnostics})
       continue
@@ -111,4 +128,23 @@ export function importItemsFrom(
     items.push(item)
   }
   return {items: items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1)), fileErrors}
+}
+
+/**
+ * The check's read of a source, where reading it for conversion would give the same: the same
+ * text and detection name, and a reader the target does not change (xm, xl and SXP read only the
+ * target's profile, so under the assumed one; libvirt XML reads its disk bus rule).
+ */
+function sharedReads(reads: ReadonlyMap<InventoryFile, ReadFile> | undefined, target: LibvirtTarget): (src: ImportSource) => ReadResult | undefined {
+  if (reads === undefined || target.profile !== ASSUMED_TARGET_PROFILE) return () => undefined
+  const byPath = new Map<string, ReadFile>()
+  for (const rf of reads.values()) byPath.set(rf.file.path, rf)
+  return (src) => {
+    const rf = byPath.get(src.path)
+    if (rf?.read === undefined || rf.file.text !== src.text || rf.read.format === 'libvirt') return undefined
+    if (detectionName(rf.file).baseName !== src.path.slice(src.path.lastIndexOf('/') + 1)) return undefined
+    // A reader crash (check's INTERNAL diagnostic) is read again here, where it throws as before.
+    if (rf.read.domains.length === 0 && rf.read.diagnostics.some((d) => d.code === 'INTERNAL')) return undefined
+    return rf.read
+  }
 }

@@ -2,8 +2,10 @@ import pLimit from 'p-limit'
 import {readConfig} from '../convert/convert.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Domain, GuestKind} from '../model/domain.js'
-import type {SourceFormat} from '../model/read-result.js'
-import {runChecks} from '../checks/run-checks.js'
+import type {ReadResult, SourceFormat} from '../model/read-result.js'
+import type {InventoryFile} from '../checks/host-inventory.js'
+import type {ReadFile} from '../checks/rule.js'
+import {readInventory, runChecks} from '../checks/run-checks.js'
 import type {Transport} from '../transport/transport.js'
 import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
@@ -131,9 +133,12 @@ export async function scanHost(
   const knowsState = facts.toolstack !== undefined && facts.toolstack.inUse !== 'none' && facts.runningError === undefined
   const read: {domain: Domain; cfg: ScanConfig; ds: Diagnostic[]; state?: string}[] = []
   const errors = [...found.errors]
-  for (const cfg of found.configs) {
+  // Each config parsed once: the listing below and the checks share these reads.
+  const inventory = inventoryFromDiscovery('host', found)
+  const reads = readInventory(inventory.files)
+  for (const [i, cfg] of found.configs.entries()) {
     const base = cfg.path.slice(cfg.path.lastIndexOf('/') + 1)
-    const r = readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
+    const r = sameRead(inventory.files[i], reads, cfg) ?? readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
     if ('skip' in r) continue
     const fileErrors = r.diagnostics.filter((d) => d.severity === 'error')
     if (r.domains.length === 0 && fileErrors.length > 0) {
@@ -173,9 +178,8 @@ export async function scanHost(
     }
   }
   // The same rules as `xenlift check` (runtime dumps included), so scan and check count the same findings.
-  const inventory = inventoryFromDiscovery('host', found)
   const withDumps = {...inventory, files: [...inventory.files, ...runtime.map((c) => ({path: c.path, text: c.text, role: 'loose' as const}))]}
-  const report = runChecks([facts.toolstack ? withRunning(withDumps, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})}) : withDumps])
+  const report = runChecks([facts.toolstack ? withRunning(withDumps, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})}) : withDumps], {reads})
   const checked = new Map(report.hosts.flatMap((h) => h.domains).map((d) => [`${d.file}\u0000${d.name}`, {blocker: d.blocker, warning: d.warning, info: d.info}]))
   const domains = read.map((d) => summarise(d.domain, d.cfg, d.ds, d.state, checked.get(`${d.cfg.path}\u0000${d.domain.name}`) ?? {blocker: 0, warning: 0, info: 0}))
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))
@@ -183,6 +187,17 @@ export async function scanHost(
 }
 
 type ScanConfig = Omit<DiscoveredConfig, 'role'> & {role: ScannedDomain['role']}
+
+/**
+ * Check's read of a config where reading it as scan does (in its discovered format) gives the
+ * same: check detected that format, so the same reader ran on the same text. Not a reader crash:
+ * scan reads that again.
+ */
+function sameRead(file: InventoryFile | undefined, reads: ReadonlyMap<InventoryFile, ReadFile>, cfg: DiscoveredConfig): ReadResult | undefined {
+  const rf = file !== undefined && file.path === cfg.path && file.text === cfg.text ? reads.get(file) : undefined
+  if (rf?.read === undefined || rf.read.format !== cfg.format) return undefined
+  return rf.read.domains.length === 0 && rf.read.diagnostics.some((d) => d.code === 'INTERNAL') ? undefined : rf.read
+}
 
 function summarise(d: Domain, cfg: ScanConfig, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
   return {

@@ -3,7 +3,7 @@ import type {Finding} from '../checks/finding.js'
 import type {PathProbe} from '../checks/host-inventory.js'
 import type {Policy} from '../checks/policy.js'
 import {diskSourcesToProbe} from '../checks/probe-paths.js'
-import {runChecks} from '../checks/run-checks.js'
+import {readInventory, runChecks} from '../checks/run-checks.js'
 import {inventoryFromDiscovery} from '../host/check-inventory.js'
 import {discoverConfigs} from '../host/discover.js'
 import {prefetchPaths} from '../host/gather.js'
@@ -45,14 +45,16 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   const facts = await collectFacts(files, probeOpts)
   const found = await discoverConfigs(files)
   const base = inventoryFromDiscovery(name, found)
+  // Each config parsed once: the disk paths, the checks and the conversion share these reads.
+  const reads = readInventory(base.files)
   // The disk images in one round trip on a gathered host (then stat is answered from it).
-  const paths = diskSourcesToProbe(base.files)
+  const paths = diskSourcesToProbe(base.files, reads)
   await prefetchPaths(files, paths)
   const probes: PathProbe[] = []
   for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   const running = facts.running.map((r) => r.name)
   const inventory = {...base, probes, running}
-  const report = runChecks([inventory], {...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
+  const report = runChecks([inventory], {reads, ...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
   const provided = pickStrategy(opts.strategies, facts)
   const strategy = provided?.strategy
   const targetLibvirtVersion = strategy?.targetLibvirtVersion(facts) ?? facts.libvirt?.version ?? '9.0.0'
@@ -82,7 +84,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   // The answers change the model before the writer: the plan's XML is the decided domain's.
   const amend = answersAmendment(questions)
   const convert = amend ? {amend} : {}
-  const {items} = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory, convert)
+  const {items} = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory, {...convert, reads, findings: report.findings})
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
     const extra: ImportSource[] = []
