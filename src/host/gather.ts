@@ -37,31 +37,43 @@ export async function gatherHost(t: Transport, opts: GatherOptions = {}): Promis
   return snap ? new SnapshotView(t, snap, request) : t
 }
 
+/** What to look up ahead of its calls on a gathered host, in one round trip. */
+export interface Prefetch {
+  /** Type and size, no contents (the disk images `check` probes). */
+  readonly paths?: readonly string[]
+  /** With their contents (the toolstack setting the fingerprint hashes). */
+  readonly files?: readonly string[]
+  /** Commands whose `exec` is then answered from it (`xm list -l NAME`, the fingerprint's queries). */
+  readonly commands?: readonly (readonly string[])[]
+}
+
 /**
- * Run several commands in one round trip ahead of their `exec` calls on a gathered host
- * (`xm list -l NAME` for each running domain without a config). No-op on a plain transport.
+ * Look up paths, files and commands in one round trip ahead of their `stat`/`readFile`/`exec`
+ * calls on a gathered host. No-op on a plain transport, and for a single item (one round trip
+ * either way).
  */
-export async function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'only'> = {}): Promise<void> {
-  if (!(t instanceof SnapshotView) || argvs.length < 2 || !t.inner.snapshot) return
+export async function prefetch(t: Transport, what: Prefetch, opts: Omit<GatherOptions, 'only'> = {}): Promise<void> {
+  const paths = (what.paths ?? []).filter((p) => p.startsWith('/'))
+  const files = (what.files ?? []).filter((p) => p.startsWith('/'))
+  const commands = what.commands ?? []
+  if (!(t instanceof SnapshotView) || paths.length + files.length + commands.length < 2 || !t.inner.snapshot) return
   const request: SnapshotRequest = {
-    trees: [],
-    probes: argvs.map((argv) => ({argv})),
-    maxFileBytes: 0,
-    ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
-    ...(opts.sudo ? {sudo: true} : {}),
+    trees: [...paths.map((p) => ({path: p, depth: 0, contents: false})), ...files.map((p) => ({path: p, depth: 0}))],
+    probes: commands.map((argv) => ({argv})),
+    maxFileBytes: files.length > 0 ? MAX_CONFIG_BYTES : 0,
+    ...(commands.length > 0 && opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
+    ...(commands.length > 0 && opts.sudo ? {sudo: true} : {}),
   }
   const snap = await t.inner.snapshot(request)
   if (snap) t.add(request, snap)
 }
 
-/**
- * Look up several paths (type and size, no contents) in one round trip ahead of their `stat`
- * calls on a gathered host: the disk images `check` probes. No-op on a plain transport.
- */
-export async function prefetchPaths(t: Transport, paths: readonly string[]): Promise<void> {
-  const absolute = paths.filter((p) => p.startsWith('/'))
-  if (!(t instanceof SnapshotView) || absolute.length < 2 || !t.inner.snapshot) return
-  const request: SnapshotRequest = {trees: absolute.map((p) => ({path: p, depth: 0, contents: false})), probes: [], maxFileBytes: 0}
-  const snap = await t.inner.snapshot(request)
-  if (snap) t.add(request, snap)
+/** `prefetch` of commands only: `xm list -l NAME` for each running domain without a config. */
+export function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'only'> = {}): Promise<void> {
+  return prefetch(t, {commands: argvs}, opts)
+}
+
+/** `prefetch` of paths only: the disk images `check` probes. */
+export function prefetchPaths(t: Transport, paths: readonly string[]): Promise<void> {
+  return prefetch(t, {paths})
 }

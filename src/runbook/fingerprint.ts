@@ -24,11 +24,11 @@ export async function collectFingerprint(exec: Transport, files: Transport, stra
   }
   const packages: Record<string, string> = {}
   if (strategy) {
-    const r = await exec.exec([...strategy.packageQuery], execOpts)
+    const r = await exec.exec(strategy.packageQuery, execOpts)
     const installed = parsePackageList(r.exitCode === 0 ? r.stdout : '')
     for (const name of strategy.fingerprintPackages) packages[name] = installed.get(name) ?? '(not installed)'
   }
-  const list = await exec.exec(['virsh', '-c', LIBXL_URI, 'list', '--all', '--uuid', '--name'], execOpts).catch(() => undefined)
+  const list = await exec.exec(VIRSH_LIST, execOpts).catch(() => undefined)
   const libvirtDomains = list && list.exitCode === 0 ? parseVirshNameUuid(list.stdout) : []
   const inputs: FingerprintInputs = {
     xendDomains: await treeDigest(files, XEND_DOMAINS_DIR),
@@ -38,6 +38,16 @@ export async function collectFingerprint(exec: Transport, files: Transport, stra
     libvirtDomains,
   }
   return {sha256: fingerprintHash(inputs), inputs}
+}
+
+const VIRSH_LIST = ['virsh', '-c', LIBXL_URI, 'list', '--all', '--uuid', '--name'] as const
+
+/**
+ * What `collectFingerprint` runs and reads on the host besides the xend trees, for a caller that
+ * looks them up ahead in one round trip (`prefetch` on a gathered host).
+ */
+export function fingerprintReads(strategy: UpgradeStrategy | undefined): {files: readonly string[]; commands: readonly (readonly string[])[]} {
+  return {files: strategy?.toolstackFiles ?? [], commands: [...(strategy ? [strategy.packageQuery] : []), VIRSH_LIST]}
 }
 
 /** sha256 of the canonical (key-sorted) JSON of the inputs. */

@@ -6,15 +6,16 @@ import {diskSourcesToProbe} from '../checks/probe-paths.js'
 import {readInventory, runChecks} from '../checks/run-checks.js'
 import {inventoryFromDiscovery} from '../host/check-inventory.js'
 import {discoverConfigs} from '../host/discover.js'
-import {prefetchPaths} from '../host/gather.js'
+import {prefetch} from '../host/gather.js'
 import {collectFacts, type HostFacts} from '../host/facts.js'
 import {importItemsFrom, type ImportSource} from '../host/import-sources.js'
 import {targetFor} from '../formats/libvirt/target.js'
 import {redactSecrets} from '../model/redact.js'
+import {SnapshotView} from '../transport/snapshot-view.js'
 import type {Transport} from '../transport/transport.js'
 import {recordOfXml} from './domain-record.js'
 import {sha256} from './fingerprint.js'
-import {collectFingerprint} from './fingerprint.js'
+import {collectFingerprint, fingerprintReads} from './fingerprint.js'
 import type {FactsSummary, HostPlan, PlanBlocker, PlanConnection, PlanDomain, ResolvedBlocker} from './plan-document.js'
 import {answersAmendment, isQuestionRule, type PolicyAnswer, questionsFor} from './questions.js'
 import {STEPS} from './steps/index.js'
@@ -42,21 +43,24 @@ export function newPlanId(): string {
  */
 export async function planHost(name: string, connection: PlanConnection, exec: Transport, files: Transport, opts: PlanHostOptions): Promise<HostPlan> {
   const probeOpts = {...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})}
+  // A gathered host answers the commands prefetched below and sends the rest to the host, as `exec` would.
+  const run = files instanceof SnapshotView ? files : exec
   const facts = await collectFacts(files, probeOpts)
   const found = await discoverConfigs(files)
   const base = inventoryFromDiscovery(name, found)
   // Each config parsed once: the disk paths, the checks and the conversion share these reads.
   const reads = readInventory(base.files)
-  // The disk images in one round trip on a gathered host (then stat is answered from it).
+  const provided = pickStrategy(opts.strategies, facts)
+  const strategy = provided?.strategy
+  // The disk images and what the fingerprint asks (package versions, libvirt's domains, the
+  // toolstack setting) in one round trip on a gathered host; the calls below are answered from it.
   const paths = diskSourcesToProbe(base.files, reads)
-  await prefetchPaths(files, paths)
+  await prefetch(files, {paths, ...fingerprintReads(strategy)}, probeOpts)
   const probes: PathProbe[] = []
   for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   const running = facts.running.map((r) => r.name)
   const inventory = {...base, probes, running}
   const report = runChecks([inventory], {reads, ...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
-  const provided = pickStrategy(opts.strategies, facts)
-  const strategy = provided?.strategy
   const targetLibvirtVersion = strategy?.targetLibvirtVersion(facts) ?? facts.libvirt?.version ?? '9.0.0'
 
   const blockerFindings = report.findings.filter((f) => f.severity === 'blocker')
@@ -88,8 +92,11 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
     const extra: ImportSource[] = []
-    for (const r of running.filter((n) => !known.has(n))) {
-      const dump = await exec.exec(['xm', 'list', '-l', r], {env: {LC_ALL: 'C'}, ...probeOpts})
+    const orphans = running.filter((n) => !known.has(n))
+    // In one round trip on a gathered host, as scan does.
+    await prefetch(files, {commands: orphans.map((r) => ['xm', 'list', '-l', r])}, probeOpts)
+    for (const r of orphans) {
+      const dump = await run.exec(['xm', 'list', '-l', r], {env: {LC_ALL: 'C'}, ...probeOpts})
       if (dump.exitCode === 0) extra.push({path: `xm list -l ${r}`, text: dump.stdout})
     }
     if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion), undefined, convert).items)
@@ -127,7 +134,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   })
   for (const d of domains.filter((x) => x.skip === 'not converted')) blockers.push({rule: 'NOT-CONVERTED', domain: d.name, file: d.source, message: `${d.name} could not be converted`})
 
-  const fingerprint = await collectFingerprint(exec, files, strategy, probeOpts)
+  const fingerprint = await collectFingerprint(run, files, strategy, probeOpts)
   const unanswered = questions.filter((q) => q.answer === undefined)
   const status = blockers.some((b) => !b.waived) || unanswered.length > 0 ? 'blocked' : 'ready'
   const partial: Omit<HostPlan, 'steps'> = {

@@ -2,10 +2,13 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
+import {gatherHost} from '../../src/host/gather.js'
 import {RootedTransport} from '../../src/host/rooted-transport.js'
 import {scanHost} from '../../src/host/scan.js'
 import {planHost} from '../../src/runbook/plan-host.js'
 import {LocalTransport} from '../../src/transport/local.js'
+import type {SnapshotRequest} from '../../src/transport/snapshot.js'
+import {SnapshotView} from '../../src/transport/snapshot-view.js'
 import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
 import {repoStrategies} from './strategies.js'
 import {cleanXendHost} from './upgrade-hosts.js'
@@ -65,6 +68,30 @@ describe('planHost parses each config once', () => {
     expect(p.domains.length).toBeGreaterThan(3)
     for (const [file, n] of reads) if (file !== '-') expect([file, n]).toEqual([file, 1])
     for (const d of p.domains) expect(reads.get(d.source)).toBe(1)
+  }, 120_000)
+})
+
+describe('planHost of a gathered host asks it twice', () => {
+  it('the gather, then the disk images and the fingerprint (packages, libvirt domains, toolstack setting) in one snapshot: nothing else, and the same plan as file by file', async () => {
+    const h = await cleanXendHost(dir, 'deb-trips', {dbRunning: true})
+    const exec = new LocalTransport({env: h.env})
+    const rooted = new RootedTransport(exec, h.root)
+    const requests: SnapshotRequest[] = []
+    const snapshot = rooted.snapshot.bind(rooted)
+    rooted.snapshot = (r: SnapshotRequest) => {
+      requests.push(r)
+      return snapshot(r)
+    }
+    const view = await gatherHost(rooted, {timeoutMs: 20_000})
+    expect(view).toBeInstanceOf(SnapshotView)
+    const gathered = await planHost(h.name, {kind: 'local', root: h.root}, exec, view, {strategies: await repoStrategies(), planId: 'p1', timeoutMs: 20_000})
+    expect(requests).toHaveLength(2)
+    expect(requests[1]?.probes.map((p) => p.argv[0])).toEqual(['dpkg-query', 'virsh'])
+    expect(requests[1]?.trees.map((t) => t.path)).toContain('/etc/default/xen')
+    expect((view as SnapshotView).misses).toEqual([])
+    const fileByFile = await planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: await repoStrategies(), planId: 'p1', timeoutMs: 20_000})
+    expect(gathered).toEqual(fileByFile)
+    expect(gathered.fingerprint?.inputs.packages['xen-utils-common']).toBe('4.1.4-3+deb7u9')
   }, 120_000)
 })
 
