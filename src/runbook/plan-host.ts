@@ -10,6 +10,7 @@ import {prefetch} from '../host/gather.js'
 import {collectFacts, type HostFacts} from '../host/facts.js'
 import {importItemsFrom, type ImportSource} from '../host/import-sources.js'
 import {targetFor} from '../formats/libvirt/target.js'
+import {targetProfileFromFacts} from '../host/platform-facts.js'
 import {redactSecrets} from '../model/redact.js'
 import {SnapshotView} from '../transport/snapshot-view.js'
 import type {Transport} from '../transport/transport.js'
@@ -88,7 +89,10 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   // The answers change the model before the writer: the plan's XML is the decided domain's.
   const amend = answersAmendment(questions)
   const convert = amend ? {amend} : {}
-  const {items} = importItemsFrom(sources, targetFor(targetLibvirtVersion), inventory, {...convert, reads, findings: report.findings})
+  // The XML names the host's own hvmloader folder, CPU vendor and DRBD release (its facts, as
+  // import does): the switch installs libvirt, not Xen, so they hold after the upgrade too.
+  const target = targetFor(targetLibvirtVersion, {profile: targetProfileFromFacts(facts, name)})
+  const {items} = importItemsFrom(sources, target, inventory, {...convert, reads, findings: report.findings})
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
     const extra: ImportSource[] = []
@@ -99,7 +103,7 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
       const dump = await run.exec(['xm', 'list', '-l', r], {env: {LC_ALL: 'C'}, ...probeOpts})
       if (dump.exitCode === 0) extra.push({path: `xm list -l ${r}`, text: dump.stdout})
     }
-    if (extra.length) items.push(...importItemsFrom(extra, targetFor(targetLibvirtVersion), undefined, convert).items)
+    if (extra.length) items.push(...importItemsFrom(extra, target, undefined, convert).items)
   }
   const autoOrder = found.autoLinks.map((l) => l.target).filter((t): t is string => t !== undefined)
   const autoRank = (source: string) => {

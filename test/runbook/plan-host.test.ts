@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -50,6 +50,18 @@ describe('planHost (headless, simulated dom0)', () => {
     expect(Object.keys(p.fingerprint?.inputs.toolstackSetting ?? {})).toEqual(['/etc/default/xen'])
     expect(p.fingerprint?.inputs.xendDomains.files).toBe(1)
     expect(p.pointOfNoReturn).toBeUndefined()
+  }, 120_000)
+
+  it("the plan's XML names the host's own hvmloader folder (its facts), not libvirt's default", async () => {
+    const h = await cleanXendHost(dir, 'deb-fw')
+    await mkdir(path.join(h.root, 'usr/lib/xen-4.17/boot'), {recursive: true})
+    await writeFile(path.join(h.root, 'usr/lib/xen-4.17/boot/hvmloader'), 'hvmloader\n')
+    await mkdir(path.join(h.root, 'proc'), {recursive: true})
+    await writeFile(path.join(h.root, 'proc/cpuinfo'), 'processor\t: 0\nvendor_id\t: AuthenticAMD\n')
+    const p = await plan(h)
+    const db01 = p.domains.find((d) => d.name === 'db01')
+    expect(db01?.xml).toContain(">/usr/lib/xen-4.17/boot/hvmloader</loader>")
+    expect(db01?.xml).not.toContain('/usr/lib/xen/boot/hvmloader')
   }, 120_000)
 
   it('a host with blockers is blocked, and shows them; a host no strategy claims is blocked with NO-STRATEGY', async () => {
