@@ -1,3 +1,4 @@
+import type {TargetProfile} from '../formats/target-profile.js'
 import type {Domain, Location} from '../model/domain.js'
 import type {NativeConfig} from '../model/native-config.js'
 import type {ReadDomain, ReadResult} from '../model/read-result.js'
@@ -27,6 +28,8 @@ export interface ReadFile {
   readonly file: InventoryFile
   readonly read?: ReadResult
   readonly skip?: string
+  /** The target profile it was read under (firmware folder, CPU vendor); absent: the assumed one. */
+  readonly profile?: TargetProfile
 }
 
 /** What a per-file rule sees (syntax rules: Python in xm, duplicate keys), also when no domain could be read. */

@@ -1,3 +1,4 @@
+import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {readConfig} from '../convert/convert.js'
 import {detectionBaseName} from '../formats/detect.js'
 import type {Diagnostic} from '../model/diagnostic.js'
@@ -70,16 +71,16 @@ export function detectionName(file: InventoryFile): {baseName?: string} {
 }
 
 /** Each file of an inventory read once (pure), to share between `runChecks` (`reads`) and its caller. */
-export function readInventory(files: readonly InventoryFile[]): Map<InventoryFile, ReadFile> {
-  return new Map(files.map((f) => [f, readInventoryFile(f)]))
+export function readInventory(files: readonly InventoryFile[], target?: LibvirtTarget): Map<InventoryFile, ReadFile> {
+  return new Map(files.map((f) => [f, readInventoryFile(f, target)]))
 }
 
 /** One inventory file as `check` reads it: detected format, its reader; a crash is a located INTERNAL diagnostic. */
-export function readInventoryFile(file: InventoryFile): ReadFile {
+export function readInventoryFile(file: InventoryFile, target?: LibvirtTarget): ReadFile {
   if (file.role === 'xend-config') return {file, skip: 'xend daemon configuration'}
   try {
-    const r = readConfig(file.text, {file: file.path, ...detectionName(file)})
-    return 'skip' in r ? {file, skip: r.skip} : {file, read: r}
+    const r = readConfig(file.text, {file: file.path, ...detectionName(file), ...(target !== undefined ? {target} : {})})
+    return 'skip' in r ? {file, skip: r.skip} : {file, read: r, ...(target !== undefined ? {profile: target.profile} : {})}
   } catch (error) {
     // A reader bug must not stop the other files: the file becomes one INTERNAL finding.
     return {

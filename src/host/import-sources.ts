@@ -132,16 +132,17 @@ export function importItemsFrom(
 
 /**
  * The check's read of a source, where reading it for conversion would give the same: the same
- * text and detection name, and a reader the target does not change (xm, xl and SXP read only the
- * target's profile, so under the assumed one; libvirt XML reads its disk bus rule).
+ * text and detection name, read under the same target profile (xm, xl and SXP read only the
+ * target's profile), and not libvirt XML (its reader takes the disk bus rule of the version).
  */
 function sharedReads(reads: ReadonlyMap<InventoryFile, ReadFile> | undefined, target: LibvirtTarget): (src: ImportSource) => ReadResult | undefined {
-  if (reads === undefined || target.profile !== ASSUMED_TARGET_PROFILE) return () => undefined
+  if (reads === undefined) return () => undefined
   const byPath = new Map<string, ReadFile>()
   for (const rf of reads.values()) byPath.set(rf.file.path, rf)
   return (src) => {
     const rf = byPath.get(src.path)
     if (rf?.read === undefined || rf.file.text !== src.text || rf.read.format === 'libvirt') return undefined
+    if ((rf.profile ?? ASSUMED_TARGET_PROFILE) !== target.profile) return undefined
     if (detectionName(rf.file).baseName !== src.path.slice(src.path.lastIndexOf('/') + 1)) return undefined
     // A reader crash (check's INTERNAL diagnostic) is read again here, where it throws as before.
     if (rf.read.domains.length === 0 && rf.read.diagnostics.some((d) => d.code === 'INTERNAL')) return undefined

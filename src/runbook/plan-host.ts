@@ -49,10 +49,14 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   const facts = await collectFacts(files, probeOpts)
   const found = await discoverConfigs(files)
   const base = inventoryFromDiscovery(name, found)
-  // Each config parsed once: the disk paths, the checks and the conversion share these reads.
-  const reads = readInventory(base.files)
   const provided = pickStrategy(opts.strategies, facts)
   const strategy = provided?.strategy
+  const targetLibvirtVersion = strategy?.targetLibvirtVersion(facts) ?? facts.libvirt?.version ?? '9.0.0'
+  // The XML names the host's own hvmloader folder, CPU vendor and DRBD release (its facts, as
+  // import does): the switch installs libvirt, not Xen, so they hold after the upgrade too.
+  const target = targetFor(targetLibvirtVersion, {profile: targetProfileFromFacts(facts, name)})
+  // Each config parsed once, for that target: the disk paths, the checks and the conversion share these reads.
+  const reads = readInventory(base.files, target)
   // The disk images and what the fingerprint asks (package versions, libvirt's domains, the
   // toolstack setting) in one round trip on a gathered host; the calls below are answered from it.
   const paths = diskSourcesToProbe(base.files, reads)
@@ -62,7 +66,6 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   const running = facts.running.map((r) => r.name)
   const inventory = {...base, probes, running}
   const report = runChecks([inventory], {reads, ...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
-  const targetLibvirtVersion = strategy?.targetLibvirtVersion(facts) ?? facts.libvirt?.version ?? '9.0.0'
 
   const blockerFindings = report.findings.filter((f) => f.severity === 'blocker')
   const questions = questionsFor(name, report.findings, opts.answers ?? [], opts.policy?.source)
@@ -89,9 +92,6 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   // The answers change the model before the writer: the plan's XML is the decided domain's.
   const amend = answersAmendment(questions)
   const convert = amend ? {amend} : {}
-  // The XML names the host's own hvmloader folder, CPU vendor and DRBD release (its facts, as
-  // import does): the switch installs libvirt, not Xen, so they hold after the upgrade too.
-  const target = targetFor(targetLibvirtVersion, {profile: targetProfileFromFacts(facts, name)})
   const {items} = importItemsFrom(sources, target, inventory, {...convert, reads, findings: report.findings})
   if (facts.toolstack?.xm) {
     const known = new Set(items.map((i) => i.name))
