@@ -3,7 +3,7 @@ import {diskSourcesToProbe} from '../checks/probe-paths.js'
 import type {Transport} from '../transport/transport.js'
 import type {RunningList} from './running-domains.js'
 import {discoverConfigs, type Discovery} from './discover.js'
-import {prefetchPaths} from './gather.js'
+import {prefetch} from './gather.js'
 
 /** Map what discovery found on a host to the inventory `check` reads (pure). */
 export function inventoryFromDiscovery(host: string, d: Discovery, probes?: readonly PathProbe[]): HostInventory {
@@ -31,7 +31,7 @@ export async function collectHostInventory(host: string, files: Transport): Prom
   const base = inventoryFromDiscovery(host, d)
   const probes: PathProbe[] = []
   const paths = diskSourcesToProbe(base.files)
-  await prefetchPaths(files, paths)
+  await prefetch(files, {paths})
   for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   return {...base, probes}
 }

@@ -67,13 +67,3 @@ export async function prefetch(t: Transport, what: Prefetch, opts: Omit<GatherOp
   const snap = await t.inner.snapshot(request)
   if (snap) t.add(request, snap)
 }
-
-/** `prefetch` of commands only: `xm list -l NAME` for each running domain without a config. */
-export function prefetchCommands(t: Transport, argvs: readonly (readonly string[])[], opts: Omit<GatherOptions, 'only'> = {}): Promise<void> {
-  return prefetch(t, {commands: argvs}, opts)
-}
-
-/** `prefetch` of paths only: the disk images `check` probes. */
-export function prefetchPaths(t: Transport, paths: readonly string[]): Promise<void> {
-  return prefetch(t, {paths})
-}

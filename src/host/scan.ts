@@ -11,7 +11,7 @@ import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
 import {inventoryFromDiscovery, withRunning} from './check-inventory.js'
 import {collectFacts, describeXenState, type HostFacts} from './facts.js'
-import {gatherHost, prefetchCommands} from './gather.js'
+import {gatherHost, prefetch} from './gather.js'
 
 /** One domain as `scan` lists it (the `--json` contract, schemaVersion 1). */
 export interface ScannedDomain {
@@ -157,7 +157,7 @@ export async function scanHost(
   if (facts.toolstack?.xm) {
     const known = new Set(read.map((d) => d.domain.name))
     const orphans = facts.running.filter((x) => !known.has(x.name))
-    await prefetchCommands(t, orphans.map((r) => ['xm', 'list', '-l', r.name]), probeOpts)
+    await prefetch(t, {commands: orphans.map((r) => ['xm', 'list', '-l', r.name])}, probeOpts)
     for (const r of orphans) {
       opts.onStep?.(`reading xm list -l ${r.name}`)
       const dump = await t.exec(['xm', 'list', '-l', r.name], {env: {LC_ALL: 'C'}, ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}), ...(opts.sudo ? {sudo: true} : {})})
