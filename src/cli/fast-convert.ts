@@ -1,6 +1,5 @@
 import {parseArgs} from 'node:util'
 import {type ConvertFlags, convertUsageProblem, executeConvert} from '../convert/convert-cli.js'
-import {tierUpLaterForBatch} from './batch-tiering.js'
 import {installInterruptHandler} from './interrupt.js'
 import {jsonResultText, stdoutMayBeColoured} from './json-output.js'
 
@@ -61,7 +60,6 @@ export async function fastConvert(argv: readonly string[]): Promise<number | und
     ...(v.output !== undefined ? {output: v.output} : {}),
   }
   if (convertUsageProblem(parsed.positionals, flags, json) !== undefined) return undefined
-  tierUpLaterForBatch()
   // Ctrl-C as in every oclif command (BaseCommand): staged outputs removed, exit 130.
   const interrupt = installInterruptHandler()
   const outcome = await executeConvert(parsed.positionals, flags, {

@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {tierUpLaterForBatch} from '../cli/batch-tiering.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {convertUsageProblem, executeConvert} from '../convert/convert-cli.js'
 import type {ConvertRecord} from '../convert/run-convert.js'
@@ -45,7 +44,6 @@ Exit codes: 0 all converted; 1 some inputs failed (the others are still written)
     const json = this.jsonEnabled()
     const problem = convertUsageProblem(paths, flags, json)
     if (problem) this.usageError(problem)
-    tierUpLaterForBatch()
     const outcome = await executeConvert(paths, flags, {
       json,
       ...(this.interruptSignal ? {signal: this.interruptSignal} : {}),

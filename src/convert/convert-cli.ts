@@ -1,3 +1,4 @@
+import {tierUpLaterForBatch} from '../cli/batch-tiering.js'
 import {formatDiagnostic} from '../model/diagnostic.js'
 import {parseVersion, targetFor} from '../formats/libvirt/target.js'
 import type {SourceFormat} from '../model/read-result.js'
@@ -48,8 +49,13 @@ export function convertUsageProblem(paths: readonly string[], flags: ConvertFlag
 export const VALIDATOR_MISSING =
   '--validate needs virt-xml-validate, which is not installed: install libvirt-clients (Debian, Ubuntu) or libvirt-client (SUSE, RHEL), or run without --validate'
 
-/** Everything `xenlift convert` does after its flags are parsed and checked. */
+/**
+ * Everything `xenlift convert` does after its flags are parsed and checked. Both the oclif
+ * command and the start-up fast path (src/cli/fast-convert.ts) come here, so the batch's V8
+ * tiering is set here, once per run and before anything is converted.
+ */
 export async function executeConvert(paths: readonly string[], flags: ConvertFlags, io: ConvertIo): Promise<ConvertOutcome> {
+  tierUpLaterForBatch()
   let validator
   if (flags.validate) {
     const bin = await findVirtXmlValidate()
