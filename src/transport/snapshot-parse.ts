@@ -42,6 +42,8 @@ function parse(s: string, probeCount: number): HostSnapshot {
     if (!/^[0-9a-f\s]*$/.test(block)) throw new Malformed(`bad hex block before offset ${pos}`)
     return Buffer.from(block.replace(/\s+/g, ''), 'hex')
   }
+  // C records whose bytes the next B record carries, in order.
+  let awaiting: {path: string; size: number}[] = []
   const update = (path: string, patch: Partial<SnapshotEntry>): void => {
     const old = entries.get(path) ?? {type: 'other', size: 0}
     entries.set(path, {...old, ...patch})
@@ -51,7 +53,22 @@ function parse(s: string, probeCount: number): HostSnapshot {
     if (tag === 'Z') {
       expect('Z\n')
       if (pos !== s.length) throw new Malformed('data after the end record')
+      if (awaiting.length > 0) throw new Malformed('contents announced but never sent')
       break
+    }
+    if (tag === 'B') {
+      expect('B\n')
+      const bytes = hex()
+      const announced = awaiting.reduce((n, a) => n + a.size, 0)
+      // A file that grew or shrank between its stat and its read: no way to tell which one.
+      if (bytes.length !== announced) throw new Malformed(`contents of ${bytes.length} bytes for ${announced} announced`)
+      let at = 0
+      for (const a of awaiting) {
+        update(a.path, {content: bytes.subarray(at, at + a.size)})
+        at += a.size
+      }
+      awaiting = []
+      continue
     }
     if (tag === 'H' || tag === 'P') {
       const [, a, b] = upTo('\n').split(' ')
@@ -90,10 +107,12 @@ function parse(s: string, probeCount: number): HostSnapshot {
         expect('\n')
         listed.add(path)
         break
-      case 'C':
-        expect('\n')
-        update(path, {content: hex()})
+      case 'C': {
+        const size = upTo('\n')
+        if (!/^\d+$/.test(size)) throw new Malformed(`bad content size ${JSON.stringify(size)}`)
+        awaiting.push({path, size: Number(size)})
         break
+      }
       case 'E': {
         const [op, code] = upTo('\n').split(' ')
         if (!CODES.has(code ?? '')) throw new Malformed(`bad error code ${code}`)

@@ -5,13 +5,22 @@
  * Debian 7, BusyBox all have them); a host lacking them answers exit 97 and the caller reads
  * file by file instead.
  *
+ * Processes (what a host pays per scan): the walk itself uses shell built-ins only. Sizes and
+ * contents are read in batches of up to 200 entries: one `stat -c %s` for the sizes (one `ls`
+ * per entry where `stat` is missing or a path vanished meanwhile) and one `od` for the contents
+ * of every file in the batch; `readlink -f` runs once per symlink. So a dom0 with 100 domains
+ * costs a handful of processes, not two per file.
+ *
  * Framing (why it survives hostile names): every path is printed between NUL bytes, the one
  * byte a file name cannot hold, and every content (files, probe output) as `od` hex lines
  * ending with a `.` line, so no name or content can forge a record. Records:
  *   F\0path\0<f|d|l|o> <size>\n      an entry (lstat)
  *   T\0path\0target\0\n              a symlink's resolved target (empty: dangling)
  *   L\0path\0\n                      a directory whose entries follow
- *   C\0path\0\n<hex>.\n              a regular file's contents
+ *   C\0path\0<size>\n                a regular file whose <size> bytes are in the next B record
+ *   B\n<hex>.\n                      the contents of the C records since the last B, in order
+ *                                    (a file that changed size meanwhile makes the sum differ:
+ *                                    the stream is refused and the caller reads file by file)
  *   E\0path\0<list|read> <code>\n    a directory or file that could not be read
  *   P <i> <rc|skip>\n<hex>.\n<hex>.\n  probe i: exit code, stdout, stderr
  *   H <timeout 0|1>\n … Z\n          header, end of a complete stream
@@ -25,33 +34,63 @@ import {parseSnapshot} from './snapshot-parse.js'
 export const SNAPSHOT_SCRIPT = String.raw`
 NL='
 '
-MAX=0 TO= SUDO= LC= SKIP=$NL
+MAX=0 TO= SUDO= LC= SKIP=$NL N=0 STAT=
 # Set once for every probe (not one env process per probe): probes print C-locale output.
 LC_ALL=C; export LC_ALL
 command -v readlink >/dev/null 2>&1 && command -v od >/dev/null 2>&1 || { echo 'xenlift snapshot: needs readlink and od' >&2; exit 97; }
+command -v stat >/dev/null 2>&1 && STAT=1
 hex() { od -An -v -tx1; echo .; }
 # A probe's output as hex lines; nothing to convert (most stderr) costs no od process.
 hexs() { if [ -n "$1" ]; then printf '%s' "$1" | hex; else echo .; fi; }
 rec() { printf '%s\0%s\0%s\n' "$1" "$2" "$3"; }
 size() { set -f; set -- $(ls -lnd -- "$1" 2>/dev/null); set +f; SZ=$5; case $SZ in ''|*[!0-9]*) SZ=0;; esac; }
-content() {
-  [ "$2" = 1 ] && [ "$3" -le "$MAX" ] || return 0
-  if [ -r "$1" ]; then printf 'C\0%s\0\n' "$1"; od -An -v -tx1 <"$1"; echo .; else rec E "$1" 'read EACCES'; fi
+# An entry whose size (and contents, when wanted: $3 = 1) the next flush reads: path, f|l|o.
+pend() { N=$((N + 1)); eval "P_$N=\$1 K_$N=\$2 W_$N=\$3"; [ "$N" -lt 200 ] || flush; }
+# The pending entries' F records, with one stat for their sizes and one od for their contents.
+flush() {
+  [ "$N" -gt 0 ] || return 0
+  set --; j=1
+  while [ "$j" -le "$N" ]; do eval "set -- \"\$@\" \"\$P_$j\""; j=$((j + 1)); done
+  S=; [ -z "$STAT" ] || S=$(stat -c %s "$@" 2>/dev/null) || S=
+  set -f; set -- $S; set +f
+  if [ "$#" -ne "$N" ]; then
+    S=; j=1
+    while [ "$j" -le "$N" ]; do eval "size \"\$P_$j\""; S="$S $SZ"; j=$((j + 1)); done
+    set -f; set -- $S; set +f
+  fi
+  M=0 CN=0 j=1
+  while [ "$j" -le "$N" ]; do
+    eval "p=\$P_$j k=\$K_$j w=\$W_$j"; z=$1; shift
+    case $z in ''|*[!0-9]*) z=0;; esac
+    rec F "$p" "$k $z"
+    if [ "$k" = f ] && [ "$w" = 1 ] && [ "$z" -le "$MAX" ]; then
+      if [ -r "$p" ]; then
+        printf 'C\0%s\0%s\n' "$p" "$z"; CN=1
+        [ "$z" -eq 0 ] || { M=$((M + 1)); eval "R_$M=\$p"; }
+      else rec E "$p" 'read EACCES'; fi
+    fi
+    j=$((j + 1))
+  done
+  N=0
+  [ "$CN" = 1 ] || return 0
+  set --; j=1
+  while [ "$j" -le "$M" ]; do eval "set -- \"\$@\" \"\$R_$j\""; j=$((j + 1)); done
+  echo B; [ "$M" -eq 0 ] || od -An -v -tx1 "$@"; echo .
 }
 resolved() {
   if [ -d "$1" ]; then rec F "$1" 'd 0'
-  elif [ -f "$1" ]; then size "$1"; rec F "$1" "f $SZ"; content "$1" "$2" "$SZ"
+  elif [ -f "$1" ]; then pend "$1" f "$2"
   else rec F "$1" 'o 0'; fi
 }
 entry() {
   if [ -h "$1" ]; then
-    size "$1"; rec F "$1" "l $SZ"
+    pend "$1" l 0
     t=$(readlink -f -- "$1" 2>/dev/null && echo .); t=@{t%.}; t=@{t%"$NL"}
     if [ -n "$t" ] && [ -e "$1" ]; then printf 'T\0%s\0%s\0\n' "$1" "$t"; resolved "$t" "$2"
     else printf 'T\0%s\0\0\n' "$1"; fi
   elif [ -d "$1" ]; then rec F "$1" 'd 0'
-  elif [ -f "$1" ]; then size "$1"; rec F "$1" "f $SZ"; content "$1" "$2" "$SZ"
-  elif [ -e "$1" ]; then size "$1"; rec F "$1" "o $SZ"
+  elif [ -f "$1" ]; then pend "$1" f "$2"
+  elif [ -e "$1" ]; then pend "$1" o 0
   fi
 }
 walk() {
@@ -87,11 +126,12 @@ while [ $# -gt 0 ]; do
     tree) walk "$4" "$2" "$3" 1; shift 4;;
     # Pathname expansion without field splitting (IFS empty); walk's size() needs the default IFS back.
     glob) IFS=; for g in $4; do unset IFS; if [ -e "$g" ] || [ -h "$g" ]; then walk "$g" "$2" "$3" 1; fi; done; unset IFS; shift 4;;
-    probe) probe "$2" "$3" "$4"; shift 4;;
+    probe) flush; probe "$2" "$3" "$4"; shift 4;;
     header) [ -n "$TO" ] && echo 'H 1' || echo 'H 0'; shift;;
     *) echo "xenlift snapshot: bad argument $1" >&2; exit 98;;
   esac
 done
+flush
 echo Z
 `.replaceAll('@{', '${')
 

@@ -199,11 +199,83 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     expect(await runSnapshotScript((argv, o) => bare.exec([sh, ...argv.slice(1)], o), req([{path: root, depth: 1}]))).toBeUndefined()
   })
 
+  describe('reads sizes and contents in batches, not per file', () => {
+    let many: string
+    let bin: string
+    let log: string
+    const tools = ['ls', 'od', 'stat', 'readlink']
+    beforeAll(async () => {
+      // 450 files: three batches of at most 200; one symlink among them.
+      many = path.join(root, 'many')
+      await mkdir(path.join(many, 'domains'), {recursive: true})
+      for (let i = 0; i < 450; i++) await writeFile(path.join(many, 'domains', `d${String(i).padStart(3, '0')}.sxp`), `(domain (name d${i}))\n`.repeat(1 + (i % 7)))
+      await writeFile(path.join(many, 'domains', 'big'), Buffer.alloc(5000, 0x62))
+      await symlink('d001.sxp', path.join(many, 'domains', 'link'))
+      // Logging stand-ins for the tools the script may start, so the test counts processes.
+      bin = path.join(root, 'bin-logged')
+      log = path.join(root, 'tools.log')
+      await mkdir(bin, {recursive: true})
+      for (const tool of tools) {
+        const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim()
+        await writeFile(path.join(bin, tool), `#!/bin/sh\necho ${tool} >>'${log}'\nexec ${real} "$@"\n`, {mode: 0o755})
+      }
+    })
+    const pathWith = (dir: string) => `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`
+    const snapshotVia = async (shell: string, env: Record<string, string>): Promise<{snap: Awaited<ReturnType<typeof runSnapshotScript>>; started: string[]}> => {
+      await writeFile(log, '')
+      const t = new LocalTransport({env})
+      const snap = await runSnapshotScript((argv, o) => t.exec([shell, ...argv.slice(1)], o), req([{path: many, depth: 2}]))
+      const started = execFileSync('cat', [log]).toString().split('\n').filter(Boolean)
+      return {snap, started}
+    }
+
+    it('gives every file its size and contents with one stat and one od per 200 entries, in dash and bash', async () => {
+      for (const shell of ['dash', 'bash']) {
+        const {snap, started} = await snapshotVia(shell, {PATH: pathWith(bin)})
+        expect(snap).toBeDefined()
+        for (let i = 0; i < 450; i++) {
+          const e = snap!.entries.get(path.join(many, 'domains', `d${String(i).padStart(3, '0')}.sxp`))
+          const text = `(domain (name d${i}))\n`.repeat(1 + (i % 7))
+          expect(e).toEqual({type: 'file', size: text.length, content: Buffer.from(text)})
+        }
+        expect(snap!.entries.get(path.join(many, 'domains', 'big'))).toEqual({type: 'file', size: 5000})
+        expect(snap!.entries.get(path.join(many, 'domains', 'link'))).toMatchObject({type: 'symlink', size: 8, target: path.join(many, 'domains', 'd001.sxp')})
+        // 452 entries and one symlink target: three batches.
+        expect(started.filter((t) => t === 'stat')).toHaveLength(3)
+        expect(started.filter((t) => t === 'od')).toHaveLength(3)
+        expect(started.filter((t) => t === 'readlink')).toHaveLength(1)
+        expect(started.filter((t) => t === 'ls')).toHaveLength(0)
+      }
+    })
+
+    it('without stat, asks ls entry by entry and gives the same answers', async () => {
+      const noStat = path.join(root, 'bin-no-stat')
+      await mkdir(noStat, {recursive: true})
+      // Only what the script needs, and no stat anywhere on PATH.
+      for (const tool of ['sh', 'dash', 'printf', 'cat']) {
+        const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim()
+        await symlink(real, path.join(noStat, tool)).catch(() => {})
+      }
+      for (const tool of ['ls', 'od', 'readlink']) await symlink(path.join(bin, tool), path.join(noStat, tool)).catch(() => {})
+      const withStat = await snapshotVia('dash', {PATH: pathWith(bin)})
+      const without = await snapshotVia(path.join(noStat, 'dash'), {PATH: noStat})
+      expect(without.snap).toEqual(withStat.snap)
+      expect(without.started.filter((t) => t === 'stat')).toHaveLength(0)
+      expect(without.started.filter((t) => t === 'ls')).toHaveLength(453)
+    })
+  })
+
   it('a truncated or forged stream is refused, not half-trusted', () => {
-    const good = 'H 0\nF\0/a\0f 2\nC\0/a\0\n 68 69\n.\nZ\n'
+    const good = 'H 0\nF\0/a\0f 2\nF\0/b\0f 1\nC\0/a\x002\nC\0/b\x001\nB\n 68 69 21\n.\nZ\n'
     expect(parseSnapshot(good, 0)?.entries.get('/a')?.content?.toString()).toBe('hi')
+    expect(parseSnapshot(good, 0)?.entries.get('/b')?.content?.toString()).toBe('!')
     expect(parseSnapshot(good.slice(0, -2), 0)).toBeUndefined()
-    expect(parseSnapshot('H 0\nF\0/a\0f 2\nC\0/a\0\nnot hex\n.\nZ\n', 0)).toBeUndefined()
+    expect(parseSnapshot('H 0\nF\0/a\0f 2\nC\0/a\x002\nB\nnot hex\n.\nZ\n', 0)).toBeUndefined()
+    // A file that changed size between its stat and its read: the bytes cannot be apportioned.
+    expect(parseSnapshot(good.replace(' 68 69 21', ' 68 69 21 0a'), 0)).toBeUndefined()
+    expect(parseSnapshot(good.replace(' 68 69 21', ' 68 69'), 0)).toBeUndefined()
+    // Contents announced and never sent.
+    expect(parseSnapshot('H 0\nF\0/a\0f 2\nC\0/a\x002\nZ\n', 0)).toBeUndefined()
     expect(parseSnapshot('H 0\nF\0relative\0f 2\nZ\n', 0)).toBeUndefined()
     expect(parseSnapshot(`${good}extra`, 0)).toBeUndefined()
   })
