@@ -42,8 +42,8 @@ function parse(s: string, probeCount: number): HostSnapshot {
     if (!/^[0-9a-f\s]*$/.test(block)) throw new Malformed(`bad hex block before offset ${pos}`)
     return Buffer.from(block.replace(/\s+/g, ''), 'hex')
   }
-  // C records whose bytes the next B record carries, in order.
-  let awaiting: {path: string; size: number}[] = []
+  // What C and P records announced: the next B record carries their bytes, in order.
+  let awaiting: {size: number; take: (bytes: Buffer) => void}[] = []
   const update = (path: string, patch: Partial<SnapshotEntry>): void => {
     const old = entries.get(path) ?? {type: 'other', size: 0}
     entries.set(path, {...old, ...patch})
@@ -64,14 +64,14 @@ function parse(s: string, probeCount: number): HostSnapshot {
       if (bytes.length !== announced) throw new Malformed(`contents of ${bytes.length} bytes for ${announced} announced`)
       let at = 0
       for (const a of awaiting) {
-        update(a.path, {content: bytes.subarray(at, at + a.size)})
+        a.take(bytes.subarray(at, at + a.size))
         at += a.size
       }
       awaiting = []
       continue
     }
     if (tag === 'H' || tag === 'P') {
-      const [, a, b] = upTo('\n').split(' ')
+      const [, a, b, c, d] = upTo('\n').split(' ')
       if (tag === 'H') {
         hasTimeout = a === '1'
         continue
@@ -80,10 +80,25 @@ function parse(s: string, probeCount: number): HostSnapshot {
       if (!Number.isInteger(i) || i < 0 || i >= probeCount) throw new Malformed(`bad probe index ${a}`)
       if (b === 'skip') continue
       const exitCode = Number(b)
-      const stdout = hex().toString('utf8')
-      const stderr = hex().toString('utf8')
-      // coreutils timeout(1) exits 124 when it had to stop the command.
-      probes[i] = hasTimeout && exitCode === 124 ? 'timeout' : {stdout, stderr, exitCode}
+      const [errBytes, outBytes] = [Number(c), Number(d)]
+      if (!Number.isInteger(exitCode) || !Number.isInteger(errBytes) || !Number.isInteger(outBytes) || errBytes < 0 || outBytes < 0) {
+        throw new Malformed(`bad probe record ${a} ${b} ${c} ${d}`)
+      }
+      let stderr = ''
+      awaiting.push({
+        size: errBytes,
+        take(bytes) {
+          stderr = bytes.toString('utf8')
+        },
+      })
+      awaiting.push({
+        size: outBytes,
+        take(bytes) {
+          const stdout = bytes.toString('utf8')
+          // coreutils timeout(1) exits 124 when it had to stop the command.
+          probes[i] = hasTimeout && exitCode === 124 ? 'timeout' : {stdout, stderr, exitCode}
+        },
+      })
       continue
     }
     expect(`${tag}\0`)
@@ -110,7 +125,7 @@ function parse(s: string, probeCount: number): HostSnapshot {
       case 'C': {
         const size = upTo('\n')
         if (!/^\d+$/.test(size)) throw new Malformed(`bad content size ${JSON.stringify(size)}`)
-        awaiting.push({path, size: Number(size)})
+        awaiting.push({size: Number(size), take: (content) => update(path, {content})})
         break
       }
       case 'E': {

@@ -18,11 +18,13 @@
  *   T\0path\0target\0\n              a symlink's resolved target (empty: dangling)
  *   L\0path\0\n                      a directory whose entries follow
  *   C\0path\0<size>\n                a regular file whose <size> bytes are in the next B record
- *   B\n<hex>.\n                      the contents of the C records since the last B, in order
- *                                    (a file that changed size meanwhile makes the sum differ:
- *                                    the stream is refused and the caller reads file by file)
+ *   B\n<hex>.\n                      the bytes the C (or P) records since the last B announced,
+ *                                    in order (a file that changed size meanwhile makes the sum
+ *                                    differ: the stream is refused, the caller reads file by file)
  *   E\0path\0<list|read> <code>\n    a directory or file that could not be read
- *   P <i> <rc|skip>\n<hex>.\n<hex>.\n  probe i: exit code, stdout, stderr
+ *   P <i> skip\n                     probe i not run (its condition)
+ *   P <i> <rc> <e> <o>\n             probe i's exit code; its <e> bytes of stderr, then <o> of
+ *                                    stdout, are in the last B record (one od for all probes)
  *   H <timeout 0|1>\n … Z\n          header, end of a complete stream
  */
 import {quoteArgv} from './shell-quote.js'
@@ -34,14 +36,11 @@ import {parseSnapshot} from './snapshot-parse.js'
 export const SNAPSHOT_SCRIPT = String.raw`
 NL='
 '
-MAX=0 TO= SUDO= LC= SKIP=$NL N=0 STAT=
+MAX=0 TO= SUDO= LC= SKIP=$NL N=0 NP=0 PT=0 STAT=
 # Set once for every probe (not one env process per probe): probes print C-locale output.
 LC_ALL=C; export LC_ALL
 command -v readlink >/dev/null 2>&1 && command -v od >/dev/null 2>&1 || { echo 'xenlift snapshot: needs readlink and od' >&2; exit 97; }
 command -v stat >/dev/null 2>&1 && STAT=1
-hex() { od -An -v -tx1; echo .; }
-# A probe's output as hex lines; nothing to convert (most stderr) costs no od process.
-hexs() { if [ -n "$1" ]; then printf '%s' "$1" | hex; else echo .; fi; }
 rec() { printf '%s\0%s\0%s\n' "$1" "$2" "$3"; }
 size() { set -f; set -- $(ls -lnd -- "$1" 2>/dev/null); set +f; SZ=$5; case $SZ in ''|*[!0-9]*) SZ=0;; esac; }
 # An entry whose size (and contents, when wanted: $3 = 1) the next flush reads: path, f|l|o.
@@ -104,18 +103,29 @@ walk() {
     if [ -e "$q" ] || [ -h "$q" ]; then walk "$q" $(($2 - 1)) "$3" 0; fi
   done
 }
+# A probe's stderr and stdout go into the final B record (one od for all probes): its P record
+# says how many bytes of each. The capture holds stderr, then stdout, then "\n<stdout bytes> <rc>".
 probe() {
   for c in $2; do
     i=@{c%?}
     eval "r=\@{rc_$i-x}"
     case $c:$r in *+:0|*-:[1-9]*) ;; *) printf 'P %s skip\n' "$1"; return 0;; esac
   done
-  err=$( (out=$(eval "$SUDO$TO$LC$3" </dev/null 2>&4 3>&- 4>&-; r=$?; echo .; exit $r); r=$?
-    printf 'P %s %s\n' "$1" "$r" >&3; hexs "@{out%.}" >&3; exit $r) 4>&1; r=$?; echo .; exit $r)
-  eval "rc_$1=$?"
-  hexs "@{err%.}"
+  x=$( { o=$(eval "$SUDO$TO$LC$3" </dev/null 2>&4 4>&-; r=$?; echo .; exit $r); r=$?
+    o=@{o%.}; printf '%s\n%s %s' "$o" "@{#o}" "$r"; } 4>&1)
+  t=@{x##*"$NL"}; x=@{x%"$NL"*}; ol=@{t% *}; r=@{t#* }
+  eval "rc_$1=\$r"
+  printf 'P %s %s %s %s\n' "$1" "$r" $((@{#x} - ol)) "$ol"
+  NP=$((NP + 1)) PT=$((PT + @{#x})); eval "X_$NP=\$x"
 }
-exec 3>&1
+flushprobes() {
+  [ "$NP" -gt 0 ] || return 0
+  echo B
+  if [ "$PT" -gt 0 ]; then
+    { j=1; while [ "$j" -le "$NP" ]; do eval "printf '%s' \"\$X_$j\""; j=$((j + 1)); done; } | od -An -v -tx1
+  fi
+  echo .
+}
 while [ $# -gt 0 ]; do
   case $1 in
     max) MAX=$2; shift 2;;
@@ -132,6 +142,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 flush
+flushprobes
 echo Z
 `.replaceAll('@{', '${')
 

@@ -170,6 +170,31 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     expect(view.misses).toEqual(['exec echo only if 0 succeeded'])
   })
 
+  it('counts probe output in bytes in dash and bash under a UTF-8 session, with one od for every probe', async () => {
+    const bin = path.join(root, 'bin-od-logged')
+    const log = path.join(root, 'od.log')
+    await mkdir(bin, {recursive: true})
+    const od = execFileSync('sh', ['-c', 'command -v od']).toString().trim()
+    await writeFile(path.join(bin, 'od'), `#!/bin/sh\necho od >>'${log}'\nexec ${od} "$@"\n`, {mode: 0o755})
+    const probes = [
+      {argv: ['sh', '-c', 'printf "ünïcode\\n\\n"; printf "€rr\\n\\n" >&2; exit 2']},
+      {argv: ['printf', '']},
+      {argv: ['sh', '-c', 'printf "%s" "$LC_ALL"; printf "\\n7 0" >&2']},
+    ]
+    for (const shell of ['dash', 'bash']) {
+      await writeFile(log, '')
+      const t = new LocalTransport({env: {PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8'}})
+      const snap = await runSnapshotScript((argv, o) => t.exec([shell, ...argv.slice(1)], o), req([], {probes}))
+      expect(snap?.probes).toEqual([
+        {stdout: 'ünïcode\n\n', stderr: '€rr\n\n', exitCode: 2},
+        {stdout: '', stderr: '', exitCode: 0},
+        // A stderr that looks like the script's own trailer is still the probe's stderr.
+        {stdout: 'C', stderr: '\n7 0', exitCode: 0},
+      ])
+      expect(execFileSync('cat', [log]).toString().trim().split('\n')).toEqual(['od'])
+    }
+  })
+
   it('runs every probe in the C locale even when the session does not set it, with or without a timeout', async () => {
     const probes = [{argv: ['sh', '-c', 'printf "%s|%s" "$LC_ALL" "$LANG"']}, {argv: ['no-such-command-xenlift']}]
     // The session's environment without LC_ALL (a transport that does not pass it).
