@@ -3,7 +3,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import {type SshdLab, sshdUnavailableReason, startSshd} from '../test/helpers/sshd.js'
 import type {SimHost} from '../test/helpers/sim-host/create-sim-host.js'
-import {replayStandIns} from '../test/helpers/sim-host/replay.js'
+import {freezeReplays, replayStandIns} from '../test/helpers/sim-host/replay.js'
 import {cleanXendHost} from '../test/runbook/upgrade-hosts.js'
 import {type CliRun, median, runCliMeasured} from './measure.js'
 import {type BenchContext, type BenchResult, type BenchSection, verdict} from './section.js'
@@ -49,6 +49,7 @@ export const upgradeSection: BenchSection = {
       // is a real host's own, not the controller's (test/helpers/sim-host/replay.ts).
       for (const h of hosts) await replayStandIns(h)
       await plan(ctx, ['--inventory', inv, '--concurrency', String(CONCURRENCY), ...ssh, '--out', path.join(ctx.tmp, 'warm.json')])
+      for (const h of hosts) await freezeReplays(h)
       // Then one host alone: median of 3.
       const alone: Run[] = []
       for (let i = 0; i < 3; i++) alone.push(await plan(ctx, ['--inventory', inv, '--limit', 'dom0-001', ...ssh, '--out', path.join(ctx.tmp, 'one.json')]))
@@ -69,7 +70,7 @@ export const upgradeSection: BenchSection = {
         peakRssMB: Number(peakMB.toFixed(1)),
         memoryTargetMB: MEMORY_TARGET_MB,
         readyHosts: doc.summary?.ready ?? 0,
-        standIns: 'replayed after a first unmeasured plan (test/helpers/sim-host/replay.ts)',
+        standIns: 'replayed with shell built-ins after a first unmeasured plan (test/helpers/sim-host/replay.ts)',
         ok,
       }
       const lines = [

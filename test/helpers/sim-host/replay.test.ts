@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {LocalTransport} from '../../../src/transport/local.js'
 import {createSimHost} from './create-sim-host.js'
-import {replayStandIns} from './replay.js'
+import {freezeReplays, replayStandIns} from './replay.js'
 
 let dir: string
 beforeAll(async () => {
@@ -36,5 +36,21 @@ describe('replayed stand-ins (read-only benchmarks)', () => {
     const split = await t.exec(['xm', 'list -l'])
     expect(split.stdout).not.toBe(live.list.stdout)
     expect((await begins()) - before).toBe(4)
+
+    // Frozen: the same answers from shell built-ins alone (no cat, no cksum on PATH), the
+    // stand-ins not reached; a command line not recorded yet still goes through the recorder.
+    await freezeReplays(h)
+    await freezeReplays(h)
+    const bare = new LocalTransport({env: {...h.env, PATH: h.binDir}})
+    const frozenBefore = await begins()
+    for (let i = 0; i < 2; i++) {
+      expect(await bare.exec(['xm', 'list'])).toEqual({exitCode: 0, stdout: live.list.stdout, stderr: ''})
+      expect(await bare.exec(['xm', 'nosuch'])).toEqual({exitCode: live.bad.exitCode, stdout: live.bad.stdout, stderr: live.bad.stderr})
+      expect(await bare.exec(['dpkg-query', '-W', '-f', DPKG_FORMAT])).toEqual({exitCode: 0, stdout: live.fmt.stdout, stderr: ''})
+      expect((await bare.exec(['xm', 'list -l'])).stdout).toBe(split.stdout)
+    }
+    expect(await begins()).toBe(frozenBefore)
+    expect((await t.exec(['xl', 'info'])).exitCode).toBe(0)
+    expect((await begins()) - frozenBefore).toBe(1)
   })
 })

@@ -30,12 +30,44 @@ export async function replayStandIns(host: SimHost): Promise<void> {
   }
 }
 
+const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
+const RS = '\x1e'
+
+/**
+ * After a recording run: answer every command line recorded so far with shell built-ins only
+ * (a `case` on the argv, `printf`, `exit`), so a replay costs the host one `sh` and nothing
+ * else, as cheap as the simulation can make a command that a real dom0 runs on its own CPUs.
+ * Command lines not recorded yet still go through the recorder. Idempotent.
+ */
+export async function freezeReplays(host: SimHost): Promise<void> {
+  const cache = path.join(host.root, '.sim', 'replay')
+  const files = await readdir(cache).catch(() => [] as string[])
+  for (const cmd of await readdir(host.binDir)) {
+    if (cmd.endsWith('.live')) continue
+    const wrapper = path.join(host.binDir, cmd)
+    if (!(await readFile(wrapper, 'utf8')).includes('replayed stand-in')) continue
+    const prefix = `${cmd.replace(/[^A-Za-z0-9_-]/g, '_')}-`
+    const cases: string[] = []
+    for (const f of files.filter((n) => n.startsWith(prefix) && n.endsWith('.argv'))) {
+      const base = path.join(cache, f.slice(0, -'.argv'.length))
+      const argv = (await readFile(`${base}.argv`, 'utf8')).split(RS).slice(0, -1)
+      // The recorded argv starts with the command's own name (see replayWrapper's key).
+      const args = argv.slice(1)
+      const [out, err, rc] = await Promise.all([readFile(`${base}.out`, 'utf8'), readFile(`${base}.err`, 'utf8'), readFile(`${base}.rc`, 'utf8')])
+      const key = `${args.length}${RS}${args.join(RS)}`
+      cases.push(`${q(key)}) printf '%s' ${q(out)}; printf '%s' ${q(err)} >&2; exit ${Number(rc.trim())};;`)
+    }
+    const frozen = [`IFS=${q(RS)}`, 'case "$#$IFS$*" in', ...cases, 'esac', 'unset IFS']
+    await writeFile(wrapper, replayWrapper(cmd, `${wrapper}.live`, cache, frozen), {mode: 0o755})
+  }
+}
+
 /** `sh -n`-clean POSIX sh; the key is the argv's CRC and length (cksum), record separator 0x1e. */
-function replayWrapper(cmd: string, live: string, cache: string): string {
-  const q = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
+function replayWrapper(cmd: string, live: string, cache: string, frozen: readonly string[] = []): string {
   return [
     '#!/bin/sh',
     `# replayed stand-in for ${cmd} (test/helpers/sim-host/replay.ts): read-only benchmarks only`,
+    ...frozen,
     `C=${q(cache)}`,
     `k=$(printf '%s\\036' ${q(cmd)} "$@" | cksum)`,
     `k=${cmd.replace(/[^A-Za-z0-9_-]/g, '_')}-\${k%% *}-\${k##* }`,
@@ -44,6 +76,8 @@ function replayWrapper(cmd: string, live: string, cache: string): string {
     'rc=$?',
     'cat "$C/$k.out.$$"; cat "$C/$k.err.$$" >&2',
     'mv "$C/$k.out.$$" "$C/$k.out"; mv "$C/$k.err.$$" "$C/$k.err"',
+    // The command line itself, for freezeReplays.
+    `printf '%s\\036' ${q(cmd)} "$@" >"$C/$k.argv"`,
     'echo "$rc" >"$C/$k.rc.$$"; mv "$C/$k.rc.$$" "$C/$k.rc"',
     'exit "$rc"',
     '',
