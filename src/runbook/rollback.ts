@@ -10,7 +10,7 @@ import {Journal, type JournalEntry, type JournalState, journalState, type Record
 import type {HostPlan} from './plan-document.js'
 import {pastPointOfNoReturn} from './status.js'
 import {planPaths} from './steps/common.js'
-import type {UnitState} from './steps/services.js'
+import {parseUnitsOn, type UnitCall, type UnitState, unitsOnArgv} from './steps/services.js'
 import {type LockInfo, readLock, releaseLock} from './steps/preflight.js'
 import {startOrder} from './steps/start.js'
 import type {ProvidedStrategy} from './strategy.js'
@@ -125,10 +125,17 @@ export async function rollbackHost(run: RecordedRun, deps: RollbackDeps, opts: R
         legacy = plan.legacy
         note(plan.legacy)
       }
-      for (const svc of plan.enable) await run_(['systemctl', 'enable', svc]).then((r) => r.exitCode === 0 && actions.push(`systemctl enable ${svc}`))
-      for (const svc of plan.leftAlone) note(svc)
+      // The enables and xend's start in one remote command (a failed enable passed over, a failed
+      // start ends it), reported per unit as the single calls were.
       const xend = strategy.xendServices.at(-1)
-      if (xend && plan.start.includes(xend)) await must(['systemctl', 'start', xend])
+      const calls: UnitCall[] = [...plan.enable.map((unit) => ({verb: 'enable' as const, unit})), ...(xend && plan.start.includes(xend) ? [{verb: 'start' as const, unit: xend}] : [])]
+      const restored = calls.length > 0 ? parseUnitsOn(await run_(unitsOnArgv(calls)), calls) : []
+      for (const c of restored) if (c.call.verb === 'enable' && c.ok) actions.push(`systemctl enable ${c.call.unit}`)
+      for (const svc of plan.leftAlone) note(svc)
+      for (const c of restored.filter((x) => x.call.verb === 'start')) {
+        if (!c.ok) throw new Error(`\`systemctl start ${c.call.unit}\` failed: ${c.why}`)
+        actions.push(`systemctl start ${c.call.unit}`)
+      }
       const ran = ((st.completed.get('shutdown') ?? run.entries.find((e) => e.type === 'step-end' && e.step === 'shutdown'))?.data as {stopped?: {name: string; how: string}[]} | undefined)?.stopped
       const names = ran ? ran.filter((s) => s.how !== 'already').map((s) => s.name) : []
       for (const d of startOrder(host.domains).filter((x) => names.includes(x.name))) {

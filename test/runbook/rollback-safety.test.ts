@@ -1,7 +1,7 @@
 /**
  * Rollback over real sshd with the CLI puts a host back as it was, not as a default: xend's
  * services enabled only if they were and started only if they ran (recorded by preflight before
- * the switch), an old journal without that record keeps the old behaviour and says so, and a
+ * the switch; restored in one remote command), an old journal without that record keeps the old behaviour and says so, and a
  * host lock of another run is never removed (the host is refused, the owner named).
  */
 import {mkdir, readdir, readFile, writeFile} from 'node:fs/promises'
@@ -95,6 +95,11 @@ describe.skipIf(noSshd !== undefined)('upgrade rollback restores what was there,
     expect(await unit(host('rb-off'), 'xend')).toBe('enabled active')
     expect(out.get('rb-off')?.actions).toContain('xendomains was disabled and inactive before the upgrade: not enabled and not started')
     expect(begun(await host('rb-off').commandLog(), /^systemctl (enable|start) xendomains/)).toBe(0)
+    // xend's enable and start took one remote command (the stand-ins still saw each call)
+    const after = await readFile(path.join(offDir, (await readdir(offDir)).find((n) => n.endsWith('.log')) as string), 'utf8')
+    expect(after.match(/ xenlift-units-on enable xend start xend -> exit 0/g)).toHaveLength(1)
+    expect(after).not.toMatch(/\$ systemctl (enable|start) xend(domains)? /)
+    expect(begun(await host('rb-off').commandLog(), /^systemctl (enable|start) xend$/)).toBe(2)
     expect((await new LocalTransport({env: host('rb-off').env}).exec(['xm', 'list'])).stdout).toMatch(/^app01 /m)
     // rb-on (SUSE): both enabled and running again, xendomains after the domains
     expect(await unit(host('rb-on'), 'xendomains')).toBe('enabled active')

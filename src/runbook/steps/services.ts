@@ -122,6 +122,50 @@ export function parseUnitsOff(r: ExecResult, units: readonly string[]): {missing
   return {missing, ...(failure !== undefined ? {failure} : {})}
 }
 
+/** One `systemctl VERB UNIT` of rollback's restore of xend's services. */
+export interface UnitCall {
+  readonly verb: 'enable' | 'start'
+  readonly unit: string
+}
+
+/**
+ * Rollback's `systemctl enable` / `systemctl start` calls in one remote command, in the order
+ * given, one line per call (`verb TAB unit TAB exit TAB last non-blank line of its stderr`, what
+ * rollback's single calls reported). A failed `enable` is passed over, as rollback always did; a
+ * failed `start` ends the script there (exit 1), as it ended rollback.
+ */
+const ON_SCRIPT = [
+  'while [ "$#" -ge 2 ]; do',
+  '  v=$1; u=$2; shift 2',
+  '  o=$(systemctl "$v" "$u" 2>&1 >/dev/null); c=$?',
+  `  printf '%s\\t%s\\t%s\\t%s\\n' "$v" "$u" "$c" "$(printf '%s\\n' "$o" | sed -n '/[^[:space:]]/h; $ {x; p; }')"`,
+  '  [ "$c" -eq 0 ] || [ "$v" = enable ] || exit 1',
+  'done',
+].join('\n')
+
+/** The argv of rollback's restore of xend's services: the calls as `VERB UNIT` pairs after the script. */
+export function unitsOnArgv(calls: readonly UnitCall[]): string[] {
+  return ['sh', '-c', ON_SCRIPT, 'xenlift-units-on', ...calls.flatMap((c) => [c.verb, c.unit])]
+}
+
+/**
+ * Read the restore script's lines: for each call, whether it succeeded and, when not, the last
+ * line of its stderr; a call the script never reached (it could not run, or a `start` before it
+ * failed) has the last line of the whole command's stderr.
+ */
+export function parseUnitsOn(r: ExecResult, calls: readonly UnitCall[]): {call: UnitCall; ok: boolean; why: string}[] {
+  const done = new Map<string, {code: string; why: string}>()
+  for (const line of r.stdout.split('\n')) {
+    const [verb, unit, code, ...rest] = line.split('\t')
+    if (verb && unit && code !== undefined && rest.length > 0) done.set(`${verb} ${unit}`, {code, why: rest.join('\t').trim()})
+  }
+  const whole = r.stderr.trim().split('\n').at(-1) ?? ''
+  return calls.map((call) => {
+    const d = done.get(`${call.verb} ${call.unit}`)
+    return {call, ok: d?.code === '0', why: d ? d.why : whole}
+  })
+}
+
 /** Run the query with `run` and return every unit's state, or throw a StepError listing the units it could not read. */
 export async function queryUnitStates(run: (argv: readonly string[]) => Promise<ExecResult>, units: readonly string[]): Promise<UnitState[]> {
   if (units.length === 0) return []
