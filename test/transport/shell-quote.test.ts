@@ -108,6 +108,12 @@ describe('buildRemoteCommand', () => {
     )
   })
 
+  it('without sudo, lets the timeout branch\'s sh export the environment (no env process)', () => {
+    expect(buildRemoteCommand(['xm', 'list'], {timeoutMs: 1000, env: {LC_ALL: 'C', X: 'y'}})).toBe(
+      "exec sh -c 'export LC_ALL=C X=y; if command -v timeout >/dev/null 2>&1; then exec timeout -k 5 2 xm list; else exec xm list; fi'",
+    )
+  })
+
   it('rejects bad env names and empty argv (programming errors)', () => {
     expect(() => buildRemoteCommand(['true'], {env: {'A;rm': 'x'}})).toThrow(TypeError)
     expect(() => buildRemoteCommand([])).toThrow(TypeError)
@@ -118,6 +124,13 @@ describe('buildRemoteCommand', () => {
     for (const timeoutMs of [undefined, 5000]) {
       const out = execFileSync(shell, ['-c', buildRemoteCommand(argv, {env: {X: 'no'}, ...(timeoutMs !== undefined ? {timeoutMs} : {})})], {encoding: 'utf8'})
       expect(out).toBe("a'b|$X||x!y|!|`id`|")
+      // The environment reaches the program, LC_ALL=C once, a hostile value intact.
+      const env = {X: "it's $HOME `id` \\ !x", LC_ALL: 'C'}
+      const shown = execFileSync(shell, ['-c', buildRemoteCommand(['sh', '-c', 'printf "%s|%s" "$LC_ALL" "$X"'], {env, ...(timeoutMs !== undefined ? {timeoutMs} : {})})], {
+        encoding: 'utf8',
+        env: {...process.env, LC_ALL: 'C.UTF-8'},
+      })
+      expect(shown).toBe(`C|${env.X}`)
     }
   })
 })
