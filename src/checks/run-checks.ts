@@ -1,7 +1,9 @@
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {readConfig} from '../convert/convert.js'
 import {detectionBaseName} from '../formats/detect.js'
+import {ASSUMED_TARGET_PROFILE} from '../formats/target-profile.js'
 import type {Diagnostic} from '../model/diagnostic.js'
+import type {ReadResult, SourceFormat} from '../model/read-result.js'
 import {lastEntry} from '../model/native-config.js'
 import type {SxpList} from '../formats/sxp/sxp-node.js'
 import {countSeverities, type CheckReport, type DomainSummary, type HostSummary} from './check-report.js'
@@ -87,6 +89,39 @@ export function readInventoryFile(file: InventoryFile, target?: LibvirtTarget): 
       file,
       read: {format: 'xm', file: file.path, domains: [], skipped: [], diagnostics: [{code: 'INTERNAL', severity: 'error', message: `reader crashed: ${(error as Error).message}`, file: file.path}]},
     }
+  }
+}
+
+/** A config a caller is about to read again: its path and text, and the format it gives the reader (absent: detected). */
+export interface ConfigToRead {
+  readonly path: string
+  readonly text: string
+  readonly format?: SourceFormat
+}
+
+/**
+ * The reads `readInventory` made, looked up for a caller about to read the same configs again
+ * (`scan`'s listing, `import`'s conversion), so each config is parsed once. A config's read is
+ * found by path and given only where reading it again would give the same: the same text, read
+ * the same way (in the format the caller gives its reader, else detected under the same base
+ * name), under the same target profile (xm, xl and SXP read only the profile; `target` absent:
+ * the assumed one, as `readConfig`), and libvirt XML only when neither read had a target (its
+ * reader takes the disk bus rule of the target's version, which a read does not record). Never
+ * a reader crash (check's INTERNAL diagnostic): the caller reads that again, where it throws.
+ */
+export function sharedReads(reads: ReadonlyMap<InventoryFile, ReadFile> | undefined, target?: LibvirtTarget): (config: ConfigToRead) => ReadResult | undefined {
+  if (reads === undefined) return () => undefined
+  const byPath = new Map<string, ReadFile>()
+  for (const rf of reads.values()) byPath.set(rf.file.path, rf)
+  return (config) => {
+    const rf = byPath.get(config.path)
+    const read = rf?.read
+    if (rf === undefined || read === undefined || rf.file.text !== config.text) return undefined
+    if (config.format !== undefined ? read.format !== config.format : detectionName(rf.file).baseName !== config.path.slice(config.path.lastIndexOf('/') + 1)) return undefined
+    if ((rf.profile ?? ASSUMED_TARGET_PROFILE) !== (target?.profile ?? ASSUMED_TARGET_PROFILE)) return undefined
+    if (read.format === 'libvirt' && (target !== undefined || rf.profile !== undefined)) return undefined
+    if (read.domains.length === 0 && read.diagnostics.some((d) => d.code === 'INTERNAL')) return undefined
+    return read
   }
 }
 

@@ -1,11 +1,9 @@
 import type {Finding} from '../checks/finding.js'
 import type {HostInventory, InventoryFile} from '../checks/host-inventory.js'
 import type {ReadFile} from '../checks/rule.js'
-import {detectionName, runChecks} from '../checks/run-checks.js'
+import {runChecks, sharedReads} from '../checks/run-checks.js'
 import {type ConvertOptions, convertRead, convertText} from '../convert/convert.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
-import {ASSUMED_TARGET_PROFILE} from '../formats/target-profile.js'
-import type {ReadResult} from '../model/read-result.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {DiscoveredConfig} from './discover.js'
 import type {ImportItem} from './import-domains.js'
@@ -128,24 +126,4 @@ export function importItemsFrom(
     items.push(item)
   }
   return {items: items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1)), fileErrors}
-}
-
-/**
- * The check's read of a source, where reading it for conversion would give the same: the same
- * text and detection name, read under the same target profile (xm, xl and SXP read only the
- * target's profile), and not libvirt XML (its reader takes the disk bus rule of the version).
- */
-function sharedReads(reads: ReadonlyMap<InventoryFile, ReadFile> | undefined, target: LibvirtTarget): (src: ImportSource) => ReadResult | undefined {
-  if (reads === undefined) return () => undefined
-  const byPath = new Map<string, ReadFile>()
-  for (const rf of reads.values()) byPath.set(rf.file.path, rf)
-  return (src) => {
-    const rf = byPath.get(src.path)
-    if (rf?.read === undefined || rf.file.text !== src.text || rf.read.format === 'libvirt') return undefined
-    if ((rf.profile ?? ASSUMED_TARGET_PROFILE) !== target.profile) return undefined
-    if (detectionName(rf.file).baseName !== src.path.slice(src.path.lastIndexOf('/') + 1)) return undefined
-    // A reader crash (check's INTERNAL diagnostic) is read again here, where it throws as before.
-    if (rf.read.domains.length === 0 && rf.read.diagnostics.some((d) => d.code === 'INTERNAL')) return undefined
-    return rf.read
-  }
 }

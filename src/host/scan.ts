@@ -2,10 +2,8 @@ import pLimit from 'p-limit'
 import {readConfig} from '../convert/convert.js'
 import type {Diagnostic} from '../model/diagnostic.js'
 import type {Domain, GuestKind} from '../model/domain.js'
-import type {ReadResult, SourceFormat} from '../model/read-result.js'
-import type {InventoryFile} from '../checks/host-inventory.js'
-import type {ReadFile} from '../checks/rule.js'
-import {readInventory, runChecks} from '../checks/run-checks.js'
+import type {SourceFormat} from '../model/read-result.js'
+import {readInventory, runChecks, sharedReads} from '../checks/run-checks.js'
 import type {Transport} from '../transport/transport.js'
 import type {HostProgress} from '../ui/host-progress.js'
 import {discoverConfigs, type DiscoveredConfig} from './discover.js'
@@ -136,9 +134,11 @@ export async function scanHost(
   // Each config parsed once: the listing below and the checks share these reads.
   const inventory = inventoryFromDiscovery('host', found)
   const reads = readInventory(inventory.files)
-  for (const [i, cfg] of found.configs.entries()) {
+  // Check's read where scan's (in the discovered format) would be the same.
+  const readOf = sharedReads(reads)
+  for (const cfg of found.configs) {
     const base = cfg.path.slice(cfg.path.lastIndexOf('/') + 1)
-    const r = sameRead(inventory.files[i], reads, cfg) ?? readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
+    const r = readOf(cfg) ?? readConfig(cfg.text, {file: cfg.path, baseName: base, from: cfg.format})
     if ('skip' in r) continue
     const fileErrors = r.diagnostics.filter((d) => d.severity === 'error')
     if (r.domains.length === 0 && fileErrors.length > 0) {
@@ -187,17 +187,6 @@ export async function scanHost(
 }
 
 type ScanConfig = Omit<DiscoveredConfig, 'role'> & {role: ScannedDomain['role']}
-
-/**
- * Check's read of a config where reading it as scan does (in its discovered format) gives the
- * same: check detected that format, so the same reader ran on the same text. Not a reader crash:
- * scan reads that again.
- */
-function sameRead(file: InventoryFile | undefined, reads: ReadonlyMap<InventoryFile, ReadFile>, cfg: DiscoveredConfig): ReadResult | undefined {
-  const rf = file !== undefined && file.path === cfg.path && file.text === cfg.text ? reads.get(file) : undefined
-  if (rf?.read === undefined || rf.read.format !== cfg.format) return undefined
-  return rf.read.domains.length === 0 && rf.read.diagnostics.some((d) => d.code === 'INTERNAL') ? undefined : rf.read
-}
 
 function summarise(d: Domain, cfg: ScanConfig, ds: Diagnostic[], state: string | undefined, findings: FindingCounts): ScannedDomain {
   return {
