@@ -1,3 +1,5 @@
+import type {ReadFile} from './rule.js'
+
 /**
  * Everything `check` knows about one host, as plain data: the I/O that builds it lives outside
  * the pure core (`src/host/collect-local.ts`). Paths are as the user should read them: absolute
@@ -48,4 +50,9 @@ export interface HostInventory {
   readonly unreachable?: string
   /** Disk sources probed on the host; absent when the host is not known. */
   readonly probes?: readonly PathProbe[]
+  /**
+   * The files already read (`readInventory(files)`, no target) by a collector that needed them
+   * first (the disk paths to probe): `runChecks` uses these instead of parsing each file again.
+   */
+  readonly reads?: ReadonlyMap<InventoryFile, ReadFile>
 }

@@ -41,7 +41,7 @@ export function runChecks(inventories: readonly HostInventory[], opts: CheckOpti
   const hosts: HostSummary[] = []
   const findings: Finding[] = []
   for (const inv of [...inventories].sort((a, b) => a.host.localeCompare(b.host))) {
-    const r = checkHost(inv, rules, target, opts.reads)
+    const r = checkHost(inv, rules, target, opts.reads ?? inv.reads)
     const waived = r.findings.map((f) => {
       const w = waiverFor(f, opts.ignore ?? [], opts.policy)
       return w ? {...f, waived: w} : f

@@ -1,5 +1,6 @@
 import type {HostInventory, InventoryFile, PathProbe} from '../checks/host-inventory.js'
 import {diskSourcesToProbe} from '../checks/probe-paths.js'
+import {readInventory} from '../checks/run-checks.js'
 import type {Transport} from '../transport/transport.js'
 import type {RunningList} from './running-domains.js'
 import {discoverConfigs, type Discovery} from './discover.js'
@@ -30,10 +31,12 @@ export async function collectHostInventory(host: string, files: Transport): Prom
   const d = await discoverConfigs(files)
   const base = inventoryFromDiscovery(host, d)
   const probes: PathProbe[] = []
-  const paths = diskSourcesToProbe(base.files)
+  // Each config parsed once: the disk paths here, the checks later (`runChecks` takes `reads`).
+  const reads = readInventory(base.files)
+  const paths = diskSourcesToProbe(base.files, reads)
   await prefetch(files, {paths})
   for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
-  return {...base, probes}
+  return {...base, probes, reads}
 }
 
 /**

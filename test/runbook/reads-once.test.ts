@@ -2,6 +2,8 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
+import {runChecks} from '../../src/checks/run-checks.js'
+import {collectHostInventory} from '../../src/host/check-inventory.js'
 import {gatherHost} from '../../src/host/gather.js'
 import {RootedTransport} from '../../src/host/rooted-transport.js'
 import {scanHost} from '../../src/host/scan.js'
@@ -69,6 +71,18 @@ describe('planHost parses each config once', () => {
     for (const [file, n] of reads) if (file !== '-') expect([file, n]).toEqual([file, 1])
     for (const d of p.domains) expect(reads.get(d.source)).toBe(1)
   }, 120_000)
+})
+
+describe('check of a host tree parses each config once', () => {
+  it('the disk paths to probe and the checks share one read per config', async () => {
+    const t = new LocalTransport({root: DEMO})
+    const inv = await collectHostInventory('demo', t)
+    const report = runChecks([inv])
+    expect(report.summary.domains).toBeGreaterThan(3)
+    const configs = inv.files.filter((f) => f.role !== 'xend-config').map((f) => f.path)
+    expect(configs.length).toBeGreaterThan(3)
+    expect([...reads.entries()].sort()).toEqual(configs.map((c) => [c, 1]).sort())
+  })
 })
 
 describe('planHost of a gathered host asks it twice', () => {
