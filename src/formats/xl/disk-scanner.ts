@@ -69,6 +69,13 @@ function literalPrefix(source: string): string | undefined {
   return end > 0 ? source.slice(0, end) : undefined
 }
 
+/** The length of a sticky regex's match at pos; -1 where it does not match. */
+function matchAt(y: RegExp, s: string, pos: number): number {
+  y.lastIndex = pos
+  const m = y.exec(s)
+  return m ? m[0].length : -1
+}
+
 /** A rule matching a regex at pos (sticky), with no trailing context. */
 function re(kind: XlDiskTokenKind, pattern: RegExp): Rule {
   const y = new RegExp(pattern.source, 'y')
@@ -76,9 +83,8 @@ function re(kind: XlDiskTokenKind, pattern: RegExp): Rule {
   return {
     kind,
     match: (s, pos) => {
-      y.lastIndex = pos
-      const m = y.exec(s)
-      return m ? {len: m[0].length, consumed: m[0].length} : undefined
+      const n = matchAt(y, s, pos)
+      return n < 0 ? undefined : {len: n, consumed: n}
     },
     ...(literal !== undefined ? {literal} : {}),
   }
@@ -92,15 +98,10 @@ function prefixed(kind: XlDiskTokenKind, pattern: RegExp, lookahead?: RegExp): R
   return {
     kind,
     match: (s, pos) => {
-      y.lastIndex = pos
-      const m = y.exec(s)
-      if (!m) return undefined
-      if (la) {
-        la.lastIndex = pos + m[0].length
-        if (!la.test(s)) return undefined
-      }
+      const n = matchAt(y, s, pos)
+      if (n < 0 || (la && matchAt(la, s, pos + n) < 0)) return undefined
       const eol = s.indexOf('\n', pos)
-      return {len: (eol < 0 ? s.length : eol) - pos, consumed: m[0].length}
+      return {len: (eol < 0 ? s.length : eol) - pos, consumed: n}
     },
     ...(literal !== undefined ? {literal} : {}),
   }
@@ -117,14 +118,12 @@ const RULES: readonly Rule[] = [
     match: (s, pos) => {
       const c = s.charCodeAt(pos)
       if (c !== 32 && c !== 9 && c !== 10) return undefined
-      const m = WHITESPACE_RUN
-      m.lastIndex = pos
-      const r = m.exec(s)
-      if (!r) return undefined
-      const after = pos + r[0].length
+      const n = matchAt(WHITESPACE_RUN, s, pos)
+      if (n < 0) return undefined
+      const after = pos + n
       const eol = s.indexOf('\n', after)
       const tail = after < s.length && !/[ \t\n]/.test(s[after] ?? '') ? (eol < 0 ? s.length : eol) - after : 0
-      return {len: r[0].length + tail, consumed: r[0].length}
+      return {len: n + tail, consumed: n}
     },
   },
   re('format', /format=[^,]*,?/),
@@ -164,9 +163,7 @@ const RULES: readonly Rule[] = [
     // positional: [^=,]*,|[^=,]+,?
     kind: 'positional',
     match: (s, pos) => {
-      const m = POSITIONAL
-      m.lastIndex = pos
-      const n = m.exec(s)?.[0].length ?? 0
+      const n = Math.max(matchAt(POSITIONAL, s, pos), 0)
       if (s[pos + n] === ',') return {len: n + 1, consumed: n + 1}
       return n > 0 ? {len: n, consumed: n} : undefined
     },
