@@ -4,19 +4,15 @@ import type {RunEvent} from '../../src/runbook/events.js'
 import type {FleetOptions} from '../../src/runbook/fleet.js'
 import type {HostRunDeps, RunHost} from '../../src/runbook/host-runner.js'
 import {PLAN_FORMAT, PLAN_VERSION, type HostPlan, type PlanDocument} from '../../src/runbook/plan-document.js'
-import {planHost} from '../../src/runbook/plan-host.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import type {Transport} from '../../src/transport/transport.js'
 import type {SimHost} from '../helpers/sim-host/create-sim-host.js'
-import {repoStrategies} from './strategies.js'
+import {planSimHost, repoStrategies} from './strategies.js'
 
 /** Plan simulated hosts headless (LocalTransport with the stand-ins; the tree below each root). */
 export async function planSim(hosts: readonly SimHost[], planId = 'p1'): Promise<PlanDocument> {
   const plans: HostPlan[] = []
-  for (const h of hosts) {
-    const exec = new LocalTransport({env: h.env})
-    plans.push(await planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: await repoStrategies(), planId}))
-  }
+  for (const h of hosts) plans.push(await planSimHost(h, {planId}))
   const n = (s: string) => plans.filter((p) => p.status === s).length
   return {format: PLAN_FORMAT, version: PLAN_VERSION, planId, createdAt: new Date().toISOString(), xenliftVersion: 'test', hosts: plans, summary: {hosts: plans.length, ready: n('ready'), blocked: n('blocked'), unreachable: n('unreachable')}}
 }

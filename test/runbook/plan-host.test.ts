@@ -6,7 +6,7 @@ import {RootedTransport} from '../../src/host/rooted-transport.js'
 import {planHost} from '../../src/runbook/plan-host.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
-import {repoStrategies} from './strategies.js'
+import {planSimHost} from './strategies.js'
 import {APP01_UUID, autoLink, cleanXendHost, DB01_UUID, VNC_PASSWORD} from './upgrade-hosts.js'
 
 const DEMO = new URL('../../fixtures/demo-host', import.meta.url).pathname
@@ -16,10 +16,7 @@ beforeAll(async () => {
 })
 afterAll(() => rm(dir, {recursive: true, force: true}))
 
-async function plan(h: {name: string; root: string; env: Record<string, string>}) {
-  const exec = new LocalTransport({env: h.env})
-  return planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: await repoStrategies(), planId: 'p1'})
-}
+const plan = (h: {name: string; root: string; env: Record<string, string>}) => planSimHost(h)
 
 describe('planHost (headless, simulated dom0)', () => {
   it('plans a clean xend host: ready, running domain resolved by shutdown, every step with its commands, no password', async () => {

@@ -12,7 +12,7 @@ import {LocalTransport} from '../../src/transport/local.js'
 import type {SnapshotRequest} from '../../src/transport/snapshot.js'
 import {SnapshotView} from '../../src/transport/snapshot-view.js'
 import {createSimHost} from '../helpers/sim-host/create-sim-host.js'
-import {repoStrategies} from './strategies.js'
+import {planSimHost, repoStrategies} from './strategies.js'
 import {cleanXendHost} from './upgrade-hosts.js'
 
 /** Every reader call, by the file it read (`-` for a text without one: the plan's XML parsed back for its record). */
@@ -49,10 +49,7 @@ beforeAll(async () => {
 afterAll(() => rm(dir, {recursive: true, force: true}))
 beforeEach(() => reads.clear())
 
-async function plan(h: {name: string; root: string; env: Record<string, string>}) {
-  const exec = new LocalTransport({env: h.env})
-  return planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: await repoStrategies(), planId: 'p1'})
-}
+const plan = (h: {name: string; root: string; env: Record<string, string>}) => planSimHost(h)
 
 describe('planHost parses each config once', () => {
   it('a clean xend host: disk paths, checks and conversion share one read per config', async () => {
@@ -103,7 +100,7 @@ describe('planHost of a gathered host asks it twice', () => {
     expect(requests[1]?.probes.map((p) => p.argv[0])).toEqual(['dpkg-query', 'virsh'])
     expect(requests[1]?.trees.map((t) => t.path)).toContain('/etc/default/xen')
     expect((view as SnapshotView).misses).toEqual([])
-    const fileByFile = await planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: await repoStrategies(), planId: 'p1', timeoutMs: 20_000})
+    const fileByFile = await planSimHost(h, {timeoutMs: 20_000})
     expect(gathered).toEqual(fileByFile)
     expect(gathered.fingerprint?.inputs.packages['xen-utils-common']).toBe('4.1.4-3+deb7u9')
   }, 120_000)

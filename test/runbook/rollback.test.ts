@@ -8,7 +8,7 @@ import {rollbackHost} from '../../src/runbook/rollback.js'
 import {hostRunStatus} from '../../src/runbook/status.js'
 import {LocalTransport} from '../../src/transport/local.js'
 import {applyOptions, planSim, simDeps} from './engine-harness.js'
-import {repoStrategies} from './strategies.js'
+import {planSimHost, repoStrategies} from './strategies.js'
 import {cleanXendHost} from './upgrade-hosts.js'
 
 let dir: string
@@ -66,10 +66,7 @@ describe('upgrade rollback and status', () => {
     const debian = (await repoStrategies()).find((s) => s.strategy.id === 'debian-apt')?.strategy
     if (!debian) throw new Error('no debian strategy')
     const purge = {strategy: {...debian, id: 'debian-purge', installCommands: () => debian.installCommands.call(debian), removesXend: 'xend packages are purged and this strategy cannot reinstall them'}, plugin: 'test'}
-    const {planHost} = await import('../../src/runbook/plan-host.js')
-    const {RootedTransport} = await import('../../src/host/rooted-transport.js')
-    const exec = new LocalTransport({env: h.env})
-    const hostPlan = await planHost(h.name, {kind: 'local', root: h.root}, exec, new RootedTransport(exec, h.root), {strategies: [purge], planId: 'p-pnr'})
+    const hostPlan = await planSimHost(h, {strategies: [purge], planId: 'p-pnr'})
     expect(hostPlan.pointOfNoReturn).toEqual({step: 'switch', reason: 'xend packages are purged and this strategy cannot reinstall them'})
     const plan = {...(await planSim([], 'p-pnr')), hosts: [hostPlan], summary: {hosts: 1, ready: 1, blocked: 0, unreachable: 0}}
     const deps = {...(await simDeps([h])), strategies: [purge]}
