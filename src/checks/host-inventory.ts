@@ -51,8 +51,9 @@ export interface HostInventory {
   /** Disk sources probed on the host; absent when the host is not known. */
   readonly probes?: readonly PathProbe[]
   /**
-   * The files already read (`readInventory(files)`, no target) by a collector that needed them
-   * first (the disk paths to probe): `runChecks` uses these instead of parsing each file again.
+   * The files already read (`readInventory`) by a collector that needed them first (the disk
+   * paths to probe, scan's listing, the plan's conversion): `runChecks` uses these instead of
+   * parsing each file again. A file without an entry is read as `check` reads it.
    */
   readonly reads?: ReadonlyMap<InventoryFile, ReadFile>
 }

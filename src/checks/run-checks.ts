@@ -23,11 +23,6 @@ export interface CheckOptions {
   readonly ignore?: readonly string[]
   readonly policy?: Policy
   readonly target?: CheckTarget
-  /**
-   * The inventories' files already read (`readInventory`): used instead of reading them again,
-   * so a caller that needs the models too (`upgrade plan`, `scan`) parses each config once.
-   */
-  readonly reads?: ReadonlyMap<InventoryFile, ReadFile>
 }
 
 /**
@@ -41,7 +36,7 @@ export function runChecks(inventories: readonly HostInventory[], opts: CheckOpti
   const hosts: HostSummary[] = []
   const findings: Finding[] = []
   for (const inv of [...inventories].sort((a, b) => a.host.localeCompare(b.host))) {
-    const r = checkHost(inv, rules, target, opts.reads ?? inv.reads)
+    const r = checkHost(inv, rules, target)
     const waived = r.findings.map((f) => {
       const w = waiverFor(f, opts.ignore ?? [], opts.policy)
       return w ? {...f, waived: w} : f
@@ -72,7 +67,7 @@ export function detectionName(file: InventoryFile): {baseName?: string} {
   return baseName !== undefined ? {baseName} : {}
 }
 
-/** Each file of an inventory read once (pure), to share between `runChecks` (`reads`) and its caller. */
+/** Each file of an inventory read once (pure), to share between `runChecks` (`HostInventory.reads`) and its caller. */
 export function readInventory(files: readonly InventoryFile[], target?: LibvirtTarget): Map<InventoryFile, ReadFile> {
   return new Map(files.map((f) => [f, readInventoryFile(f, target)]))
 }
@@ -138,8 +133,9 @@ interface HostRun {
   readonly findings: Finding[]
 }
 
-function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarget, reads: ReadonlyMap<InventoryFile, ReadFile> | undefined): HostRun {
-  const files = inv.files.map((f) => reads?.get(f) ?? readInventoryFile(f))
+function checkHost(inv: HostInventory, rules: readonly Rule[], target: CheckTarget): HostRun {
+  // A collector that read the files already (`inv.reads`) shares its reads: each config parsed once.
+  const files = inv.files.map((f) => inv.reads?.get(f) ?? readInventoryFile(f))
   const domains: DomainContext[] = []
   for (const rf of files) {
     for (const entry of rf.read?.domains ?? []) {

@@ -178,8 +178,8 @@ export async function scanHost(
     }
   }
   // The same rules as `xenlift check` (runtime dumps included), so scan and check count the same findings.
-  const withDumps = {...inventory, files: [...inventory.files, ...runtime.map((c) => ({path: c.path, text: c.text, role: 'loose' as const}))]}
-  const report = runChecks([facts.toolstack ? withRunning(withDumps, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})}) : withDumps], {reads})
+  const withDumps = {...inventory, files: [...inventory.files, ...runtime.map((c) => ({path: c.path, text: c.text, role: 'loose' as const}))], reads}
+  const report = runChecks([facts.toolstack ? withRunning(withDumps, {running: facts.running, ...(facts.runningError !== undefined ? {error: facts.runningError} : {})}) : withDumps])
   const checked = new Map(report.hosts.flatMap((h) => h.domains).map((d) => [`${d.file}\u0000${d.name}`, {blocker: d.blocker, warning: d.warning, info: d.info}]))
   const domains = read.map((d) => summarise(d.domain, d.cfg, d.ds, d.state, checked.get(`${d.cfg.path}\u0000${d.domain.name}`) ?? {blocker: 0, warning: 0, info: 0}))
   domains.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.source < b.source ? -1 : 1))

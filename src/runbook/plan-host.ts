@@ -64,8 +64,8 @@ export async function planHost(name: string, connection: PlanConnection, exec: T
   const probes: PathProbe[] = []
   for (const p of paths) probes.push({path: p, exists: (await files.stat(p).catch(() => undefined)) !== undefined})
   const running = facts.running.map((r) => r.name)
-  const inventory = {...base, probes, running}
-  const report = runChecks([inventory], {reads, ...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
+  const inventory = {...base, probes, running, reads}
+  const report = runChecks([inventory], {...(opts.policy ? {policy: opts.policy} : {}), ...(opts.ignore ? {ignore: opts.ignore} : {})})
 
   const blockerFindings = report.findings.filter((f) => f.severity === 'blocker')
   const questions = questionsFor(name, report.findings, opts.answers ?? [], opts.policy?.source)
