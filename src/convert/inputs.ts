@@ -99,6 +99,7 @@ export function ioMessage(error: unknown): string {
     case 'EACCES':
       return 'permission denied'
     case 'EISDIR':
+    case 'ERR_FS_EISDIR':
       return 'is a directory'
     default:
       return e.message ?? String(error)

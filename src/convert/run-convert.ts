@@ -5,7 +5,7 @@ import type {SourceFormat} from '../model/read-result.js'
 import type {LibvirtTarget} from '../formats/libvirt/target.js'
 import {convertText, type TargetFormat} from './convert.js'
 import {collectInputs, ioMessage, MAX_CONFIG_BYTES} from './inputs.js'
-import {OutputBatch} from './output-batch.js'
+import {BACKGROUND_WRITE_MIN_FILES, OutputBatch} from './output-batch.js'
 import type {XmlValidator} from './validate.js'
 
 export interface RunConvertOptions {
@@ -62,7 +62,7 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     diagnostics: [diag('IO', 'error', `cannot read: ${e.message}`, {file: e.path})],
     ok: false,
   }))
-  const batch = opts.outputDir !== undefined ? new OutputBatch(opts.outputDir, {force: opts.force}) : undefined
+  const batch = opts.outputDir !== undefined ? new OutputBatch(opts.outputDir, {force: opts.force, background: collected.files.length >= BACKGROUND_WRITE_MIN_FILES}) : undefined
   // The listener runs inside the SIGINT handler, before the process exits 130.
   opts.signal?.addEventListener('abort', () => batch?.discard(), {once: true})
   for (const [i, input] of collected.files.entries()) {
@@ -74,7 +74,7 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
       records.push(batch !== undefined && rec.ok ? stageOutput(rec, opts.to, batch) : rec)
     }
   }
-  const final = batch !== undefined && !opts.signal?.aborted ? applyCommit(records, batch.commit()) : records
+  const final = batch !== undefined && !opts.signal?.aborted ? applyCommit(records, await batch.commit()) : records
   return {records: final, failed: final.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
 }
 

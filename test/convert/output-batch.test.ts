@@ -1,8 +1,9 @@
 import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {Worker} from 'node:worker_threads'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import {OutputBatch} from '../../src/convert/output-batch.js'
 import {REPO_ROOT, runCli} from '../helpers/cli.js'
 
@@ -19,43 +20,106 @@ function writeConfigs(dir: string, n: number): void {
   }
 }
 
-describe('OutputBatch (convert -o): temp name, one flush, rename', () => {
-  it('gives each file its name only at commit, and leaves no temp file', () => {
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe.each([
+  {mode: 'small batch (written here)', background: false},
+  {mode: 'large batch (written by the writer thread)', background: true},
+])('OutputBatch (convert -o), $mode: temp name, one flush, rename', ({background}) => {
+  it('gives each file its name only at commit, and leaves no temp file', async () => {
     const dir = join(tmp(), 'out')
-    const b = new OutputBatch(dir, {force: false})
+    const posted = vi.spyOn(Worker.prototype, 'postMessage')
+    const b = new OutputBatch(dir, {force: false, background})
     expect(b.stage('a.xml', '<a/>\n')).toEqual({file: join(dir, 'a.xml')})
     expect(b.stage('b.xml', '<b/>\n')).toEqual({file: join(dir, 'b.xml')})
-    expect(readdirSync(dir).sort()).toEqual([`a.xml.tmp-${process.pid}`, `b.xml.tmp-${process.pid}`])
-    expect(b.commit().size).toBe(0)
+    // Written at once here; on the thread, no later than the commit.
+    if (!background) expect(readdirSync(dir).sort()).toEqual([`a.xml.tmp-${process.pid}`, `b.xml.tmp-${process.pid}`])
+    expect((await b.commit()).size).toBe(0)
     expect(readdirSync(dir).sort()).toEqual(['a.xml', 'b.xml'])
     expect(readFileSync(join(dir, 'b.xml'), 'utf8')).toBe('<b/>\n')
+    expect(posted.mock.calls.length > 0).toBe(background)
   })
 
-  it('refuses a name taken twice in one run, and an existing file unless force', () => {
+  it('refuses a name taken twice in one run, and an existing file unless force', async () => {
     const dir = tmp()
     writeFileSync(join(dir, 'old.xml'), 'precious')
-    const b = new OutputBatch(dir, {force: false})
+    const b = new OutputBatch(dir, {force: false, background})
     expect(b.stage('x.xml', '1')).toEqual({file: join(dir, 'x.xml')})
     expect(b.stage('x.xml', '2')).toEqual({error: `${join(dir, 'x.xml')}: another domain of this run has the same name; not overwritten`})
     expect(b.stage('old.xml', 'new')).toEqual({error: `${join(dir, 'old.xml')} exists; not overwritten (use --force)`})
-    b.commit()
+    await b.commit()
     expect(readFileSync(join(dir, 'x.xml'), 'utf8')).toBe('1')
     expect(readFileSync(join(dir, 'old.xml'), 'utf8')).toBe('precious')
-    const forced = new OutputBatch(dir, {force: true})
+    const forced = new OutputBatch(dir, {force: true, background})
     expect('file' in forced.stage('old.xml', 'new')).toBe(true)
-    expect(forced.commit().size).toBe(0)
+    expect((await forced.commit()).size).toBe(0)
     expect(readFileSync(join(dir, 'old.xml'), 'utf8')).toBe('new')
   })
 
-  it('does not replace a file that appeared between stage and commit (without force)', () => {
+  it('does not replace a file that appeared between stage and commit (without force)', async () => {
     const dir = tmp()
-    const b = new OutputBatch(dir, {force: false})
+    const b = new OutputBatch(dir, {force: false, background})
     b.stage('late.xml', 'ours')
     writeFileSync(join(dir, 'late.xml'), 'someone else')
-    const failed = b.commit()
+    const failed = await b.commit()
     expect(failed.get(join(dir, 'late.xml'))).toMatch(/exists; not overwritten/)
     expect(readFileSync(join(dir, 'late.xml'), 'utf8')).toBe('someone else')
     expect(readdirSync(dir)).toEqual(['late.xml'])
+  })
+
+  it('creates a file holding a password mode 0600, the others 0644 (less the umask), over a stale temp file too', async () => {
+    const dir = tmp()
+    // A stale temp file of the same name with a wide mode must not be reused for the secret.
+    writeFileSync(join(dir, `s.xml.tmp-${process.pid}`), 'stale', {mode: 0o666})
+    const b = new OutputBatch(dir, {force: false, background})
+    b.stage('s.xml', '<secret/>', {secret: true})
+    b.stage('p.xml', '<plain/>')
+    expect((await b.commit()).size).toBe(0)
+    expect(statSync(join(dir, 's.xml')).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dir, 'p.xml')).mode & 0o777).toBe(0o644 & ~process.umask())
+    expect(readFileSync(join(dir, 's.xml'), 'utf8')).toBe('<secret/>')
+  })
+
+  it('fails only the file it cannot write (a directory in the way of its temp name), with why', async () => {
+    const dir = tmp()
+    mkdirSync(join(dir, `bad.xml.tmp-${process.pid}`))
+    const b = new OutputBatch(dir, {force: false, background})
+    const staged = [b.stage('a.xml', 'A'), b.stage('bad.xml', 'B'), b.stage('c.xml', 'C')]
+    // Here the failure is known at once; the thread's is known at commit. Either way it is said.
+    const failed = await b.commit()
+    const why = 'error' in staged[1]! ? staged[1].error : failed.get(join(dir, 'bad.xml'))
+    expect(why).toBe(`cannot write ${join(dir, 'bad.xml')}: is a directory`)
+    expect(readFileSync(join(dir, 'a.xml'), 'utf8')).toBe('A')
+    expect(readFileSync(join(dir, 'c.xml'), 'utf8')).toBe('C')
+    expect(readdirSync(dir).sort()).toEqual(['a.xml', `bad.xml.tmp-${process.pid}`, 'c.xml'])
+  })
+
+  it('discard() (Ctrl-C) leaves no file behind, not even one the thread was about to write', async () => {
+    const dir = tmp()
+    const b = new OutputBatch(dir, {force: false, background})
+    for (let i = 0; i < 400; i++) b.stage(`g${i}.xml`, 'x'.repeat(20_000))
+    b.discard()
+    expect(readdirSync(dir)).toEqual([])
+    await new Promise((r) => setTimeout(r, 200))
+    expect(readdirSync(dir)).toEqual([])
+  })
+})
+
+describe('OutputBatch, large batch: the writer thread lost', () => {
+  it('writes here what the thread may not have written, and commits every file', async () => {
+    const dir = tmp()
+    // The thread ends as soon as it is sent its first files: none of them is written by it.
+    vi.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker) {
+      void this.terminate()
+    })
+    const b = new OutputBatch(dir, {force: false, background: true})
+    for (let i = 0; i < 40; i++) b.stage(`g${i}.xml`, `<g${i}/>`, {secret: i === 3})
+    expect((await b.commit()).size).toBe(0)
+    expect(readdirSync(dir)).toHaveLength(40)
+    for (let i = 0; i < 40; i++) expect(readFileSync(join(dir, `g${i}.xml`), 'utf8')).toBe(`<g${i}/>`)
+    expect(statSync(join(dir, 'g3.xml')).mode & 0o777).toBe(0o600)
   })
 })
 

@@ -5,7 +5,7 @@
  * node): the one such test.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -42,6 +42,18 @@ describe('single executable (Node SEA)', () => {
     expect(many.stderr).toMatch(/web01\.xml: another domain of this run has the same name; not overwritten/)
     expect(readdirSync(out).sort()).toEqual(["Bob's win2k8.xml", 'backup01.xml', 'build07.xml', 'db01.xml', 'mail01.xml', 'web01.xml'])
     expect(readFileSync(join(out, 'mail01.xml'), 'utf8')).toBe(one.stdout)
+
+    // A batch large enough for the writer thread (BACKGROUND_WRITE_MIN_FILES): it runs inside
+    // the executable too (evaluated source, no module file to find).
+    const batchIn = join(dir, 'batch')
+    mkdirSync(batchIn)
+    const mail01 = readFileSync(join(DEMO, 'etc/xen/mail01'), 'utf8')
+    for (let i = 0; i < 40; i++) writeFileSync(join(batchIn, `g${i}.cfg`), mail01.replace('name = "mail01"', `name = "g${i}"`).replace(/uuid\s*=.*\n/, ''))
+    const batchOut = join(dir, 'batch-out')
+    const batch = run(['convert', '--libvirt-version', '9.0.0', '-r', batchIn, '-o', batchOut])
+    expect(batch.status, batch.stderr).toBe(0)
+    expect(readdirSync(batchOut)).toHaveLength(40)
+    expect(readFileSync(join(batchOut, 'g7.xml'), 'utf8')).toMatch(/<name>g7<\/name>/)
 
     const check = run(['check', '--root', DEMO, '--json'])
     expect([0, 1], check.stderr).toContain(check.status)
