@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs'
 import {detectionBaseName} from '../formats/detect.js'
 import {diag, type Diagnostic} from '../model/diagnostic.js'
 import type {SourceFormat} from '../model/read-result.js'
@@ -78,18 +78,28 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
   return {records: final, failed: final.filter((r) => !r.ok).length, walkSkipped: collected.skipped}
 }
 
+/** Where inputs are read: one buffer for the run, as a config is a few KiB (copied out per file). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024)
+
 /**
- * Read one input. Synchronous on purpose: open/fstat/read/close as one call each, with no
+ * Read one input. Synchronous on purpose: open, read until end of file, close, with no
  * thread-pool round trip between them; a local config is a few KiB and the run reads one file
- * at a time anyway.
+ * at a time anyway. No fstat up front: the size only matters past the first 64 KiB (then the
+ * limit applies), and reading to end of file serves pipes, whose size says nothing.
  */
 function readInput(path: string): {bytes: Buffer} | {error: string} {
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
+    let n = 0
+    while (n < READ_BUFFER.length) {
+      const got = readSync(fd, READ_BUFFER, n, READ_BUFFER.length - n, null)
+      if (got === 0) return {bytes: Buffer.from(READ_BUFFER.subarray(0, n))}
+      n += got
+    }
     const size = fstatSync(fd).size
     if (size > MAX_CONFIG_BYTES) return {error: `file is ${size} bytes, larger than any config (${MAX_CONFIG_BYTES})`}
-    return {bytes: readFileSync(fd)}
+    return {bytes: Buffer.concat([READ_BUFFER, readFileSync(fd)])}
   } catch (error) {
     return {error: `cannot read: ${ioMessage(error)}`}
   } finally {
