@@ -34,6 +34,7 @@ export class OutputBatch {
   readonly #background: boolean
   #writer: BackgroundWriter | undefined
   #present: Set<string> | undefined
+  #writerFailed = false
   #dirReady = false
 
   constructor(dir: string, opts: {force: boolean; background?: boolean}) {
@@ -58,9 +59,9 @@ export class OutputBatch {
         this.#dirReady = true
       }
       if (!this.#force && this.#exists(fileName, file)) return {error: `${file} exists; not overwritten (use --force)`}
-      if (this.#background) {
-        this.#writer ??= new BackgroundWriter()
-        this.#writer.write(tmp, text, opts.secret ?? false)
+      const writer = this.#background ? this.#startWriter() : undefined
+      if (writer !== undefined) {
+        writer.write(tmp, text, opts.secret ?? false)
       } else {
         writeWhole(fs, tmp, text, opts.secret ?? false)
       }
@@ -70,6 +71,19 @@ export class OutputBatch {
     }
     this.#staged.push({tmp, file, text, secret: opts.secret ?? false})
     return {file}
+  }
+
+  /** The writer thread, started on first use; none (write here) where a thread cannot start. */
+  #startWriter(): BackgroundWriter | undefined {
+    if (this.#writer === undefined && !this.#writerFailed) {
+      try {
+        this.#writer = new BackgroundWriter()
+      } catch {
+        // ERR_WORKER_INIT_FAILED and the like (thread or memory limits): slower, not wrong.
+        this.#writerFailed = true
+      }
+    }
+    return this.#writer
   }
 
   /**
