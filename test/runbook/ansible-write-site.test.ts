@@ -4,6 +4,7 @@
  * site) and no temporary directory; --force over an earlier site keeps what the new one does not
  * write (backups/ an earlier playbook run fetched). Real files in a temp dir.
  */
+import {spawn} from 'node:child_process'
 import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import * as path from 'node:path'
@@ -80,5 +81,65 @@ describe('writeSite', () => {
     ac.abort()
     await expect(writeSite(path.join(parent, 'site'), SITE, {signal: ac.signal})).rejects.toThrow(/not written \(interrupted\)/)
     expect(await readdir(parent)).toEqual([])
+  })
+
+  describe('after a killed write (SIGKILL: no handler ran)', () => {
+    /** A pid that was a real process and has exited: what a killed run's pid is the next day. */
+    async function deadPid(): Promise<number> {
+      const child = spawn('true')
+      await new Promise((resolve) => child.on('exit', resolve))
+      return child.pid!
+    }
+    async function plant(at: string, files: Record<string, string>): Promise<void> {
+      for (const [p, c] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(at, p)), {recursive: true})
+        await writeFile(path.join(at, p), c)
+      }
+    }
+
+    it("removes a dead run's half-written copy (it holds passwords), keeps a live run's", async () => {
+      const parent = path.join(dir, 'killed-copy')
+      await mkdir(parent)
+      const dead = path.join(parent, `.site.xenlift-${await deadPid()}`)
+      await plant(dead, {'files/dom0-a/01-db01.xml': '<domain><graphics passwd="s3cret"/></domain>\n'})
+      const live = spawn('sleep', ['30'])
+      try {
+        const alive = path.join(parent, `.site.xenlift-${live.pid}`)
+        await plant(alive, {'site.yml': 'being written\n'})
+        await writeSite(path.join(parent, 'site'), SITE)
+        expect((await readdir(parent)).sort()).toEqual([path.basename(alive), 'site'])
+        expect(await tree(path.join(parent, 'site'))).toEqual(Object.fromEntries(SITE.map((f) => [f.path, f.content])))
+      } finally {
+        live.kill()
+      }
+    })
+
+    it('killed between its two renames: the earlier site (and its backups) is put back first', async () => {
+      const parent = path.join(dir, 'killed-swap')
+      await mkdir(parent)
+      const pid = await deadPid()
+      const earlier = {'site.yml': '- import_playbook: old.yml\n', 'backups/dom0-a/xend.tar': 'backup bytes'}
+      // The earlier site moved aside, the new copy complete but not yet renamed: no site at all.
+      await plant(path.join(parent, `.site.xenlift-${pid}-old`), earlier)
+      await plant(path.join(parent, `.site.xenlift-${pid}`), Object.fromEntries(SITE.map((f) => [f.path, f.content])))
+      const out = path.join(parent, 'site')
+      // Without --force the earlier site is refused, as if the killed run had never started.
+      await expect(writeSite(out, SITE)).rejects.toThrow(/an earlier playbook: --force replaces it/)
+      expect(await tree(out)).toEqual(earlier)
+      expect(await readdir(parent)).toEqual(['site'])
+      await writeSite(out, SITE, {force: true})
+      expect(await tree(out)).toEqual({...Object.fromEntries(SITE.map((f) => [f.path, f.content])), 'backups/dom0-a/xend.tar': 'backup bytes'})
+    })
+
+    it('killed after the swap: the earlier site left aside is removed, the site kept', async () => {
+      const parent = path.join(dir, 'killed-after')
+      await mkdir(parent)
+      const out = path.join(parent, 'site')
+      await writeSite(out, SITE)
+      await plant(path.join(parent, `.site.xenlift-${await deadPid()}-old`), {'site.yml': 'earlier\n'})
+      await writeSite(out, SITE, {force: true})
+      expect(await readdir(parent)).toEqual(['site'])
+      expect(await tree(out)).toEqual(Object.fromEntries(SITE.map((f) => [f.path, f.content])))
+    })
   })
 })

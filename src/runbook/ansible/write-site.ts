@@ -18,8 +18,10 @@ import {type AnsibleSiteOptions, ansibleSite} from './site.js'
  * temporary directory removed. With `force`, what the earlier site holds that the new one does
  * not write (`backups/` fetched by an earlier playbook run) is kept, as writing over it kept it:
  * hard-linked (or copied) into the new site before the swap, the old directory removed after.
+ * What a killed earlier write left beside `dir` is cleaned up first (recoverKilledWrites).
  */
 export async function writeSite(dir: string, files: readonly SiteFile[], opts: {force?: boolean; signal?: AbortSignal} = {}): Promise<void> {
+  await recoverKilledWrites(path.resolve(dir))
   const existing = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined
     throw error
@@ -72,6 +74,40 @@ export async function writeSite(dir: string, files: readonly SiteFile[], opts: {
     throw error
   } finally {
     opts.signal?.removeEventListener('abort', drop)
+  }
+}
+
+/**
+ * What an earlier write of the same site left when its process was killed (SIGKILL, power loss):
+ * `.<name>.xenlift-<pid>` (a copy being written, passwords included) and `…-old` (the earlier
+ * site during the swap). Only a dead process's are touched; a live one may still be writing.
+ * An `-old` whose site is absent was killed between the two renames: it is the earlier site and
+ * is put back, as if that run had failed; otherwise the swap was done and it is removed.
+ */
+async function recoverKilledWrites(final: string): Promise<void> {
+  const parent = path.dirname(final)
+  const prefix = `.${path.basename(final)}.xenlift-`
+  const names = await readdir(parent).catch(() => [] as string[])
+  // -old first: putting the earlier site back comes before anything else is decided.
+  const stale = names
+    .map((n) => ({n, m: n.startsWith(prefix) ? /^(\d+)(-old)?$/.exec(n.slice(prefix.length)) : null}))
+    .filter((e): e is {n: string; m: RegExpExecArray} => e.m !== null && !processAlive(Number(e.m[1])))
+    .sort((a, b) => Number(b.m[2] !== undefined) - Number(a.m[2] !== undefined))
+  for (const {n, m} of stale) {
+    const p = path.join(parent, n)
+    if (m[2] !== undefined && (await lstat(final).catch(() => undefined)) === undefined) await rename(p, final)
+    else await rm(p, {recursive: true, force: true})
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
+function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
 }
 
