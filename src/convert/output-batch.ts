@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import {closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {BackgroundWriter, writeWhole} from './background-writer.js'
+import {localProcessAlive} from '../transport/local-pid.js'
 import {ioMessage} from './inputs.js'
 
 /** From this many outputs on, `convert -o` writes them on a background thread (see OutputBatch). */
@@ -33,9 +34,15 @@ export class OutputBatch {
   readonly #staged: {readonly tmp: string; readonly file: string; readonly text: string; readonly secret: boolean}[] = []
   readonly #background: boolean
   #writer: BackgroundWriter | undefined
+  /**
+   * The directory's names, listed once before the run's first write (stale temporary files
+   * swept), not an lstat per file: in a large batch those lstats queued behind the writer
+   * thread's file creations on the directory's lock (a third of the main thread's time for
+   * 3,000 files). A name that appears later is still caught: commit() checks each name again
+   * just before its rename.
+   */
   #present: Set<string> | undefined
   #writerFailed = false
-  #dirReady = false
 
   constructor(dir: string, opts: {force: boolean; background?: boolean}) {
     this.#dir = dir
@@ -54,11 +61,11 @@ export class OutputBatch {
     this.#used.add(file)
     const tmp = `${file}.tmp-${process.pid}`
     try {
-      if (!this.#dirReady) {
+      if (this.#present === undefined) {
         mkdirSync(this.#dir, {recursive: true})
-        this.#dirReady = true
+        this.#present = listAndSweep(this.#dir)
       }
-      if (!this.#force && this.#exists(fileName, file)) return {error: `${file} exists; not overwritten (use --force)`}
+      if (!this.#force && this.#present.has(fileName)) return {error: `${file} exists; not overwritten (use --force)`}
       const writer = this.#background ? this.#startWriter() : undefined
       if (writer !== undefined) {
         writer.write(tmp, text, opts.secret ?? false)
@@ -84,19 +91,6 @@ export class OutputBatch {
       }
     }
     return this.#writer
-  }
-
-  /**
-   * Whether `file` is taken. A background batch lists the directory once, before its first
-   * write, instead of an lstat per file: those lstats queued behind the writer thread's file
-   * creations on the directory's lock (a third of the run's main-thread time in a 3,000-file
-   * batch). A name that appears later is still caught: commit() checks each name again just
-   * before its rename.
-   */
-  #exists(fileName: string, file: string): boolean {
-    if (!this.#background) return lstatSync(file, {throwIfNoEntry: false}) !== undefined
-    this.#present ??= new Set(readdirSync(this.#dir))
-    return this.#present.has(fileName)
   }
 
   /**
@@ -168,6 +162,24 @@ export class OutputBatch {
     this.#staged.length = 0
     return failed
   }
+}
+
+/** A staged output's temporary name: `<name>.xml|.cfg|.xm.tmp-<pid>`. */
+const TEMP_NAME = /\.(?:xml|cfg|xm)\.tmp-(\d+)$/
+
+/**
+ * The names in `dir`, after removing the temporary files a killed earlier run left there (its
+ * process is gone; with --security-info they hold passwords). A live run's are left alone.
+ */
+function listAndSweep(dir: string): Set<string> {
+  const names = new Set(readdirSync(dir))
+  for (const n of names) {
+    const m = TEMP_NAME.exec(n)
+    if (m === null || localProcessAlive(Number(m[1]))) continue
+    dropTemp(join(dir, n))
+    names.delete(n)
+  }
+  return names
 }
 
 /**

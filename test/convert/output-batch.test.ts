@@ -107,6 +107,28 @@ describe.each([
   })
 })
 
+describe('OutputBatch: what a killed earlier run left', () => {
+  it("removes a dead run's temp files before writing, and nothing else", async () => {
+    const dir = tmp()
+    const gone = spawn('true')
+    await new Promise((resolve) => gone.on('exit', resolve))
+    const live = spawn('sleep', ['30'])
+    try {
+      const left = [`a.xml.tmp-${gone.pid}`, `b.cfg.tmp-${gone.pid}`]
+      const kept = [`c.xml.tmp-${live.pid}`, `notes.txt.tmp-${gone.pid}`, 'd.xml.tmp-x', 'e.xml']
+      for (const n of [...left, ...kept]) writeFileSync(join(dir, n), 'password=s3cret')
+      // A directory under such a name is not ours to remove.
+      mkdirSync(join(dir, `f.xml.tmp-${gone.pid}`))
+      const b = new OutputBatch(dir, {force: true})
+      b.stage('new.xml', '<new/>')
+      expect((await b.commit()).size).toBe(0)
+      expect(readdirSync(dir).sort()).toEqual([...kept, `f.xml.tmp-${gone.pid}`, 'new.xml'].sort())
+    } finally {
+      live.kill()
+    }
+  })
+})
+
 describe('OutputBatch, large batch: the writer thread lost', () => {
   it('writes here what the thread may not have written, and commits every file', async () => {
     const dir = tmp()
@@ -170,7 +192,8 @@ describe('xenlift convert -r -o: crash safety', () => {
     const now = readdirSync(out)
     expect(now.filter((f) => f.endsWith('.xml')).sort()).toEqual([...refFiles].sort())
     for (const f of refFiles) expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ref, f), 'utf8'))
-    expect(now.filter((f) => /\.tmp-\d+$/.test(f) && !f.endsWith(`.tmp-${child.pid}`))).toEqual([])
+    // ... and the killed run's temp files are gone: its process is.
+    expect(now.filter((f) => /\.tmp-\d+$/.test(f))).toEqual([])
     // Files the killed run completed are not overwritten without --force: those inputs fail.
     expect(again.code).toBe(finals.length > 0 ? 1 : 0)
   }, 180_000)

@@ -2,6 +2,7 @@ import {rmSync} from 'node:fs'
 import {chmod, cp, link, lstat, mkdir, readdir, rename, rm, writeFile} from 'node:fs/promises'
 import * as path from 'node:path'
 import type {HostTarget} from '../../host/open-host.js'
+import {localProcessAlive} from '../../transport/local-pid.js'
 import type {PlanDocument} from '../plan-document.js'
 import {type CollectSecretsOptions, collectSecretXml} from './collect-secrets.js'
 import type {SiteFile} from './host-vars.js'
@@ -91,23 +92,12 @@ async function recoverKilledWrites(final: string): Promise<void> {
   // -old first: putting the earlier site back comes before anything else is decided.
   const stale = names
     .map((n) => ({n, m: n.startsWith(prefix) ? /^(\d+)(-old)?$/.exec(n.slice(prefix.length)) : null}))
-    .filter((e): e is {n: string; m: RegExpExecArray} => e.m !== null && !processAlive(Number(e.m[1])))
+    .filter((e): e is {n: string; m: RegExpExecArray} => e.m !== null && !localProcessAlive(Number(e.m[1])))
     .sort((a, b) => Number(b.m[2] !== undefined) - Number(a.m[2] !== undefined))
   for (const {n, m} of stale) {
     const p = path.join(parent, n)
     if (m[2] !== undefined && (await lstat(final).catch(() => undefined)) === undefined) await rename(p, final)
     else await rm(p, {recursive: true, force: true})
-  }
-}
-
-/** Whether a process with this pid exists (EPERM: it exists, owned by someone else). */
-function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
 }
 
