@@ -185,7 +185,8 @@ export async function runSnapshotScript(run: RunCommand, req: SnapshotRequest): 
     input: snapshotInput(req),
     // Probes run one after another, each bounded; the walk itself gets one more allowance.
     ...(perProbe > 0 ? {timeoutMs: perProbe * (req.probes.length + 1)} : {}),
-    env: {LC_ALL: 'C'},
+    // The script exports LC_ALL=C and bounds each probe itself: over SSH a bare `exec sh -s`.
+    selfLimited: true,
   })
   if (r.exitCode !== 0) return undefined
   return parseSnapshot(r.stdout, req.probes.length)

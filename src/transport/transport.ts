@@ -13,6 +13,13 @@ export interface ExecOptions {
   /** Text fed to the command's stdin. */
   readonly input?: string
   readonly env?: Readonly<Record<string, string>>
+  /**
+   * The command bounds its own run time and sets its own locale (the snapshot script: every probe
+   * under `timeout(1)`, `LC_ALL=C` exported first). Over SSH it is then sent as a bare `exec argv`:
+   * no `sh -c`, `env` or remote `timeout(1)` around it, up to three processes fewer on the host;
+   * `timeoutMs` is the local timer only. Not with `sudo` or `env`.
+   */
+  readonly selfLimited?: boolean
 }
 
 export interface ExecResult {

@@ -114,6 +114,12 @@ describe('buildRemoteCommand', () => {
     )
   })
 
+  it('sends a self-limited command (the snapshot script) bare: no env, sh -c or timeout layer, even with a timeout', () => {
+    expect(buildRemoteCommand(['sh', '-s'], {selfLimited: true, timeoutMs: 60_000})).toBe('exec sh -s')
+    expect(() => buildRemoteCommand(['sh', '-s'], {selfLimited: true, sudo: true})).toThrow(TypeError)
+    expect(() => buildRemoteCommand(['sh', '-s'], {selfLimited: true, env: {LC_ALL: 'C'}})).toThrow(TypeError)
+  })
+
   it('rejects bad env names and empty argv (programming errors)', () => {
     expect(() => buildRemoteCommand(['true'], {env: {'A;rm': 'x'}})).toThrow(TypeError)
     expect(() => buildRemoteCommand([])).toThrow(TypeError)

@@ -5,6 +5,7 @@
  *   exec [sudo -n --] env LC_ALL=C [K=V…] argv…
  *   exec sh -c 'export LC_ALL=C [K=V…]; if command -v timeout …; then exec timeout -k 5 N argv…; else exec argv…; fi'
  *   exec sh -c 'if command -v timeout …; then exec sudo -n -- timeout -k 5 N env …; else …; fi'
+ *   exec argv…                                       (selfLimited: the snapshot script, `sh -s`)
  *
  * - Any login shell: sh, bash, dash, ash, and csh/tcsh (still the root shell on some old hosts).
  *   The line is a plain `exec` with single-quoted words, which all of them read alike; what needs
@@ -20,6 +21,11 @@
  *   timer, so the local timer reports first and the remote process dies too. `timeout` is inside
  *   `sudo` so it can kill root processes. Dom0s without `timeout` (coreutils < 7, i.e. before
  *   2008) run the command plainly, and only the local timer applies.
+ * - `selfLimited` (the snapshot script): the command puts `timeout(1)` around each of its own
+ *   commands that can wait (xm, xl, virsh connecting to a daemon) and exports LC_ALL=C itself, so
+ *   the `sh -c`, `env` and `timeout` layers would only cost the host processes (three execs per
+ *   scan). The rest of it is shell built-ins and reads of local files, and once the local timer
+ *   closes the channel its next write ends it (SIGPIPE), so the remote side still stops.
  */
 import {quoteArg, quoteArgv} from '../shell-quote.js'
 
@@ -27,12 +33,18 @@ export interface RemoteCommandOptions {
   readonly sudo?: boolean
   readonly env?: Readonly<Record<string, string>>
   readonly timeoutMs?: number
+  readonly selfLimited?: boolean
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 export function buildRemoteCommand(argv: readonly string[], opts: RemoteCommandOptions = {}): string {
   if (argv.length === 0) throw new TypeError('exec: empty argv')
+  if (opts.selfLimited) {
+    // Both need a layer (sudo, env) that this form exists to leave out.
+    if (opts.sudo || Object.keys(opts.env ?? {}).length > 0) throw new TypeError('exec: selfLimited takes neither sudo nor env')
+    return `exec ${quoteArgv(argv)}`
+  }
   // LC_ALL=C first; a caller's own value for a name replaces it (as env's last assignment would).
   const env = new Map<string, string>([['LC_ALL', 'C']])
   for (const [k, v] of Object.entries(opts.env ?? {})) {

@@ -95,6 +95,7 @@ export class SshTransport implements Transport {
       ...(opts.sudo ? {sudo: true} : {}),
       ...(opts.env ? {env: opts.env} : {}),
       ...(opts.timeoutMs !== undefined ? {timeoutMs: opts.timeoutMs} : {}),
+      ...(opts.selfLimited ? {selfLimited: true} : {}),
     })
     const run = (): Promise<ExecResult> =>
       runExecChannel(this.#client, {
