@@ -90,7 +90,8 @@ export const FACT_PROBES: readonly SnapshotProbe[] = [
   /* 3 */ {argv: ['systemctl', 'is-active', 'xend'], when: [{probe: 0, ok: false}]},
   /* 4 */ {argv: ['xl', 'info']},
   /* 5 */ {argv: ['xm', 'info'], when: [{probe: 4, ok: false}, {probe: 0, ok: true}]},
-  /* 6 */ {argv: ['virsh', '--version']},
+  // Prints virsh's own version without connecting to libvirtd: needs no timeout(1).
+  /* 6 */ {argv: ['virsh', '--version'], quick: true},
   /* 7 */ {argv: ['virsh', '-c', 'xen:///system', 'uri'], when: [{probe: 6, ok: true}]},
   ...PLATFORM_PROBES,
 ]

@@ -36,7 +36,8 @@ export const PLATFORM_TREES: readonly SnapshotTree[] = [
   {path: '/proc/cpuinfo', depth: 0},
   {path: '/proc/drbd', depth: 0},
 ]
-export const PLATFORM_PROBES: readonly SnapshotProbe[] = [{argv: ['modinfo', '-F', 'version', 'drbd']}]
+// modinfo reads the module files on disk: needs no timeout(1).
+export const PLATFORM_PROBES: readonly SnapshotProbe[] = [{argv: ['modinfo', '-F', 'version', 'drbd'], quick: true}]
 
 /**
  * Probe the platform facts. `run` runs a command (undefined result: not run or timed out);

@@ -71,7 +71,7 @@ function parse(s: string, probeCount: number): HostSnapshot {
       continue
     }
     if (tag === 'H' || tag === 'P') {
-      const [, a, b, c, d] = upTo('\n').split(' ')
+      const [, a, b, c, d, untimed] = upTo('\n').split(' ')
       if (tag === 'H') {
         hasTimeout = a === '1'
         continue
@@ -95,8 +95,8 @@ function parse(s: string, probeCount: number): HostSnapshot {
         size: outBytes,
         take(bytes) {
           const stdout = bytes.toString('utf8')
-          // coreutils timeout(1) exits 124 when it had to stop the command.
-          probes[i] = hasTimeout && exitCode === 124 ? 'timeout' : {stdout, stderr, exitCode}
+          // coreutils timeout(1) exits 124 when it had to stop the command (a quick probe ran without it).
+          probes[i] = hasTimeout && untimed !== 'u' && exitCode === 124 ? 'timeout' : {stdout, stderr, exitCode}
         },
       })
       continue

@@ -9,7 +9,8 @@
  * contents are read in batches of up to 200 entries: one `stat -c %s` for the sizes (one `ls`
  * per entry where `stat` is missing or a path vanished meanwhile) and one `od` for the contents
  * of every file in the batch; `readlink -f` runs once per symlink. So a dom0 with 100 domains
- * costs a handful of processes, not two per file.
+ * costs a handful of processes, not two per file. Each probe is its command, under timeout(1)
+ * unless it is `quick` (it cannot hang: `virsh --version`, `modinfo`).
  *
  * Framing (why it survives hostile names): every path is printed between NUL bytes, the one
  * byte a file name cannot hold, and every content (files, probe output) as `od` hex lines
@@ -23,7 +24,7 @@
  *                                    differ: the stream is refused, the caller reads file by file)
  *   E\0path\0<list|read> <code>\n    a directory or file that could not be read
  *   P <i> skip\n                     probe i not run (its condition)
- *   P <i> <rc> <e> <o>\n             probe i's exit code; its <e> bytes of stderr, then <o> of
+ *   P <i> <rc> <e> <o>[ u]\n        probe i's exit code (` u`: run without timeout(1)); its <e> bytes of stderr, then <o> of
  *                                    stdout, are in the last B record (one od for all probes)
  *   H <timeout 0|1>\n … Z\n          header, end of a complete stream
  */
@@ -105,17 +106,19 @@ walk() {
 }
 # A probe's stderr and stdout go into the final B record (one od for all probes): its P record
 # says how many bytes of each. The capture holds stderr, then stdout, then "\n<stdout bytes> <rc>".
+# probe i when argv to: \$4 is the timeout(1) prefix ($TO, or empty for a quick probe).
 probe() {
   for c in $2; do
     i=@{c%?}
     eval "r=\@{rc_$i-x}"
     case $c:$r in *+:0|*-:[1-9]*) ;; *) printf 'P %s skip\n' "$1"; return 0;; esac
   done
-  x=$( { o=$(eval "$SUDO$TO$LC$3" </dev/null 2>&4 4>&-; r=$?; echo .; exit $r); r=$?
+  x=$( { o=$(eval "$SUDO$4$LC$3" </dev/null 2>&4 4>&-; r=$?; echo .; exit $r); r=$?
     o=@{o%.}; printf '%s\n%s %s' "$o" "@{#o}" "$r"; } 4>&1)
   t=@{x##*"$NL"}; x=@{x%"$NL"*}; ol=@{t% *}; r=@{t#* }
   eval "rc_$1=\$r"
-  printf 'P %s %s %s %s\n' "$1" "$r" $((@{#x} - ol)) "$ol"
+  u=; [ -n "$4" ] || u=' u'
+  printf 'P %s %s %s %s%s\n' "$1" "$r" $((@{#x} - ol)) "$ol" "$u"
   NP=$((NP + 1)) PT=$((PT + @{#x})); eval "X_$NP=\$x"
 }
 flushprobes() {
@@ -136,7 +139,8 @@ while [ $# -gt 0 ]; do
     tree) walk "$4" "$2" "$3" 1; shift 4;;
     # Pathname expansion without field splitting (IFS empty); walk's size() needs the default IFS back.
     glob) IFS=; for g in $4; do unset IFS; if [ -e "$g" ] || [ -h "$g" ]; then walk "$g" "$2" "$3" 1; fi; done; unset IFS; shift 4;;
-    probe) flush; probe "$2" "$3" "$4"; shift 4;;
+    probe) flush; probe "$2" "$3" "$4" "$TO"; shift 4;;
+    quick) flush; probe "$2" "$3" "$4" ''; shift 4;;
     header) [ -n "$TO" ] && echo 'H 1' || echo 'H 0'; shift;;
     *) echo "xenlift snapshot: bad argument $1" >&2; exit 98;;
   esac
@@ -167,7 +171,7 @@ export function snapshotArgs(req: SnapshotRequest): string[] {
   for (const t of req.trees) args.push(t.glob ? 'glob' : 'tree', String(t.depth), t.contents === false ? '0' : '1', t.path)
   req.probes.forEach((p, i) => {
     const when = (p.when ?? []).map((w) => `${w.probe}${w.ok ? '+' : '-'}`).join(' ')
-    args.push('probe', String(i), when, quoteArgv(p.argv))
+    args.push(p.quick ? 'quick' : 'probe', String(i), when, quoteArgv(p.argv))
   })
   return args
 }

@@ -38,6 +38,12 @@ export interface SnapshotProbe {
   readonly argv: readonly string[]
   /** Run only when each named earlier probe (by index) succeeded (`ok: true`) or failed (`ok: false`). */
   readonly when?: readonly {readonly probe: number; readonly ok: boolean}[]
+  /**
+   * Answers from the host's own files, never waiting on a daemon, a lock or the network
+   * (`virsh --version`, `modinfo`): run without timeout(1), one process fewer on the host. The
+   * snapshot's local timer still bounds it.
+   */
+  readonly quick?: boolean
 }
 
 export type SnapshotErrorCode = 'ENOENT' | 'EACCES' | 'EIO'

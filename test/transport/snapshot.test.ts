@@ -215,6 +215,12 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     await expect(new SnapshotView(local, snap!, request).exec(['sleep', '30'])).rejects.toMatchObject({code: 'TIMEOUT'})
   })
 
+  it('a quick probe runs without timeout(1): its own exit 124 is an answer, not a timeout', async () => {
+    const exit124 = ['sh', '-c', 'echo out; exit 124']
+    const snap = await local.snapshot(req([], {probes: [{argv: exit124, quick: true}, {argv: ['sleep', '30'], when: [{probe: 0, ok: false}]}], timeoutMs: 1000}))
+    expect(snap?.probes).toEqual([{stdout: 'out\n', stderr: '', exitCode: 124}, 'timeout'])
+  })
+
   it('a host without od or readlink gives no snapshot (the caller reads file by file)', async () => {
     const bin = path.join(root, 'bin-without-od')
     await mkdir(bin, {recursive: true})
