@@ -12,6 +12,12 @@ import {jsonResultText} from './json-output.js'
  *   keeps in `err.oclif.exit` (stack-notes §1.3): copy it over so `--json` exits like text mode.
  * Commands set `process.exitCode` for "ran, but some inputs failed" (1) instead of throwing, so
  * their JSON result is still printed.
+ *
+ * Start-up: without an oclif.manifest.json (a checkout, an install from git) oclif imports every
+ * command module on every run to learn its flags. So a command module imports at its top only
+ * what its class needs (oclif, this class, the flag helpers, types) and loads its core in run()
+ * with one `await import('../cli/cores/<command>.js')`; this module stays as light.
+ * test/cli/start-up.test.ts keeps it so.
  */
 export abstract class BaseCommand extends Command {
   /** A command that handles SIGINT itself (upgrade apply finishes its step in flight) sets this. */

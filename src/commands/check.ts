@@ -3,17 +3,12 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT, fleetExitCode} from '../cli/exit-codes.js'
 import type {CheckReport} from '../checks/check-report.js'
-import {failsAt} from '../checks/fail-on.js'
-import {rulesFromHookResults} from '../checks/plugin-rules.js'
-import {parsePolicy, type Policy, UNWAIVABLE} from '../checks/policy.js'
-import {ruleCatalog} from '../checks/registry.js'
-import {runChecks} from '../checks/run-checks.js'
-import {type HostSelectionFlags, hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
-import {writeOutputFile} from '../cli/write-output.js'
+import type {Policy} from '../checks/policy.js'
+import {type HostSelectionFlags, hostSelectionFlags} from '../cli/host-flags.js'
 import type {HostInventory} from '../checks/host-inventory.js'
-import {collectFleet} from '../host/check-fleet.js'
-import {collectLocal} from '../host/collect-local.js'
-import {renderReport, type ReportFormat} from '../report/render.js'
+import type {ReportFormat} from '../report/render.js'
+
+type Core = typeof import('../cli/cores/check.js')
 
 export default class Check extends BaseCommand {
   static override summary = 'Pre-upgrade compatibility report: what breaks when xend/xm is replaced by libxl and libvirt'
@@ -58,21 +53,22 @@ checked); 4 some hosts could not be checked (HOST-UNREACHABLE; never waivable); 
 
   async run(): Promise<CheckReport> {
     const {argv, flags} = await this.parse(Check)
+    const core = await import('../cli/cores/check.js')
     const paths = argv as string[]
     if (paths.length === 0 && flags.root === undefined && flags.host === undefined && flags.inventory === undefined) {
       this.usageError('nothing to check: give config files/directories, --root DIR, --host or --inventory')
     }
     const ignore = (flags.ignore ?? []).flatMap((i) => i.split(',')).map((i) => i.trim()).filter((i) => i !== '')
-    const known = ruleCatalog()
+    const known = core.ruleCatalog()
     for (const id of ignore) {
-      if (UNWAIVABLE.has(id)) this.warn(`--ignore ${id}: cannot be waived (nothing, or not everything, was checked)`)
+      if (core.UNWAIVABLE.has(id)) this.warn(`--ignore ${id}: cannot be waived (nothing, or not everything, was checked)`)
       else if (!known.has(id)) this.warn(`--ignore ${id}: no such rule (see docs/rules.md)`)
     }
-    const policy = flags.policy !== undefined ? await this.readPolicy(flags.policy) : undefined
-    const inventories = flags.host !== undefined || flags.inventory !== undefined ? await this.collectHosts(flags, paths) : await this.collectFiles(flags, paths)
-    const plugins = rulesFromHookResults((await this.config.runHook('xenlift:check-rules', {})).successes)
+    const policy = flags.policy !== undefined ? await this.readPolicy(core, flags.policy) : undefined
+    const inventories = flags.host !== undefined || flags.inventory !== undefined ? await this.collectHosts(core, flags, paths) : await this.collectFiles(core, flags, paths)
+    const plugins = core.rulesFromHookResults((await this.config.runHook('xenlift:check-rules', {})).successes)
     for (const w of plugins.warnings) this.warn(w)
-    const report = runChecks(inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target, extraRules: plugins.rules})
+    const report = core.runChecks(inventories, {ignore, ...(policy ? {policy} : {}), target: flags.target, extraRules: plugins.rules})
     const json = this.jsonEnabled()
     const format: ReportFormat = json ? 'json' : flags.format
     const inputs = [
@@ -88,10 +84,10 @@ checked); 4 some hosts could not be checked (HOST-UNREACHABLE; never waivable); 
     const nextWhenClear = fleet
       ? `xenlift import ${inputs} --dry-run`
       : `xenlift convert ${[...(flags.root !== undefined ? ['-r', flags.root] : []), ...(flags.recursive ? ['-r'] : []), ...paths].join(' ')}`
-    const rendered = renderReport(report, format, {inputs, nextWhenClear})
+    const rendered = core.renderReport(report, format, {inputs, nextWhenClear})
     if (flags.output !== undefined) {
       // Whole or not at all (Ctrl-C mid-write leaves no half report).
-      await writeOutputFile(flags.output, rendered, this.interruptSignal ? {signal: this.interruptSignal} : {})
+      await core.writeOutputFile(flags.output, rendered, this.interruptSignal ? {signal: this.interruptSignal} : {})
       process.stderr.write(`wrote ${format} report to ${flags.output}\n`)
     } else if (!json) {
       process.stdout.write(rendered)
@@ -99,25 +95,25 @@ checked); 4 some hosts could not be checked (HOST-UNREACHABLE; never waivable); 
     // A host never checked is a fleet failure whatever --fail-on says (exit 4, or 1 when all failed).
     const unreachable = fleetExitCode(inventories.filter((i) => i.unreachable !== undefined).length, inventories.length)
     if (unreachable !== undefined) process.exitCode = unreachable
-    else if (failsAt(report, flags['fail-on'])) process.exitCode = EXIT.failed
+    else if (core.failsAt(report, flags['fail-on'])) process.exitCode = EXIT.failed
     return report
   }
 
-  private async collectFiles(flags: {recursive: boolean; root?: string}, paths: string[]): Promise<HostInventory[]> {
-    const collected = await collectLocal({paths, recursive: flags.recursive, ...(flags.root !== undefined ? {root: flags.root} : {})})
+  private async collectFiles(core: Core, flags: {recursive: boolean; root?: string}, paths: string[]): Promise<HostInventory[]> {
+    const collected = await core.collectLocal({paths, recursive: flags.recursive, ...(flags.root !== undefined ? {root: flags.root} : {})})
     if (collected.errors.length > 0) this.usageError(collected.errors.join('\n'))
     return collected.inventories
   }
 
-  private async collectHosts(flags: HostSelectionFlags & {concurrency: number}, paths: string[]): Promise<HostInventory[]> {
+  private async collectHosts(core: Core, flags: HostSelectionFlags & {concurrency: number}, paths: string[]): Promise<HostInventory[]> {
     if (paths.length > 0) this.usageError('give either config paths or --host/--inventory, not both')
-    const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
-    return collectFleet(targets, {concurrency: flags.concurrency, ssh, timeoutMs, ...(flags.sudo ? {sudo: true} : {})})
+    const {targets, ssh, timeoutMs} = await core.resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
+    return core.collectFleet(targets, {concurrency: flags.concurrency, ssh, timeoutMs, ...(flags.sudo ? {sudo: true} : {})})
   }
 
-  private async readPolicy(file: string): Promise<Policy> {
+  private async readPolicy(core: Core, file: string): Promise<Policy> {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => this.usageError(`--policy ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`))
-    const r = parsePolicy(text, file)
+    const r = core.parsePolicy(text, file)
     if (r.policy === undefined) this.usageError(r.errors.join('\n'))
     return r.policy
   }

@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {convertUsageProblem, executeConvert} from '../convert/convert-cli.js'
 import type {ConvertRecord} from '../convert/run-convert.js'
 
 export default class Convert extends BaseCommand {
@@ -42,6 +41,7 @@ Exit codes: 0 all converted; 1 some inputs failed (the others are still written)
     const {argv, flags} = await this.parse(Convert)
     const paths = argv as string[]
     const json = this.jsonEnabled()
+    const {convertUsageProblem, executeConvert} = await import('../cli/cores/convert.js')
     const problem = convertUsageProblem(paths, flags, json)
     if (problem) this.usageError(problem)
     const outcome = await executeConvert(paths, flags, {

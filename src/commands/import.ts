@@ -2,15 +2,9 @@ import {readFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {EXIT, fleetExitCode} from '../cli/exit-codes.js'
-import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
-import {collectInputs} from '../convert/inputs.js'
-import {parseVersion} from '../formats/libvirt/target.js'
-import {importFleet, type HostImport} from '../host/import-fleet.js'
+import {hostSelectionFlags} from '../cli/host-flags.js'
+import type {HostImport} from '../host/import-fleet.js'
 import type {ImportSource} from '../host/import-sources.js'
-import {openHost} from '../host/open-host.js'
-import {createHostProgress} from '../ui/host-progress.js'
-import {renderImport} from '../ui/import-report.js'
-import {pickProgressMode} from '../ui/renderer.js'
 
 export interface ImportResult {
   readonly schemaVersion: 1
@@ -61,6 +55,7 @@ Exit codes: 0 nothing failed or blocked; 1 some domains failed; 3 some domains s
     const {argv, flags} = await this.parse(Import)
     const json = this.jsonEnabled()
     const paths = argv as string[]
+    const {collectInputs, createHostProgress, importFleet, openHost, parseVersion, pickProgressMode, renderImport, resolveHostTargets} = await import('../cli/cores/import.js')
     if (flags['libvirt-version'] !== undefined && !parseVersion(flags['libvirt-version'])) this.usageError(`--libvirt-version ${flags['libvirt-version']}: not a version (e.g. 9.0.0)`)
     const {targets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
     let sources: ImportSource[] | undefined

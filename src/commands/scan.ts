@@ -1,12 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {fleetExitCode} from '../cli/exit-codes.js'
-import {hostSelectionFlags, resolveHostTargets} from '../cli/host-flags.js'
-import {openHost} from '../host/open-host.js'
-import {scanFleet, type HostScan, type ScanTarget} from '../host/scan.js'
-import {createHostProgress} from '../ui/host-progress.js'
-import {pickProgressMode} from '../ui/renderer.js'
-import {renderScan} from '../ui/scan-table.js'
+import {hostSelectionFlags} from '../cli/host-flags.js'
+import type {HostScan, ScanTarget} from '../host/scan.js'
 
 export interface ScanResult {
   readonly schemaVersion: 1
@@ -41,6 +37,7 @@ Exit codes: 0 all hosts scanned; 4 some hosts failed; 1 every host failed; 2 usa
   async run(): Promise<ScanResult> {
     const {flags} = await this.parse(Scan)
     const json = this.jsonEnabled()
+    const {createHostProgress, openHost, pickProgressMode, renderScan, resolveHostTargets, scanFleet} = await import('../cli/cores/scan.js')
     const {targets: selectedTargets, ssh, timeoutMs} = await resolveHostTargets(flags, (m) => this.usageError(m), (m) => this.warn(m))
     const targets: ScanTarget[] = selectedTargets.map((t) => {
       let offline = false

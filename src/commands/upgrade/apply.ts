@@ -4,18 +4,10 @@ import * as path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
-import {sshOptionsFrom} from '../../cli/host-flags.js'
-import {loadStrategies} from '../../cli/strategies.js'
 import {controllerName, defaultStateDir, parseBatch, sshFlags, stateDirFlag} from '../../cli/upgrade-flags.js'
 import type {RunEvent} from '../../runbook/events.js'
-import {applyFleet, type FleetResult} from '../../runbook/fleet.js'
-import {openPlanHost} from '../../runbook/open-plan-host.js'
-import {parsePlanDocument} from '../../runbook/read-plan.js'
-import {applyExitCode} from '../../cli/apply-exit-code.js'
+import type {FleetResult} from '../../runbook/fleet.js'
 import type {ApplyResultLine, UpgradeApplyJsonLine} from '../../cli/json-contract.js'
-import {createApplyView, renderApplyResult} from '../../ui/apply-view.js'
-import {pickProgressMode} from '../../ui/renderer.js'
-import {confirmOnTerminal} from '../../ui/confirm.js'
 
 export default class UpgradeApply extends BaseCommand {
   // Its own SIGINT handler finishes the step in flight and keeps the journal (exit 130).
@@ -69,6 +61,9 @@ others done; 4 some hosts failed or were skipped, others done; 130 interrupted; 
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(UpgradeApply)
+    const {applyExitCode, applyFleet, confirmOnTerminal, createApplyView, loadStrategies, openPlanHost, parsePlanDocument, pickProgressMode, renderApplyResult, sshOptionsFrom} = await import(
+      '../../cli/cores/upgrade/apply.js'
+    )
     const text = await readFile(args.plan, 'utf8').catch((error: NodeJS.ErrnoException) => this.usageError(`${args.plan}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`))
     const parsed = parsePlanDocument(text, args.plan)
     if ('error' in parsed) this.usageError(parsed.error)

@@ -3,17 +3,8 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
-import {hostSelectionFlags, resolveHostTargets} from '../../cli/host-flags.js'
-import {writeOutputFile} from '../../cli/write-output.js'
-import {loadStrategies} from '../../cli/strategies.js'
-import {parsePolicy} from '../../checks/policy.js'
+import {hostSelectionFlags} from '../../cli/host-flags.js'
 import type {PlanDocument} from '../../runbook/plan-document.js'
-import {planFleet} from '../../runbook/plan-fleet.js'
-import {parsePolicyAnswers} from '../../runbook/policy-answers.js'
-import {createHostProgress} from '../../ui/host-progress.js'
-import {renderPlan} from '../../ui/plan-view.js'
-import {exportAnsibleSite} from '../../runbook/ansible/write-site.js'
-import {pickProgressMode} from '../../ui/renderer.js'
 
 export default class UpgradePlan extends BaseCommand {
   static override summary = 'Plan the xend → libvirt upgrade of hosts (read-only): every domain, blocker, question and remote command'
@@ -52,6 +43,9 @@ Exit codes: 0 every host ready; 3 some host blocked; 4 some host unreachable; 1 
 
   async run(): Promise<PlanDocument> {
     const {flags} = await this.parse(UpgradePlan)
+    const {createHostProgress, exportAnsibleSite, loadStrategies, parsePolicy, parsePolicyAnswers, pickProgressMode, planFleet, renderPlan, resolveHostTargets, writeOutputFile} = await import(
+      '../../cli/cores/upgrade/plan.js'
+    )
     const json = this.jsonEnabled() || flags.format === 'json'
     const ansible = flags.format === 'ansible'
     if (ansible && (flags.out === undefined || flags.out === '-')) this.usageError('--format ansible writes a directory: give it with --out DIR')

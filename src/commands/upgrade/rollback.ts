@@ -2,14 +2,8 @@ import * as path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {EXIT} from '../../cli/exit-codes.js'
-import {sshOptionsFrom} from '../../cli/host-flags.js'
-import {loadStrategies} from '../../cli/strategies.js'
 import {controllerName, defaultStateDir, sshFlags, stateDirFlag} from '../../cli/upgrade-flags.js'
-import {recordedRunsForPlan} from '../../runbook/journal.js'
-import {openPlanHost} from '../../runbook/open-plan-host.js'
-import {type RollbackOutcome, rollbackHost} from '../../runbook/rollback.js'
-import {renderTable} from '../../ui/table.js'
-import {confirmOnTerminal} from '../../ui/confirm.js'
+import type {RollbackOutcome} from '../../runbook/rollback.js'
 
 export default class UpgradeRollback extends BaseCommand {
   static override summary = 'Bring hosts back to xend from their upgrade backup'
@@ -39,6 +33,7 @@ Exit codes: 0 every host rolled back; 1 some refused or failed; 2 usage error.`
 
   async run(): Promise<{hosts: RollbackOutcome[]}> {
     const {args, flags} = await this.parse(UpgradeRollback)
+    const {confirmOnTerminal, loadStrategies, openPlanHost, recordedRunsForPlan, renderTable, rollbackHost, sshOptionsFrom} = await import('../../cli/cores/upgrade/rollback.js')
     if (args.plan === undefined && !flags.host?.length) this.usageError('give a PLAN or --host')
     const stateDir = path.resolve(flags['state-dir'] ?? defaultStateDir())
     const found = await recordedRunsForPlan(args.plan, stateDir, flags.host)

@@ -2,9 +2,7 @@ import * as path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {defaultStateDir, stateDirFlag} from '../../cli/upgrade-flags.js'
-import {recordedRunsForPlan} from '../../runbook/journal.js'
-import {type HostRunStatus, hostRunStatus} from '../../runbook/status.js'
-import {renderTable} from '../../ui/table.js'
+import type {HostRunStatus} from '../../runbook/status.js'
 
 export default class UpgradeStatus extends BaseCommand {
   static override summary = 'Where each host of an upgrade stands: steps done, where it stopped and why, point of no return'
@@ -18,6 +16,7 @@ the host keeps a copy of its journal in /var/lib/xenlift/journal.jsonl.`
 
   async run(): Promise<{hosts: HostRunStatus[]}> {
     const {args, flags} = await this.parse(UpgradeStatus)
+    const {hostRunStatus, recordedRunsForPlan, renderTable} = await import('../../cli/cores/upgrade/status.js')
     const stateDir = path.resolve(flags['state-dir'] ?? defaultStateDir())
     const found = await recordedRunsForPlan(args.plan, stateDir, flags.host)
     if ('error' in found) this.usageError(found.error)

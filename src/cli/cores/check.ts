@@ -1,0 +1,11 @@
+/** What `xenlift check` loads when it runs: its run() imports this module (why: base-command.ts). */
+export {failsAt} from '../../checks/fail-on.js'
+export {rulesFromHookResults} from '../../checks/plugin-rules.js'
+export {parsePolicy, UNWAIVABLE} from '../../checks/policy.js'
+export {ruleCatalog} from '../../checks/registry.js'
+export {runChecks} from '../../checks/run-checks.js'
+export {collectFleet} from '../../host/check-fleet.js'
+export {collectLocal} from '../../host/collect-local.js'
+export {renderReport} from '../../report/render.js'
+export {resolveHostTargets} from '../host-targets.js'
+export {writeOutputFile} from '../write-output.js'

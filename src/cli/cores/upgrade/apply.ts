@@ -1,0 +1,10 @@
+/** What `xenlift upgrade apply` loads when it runs: its run() imports this module (why: base-command.ts). */
+export {applyFleet} from '../../../runbook/fleet.js'
+export {openPlanHost} from '../../../runbook/open-plan-host.js'
+export {parsePlanDocument} from '../../../runbook/read-plan.js'
+export {confirmOnTerminal} from '../../../ui/confirm.js'
+export {createApplyView, renderApplyResult} from '../../../ui/apply-view.js'
+export {pickProgressMode} from '../../../ui/renderer.js'
+export {applyExitCode} from '../../apply-exit-code.js'
+export {sshOptionsFrom} from '../../host-targets.js'
+export {loadStrategies} from '../../strategies.js'

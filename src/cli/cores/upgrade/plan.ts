@@ -1,0 +1,11 @@
+/** What `xenlift upgrade plan` loads when it runs: its run() imports this module (why: base-command.ts). */
+export {parsePolicy} from '../../../checks/policy.js'
+export {exportAnsibleSite} from '../../../runbook/ansible/write-site.js'
+export {planFleet} from '../../../runbook/plan-fleet.js'
+export {parsePolicyAnswers} from '../../../runbook/policy-answers.js'
+export {createHostProgress} from '../../../ui/host-progress.js'
+export {renderPlan} from '../../../ui/plan-view.js'
+export {pickProgressMode} from '../../../ui/renderer.js'
+export {resolveHostTargets} from '../../host-targets.js'
+export {loadStrategies} from '../../strategies.js'
+export {writeOutputFile} from '../../write-output.js'
