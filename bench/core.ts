@@ -3,7 +3,9 @@
  * - throughput: configs converted per second in one process over thousands of generated SXP, xm
  *   and xl configs (target >= 20,000/s);
  * - start-up: wall time of `xenlift convert FILE` (built CLI) against plain `node` reading the
- *   same file and `node -e 0` (target <= 2.5x `node -e 0`).
+ *   same file and `node -e 0` (target <= 2.5x `node -e 0`); and of `xenlift --version` and
+ *   `xenlift scan --help`, which load oclif and every command module (no manifest in a checkout)
+ *   but no command's core: ratios to `node -e 0`, no target (oclif's own loading is most of it).
  * Timing lives here, never in tests.
  */
 import {spawnSync} from 'node:child_process'
@@ -126,13 +128,32 @@ function timeCommand(argv: string[], cwd: string): number {
   return median(times)
 }
 
-function startup(ctx: BenchContext): {nodeZeroMs: number; nodeReadMs: number; convertMs: number; ratioToNodeZero: number; ratioToNodeRead: number} {
+interface Startup {
+  nodeZeroMs: number
+  nodeReadMs: number
+  convertMs: number
+  ratioToNodeZero: number
+  ratioToNodeRead: number
+  /** Through oclif (every command but convert's fast path): `xenlift --version` and `xenlift scan --help`. */
+  oclif: {versionMs: number; scanHelpMs: number; versionRatioToNodeZero: number; scanHelpRatioToNodeZero: number}
+}
+
+function startup(ctx: BenchContext): Startup {
   const file = join(ctx.tmp, 'guest.cfg')
   writeFileSync(file, generateConfigs(1, 7).find(() => true)!.text)
   const nodeZero = timeCommand([process.execPath, '-e', '0'], ctx.repoRoot)
   const nodeRead = timeCommand([process.execPath, '-e', `require('fs').readFileSync(${JSON.stringify(file)}, 'utf8')`], ctx.repoRoot)
   const cli = timeCommand([process.execPath, 'bin/run.js', 'convert', '--libvirt-version', '9.0.0', file], ctx.repoRoot)
-  return {nodeZeroMs: nodeZero, nodeReadMs: nodeRead, convertMs: cli, ratioToNodeZero: cli / nodeZero, ratioToNodeRead: cli / nodeRead}
+  const version = timeCommand([process.execPath, 'bin/run.js', '--version'], ctx.repoRoot)
+  const scanHelp = timeCommand([process.execPath, 'bin/run.js', 'scan', '--help'], ctx.repoRoot)
+  return {
+    nodeZeroMs: nodeZero,
+    nodeReadMs: nodeRead,
+    convertMs: cli,
+    ratioToNodeZero: cli / nodeZero,
+    ratioToNodeRead: cli / nodeRead,
+    oclif: {versionMs: version, scanHelpMs: scanHelp, versionRatioToNodeZero: version / nodeZero, scanHelpRatioToNodeZero: scanHelp / nodeZero},
+  }
 }
 
 /** Throughput of the conversion core in one process, and start-up of `xenlift convert FILE`. */
@@ -156,6 +177,7 @@ export const coreSection: BenchSection = {
           `  ${f}: ${x.perSecond.toFixed(0)}/s wall, ${x.perSecondCpu.toFixed(0)}/s CPU, ${x.ratioToReference.toFixed(2)}x a JSON round trip of a domain model (${tp.referenceUs.toFixed(1)} µs CPU here)`,
       ),
       `start-up: convert ${st.convertMs.toFixed(0)} ms, node -e 0 ${st.nodeZeroMs.toFixed(0)} ms, node read ${st.nodeReadMs.toFixed(0)} ms: ${st.ratioToNodeZero.toFixed(2)}x node -e 0 (target <= 2.5x): ${data.startup.met ? 'MET' : 'NOT MET'}`,
+      `start-up through oclif: --version ${st.oclif.versionMs.toFixed(0)} ms (${st.oclif.versionRatioToNodeZero.toFixed(2)}x node -e 0), scan --help ${st.oclif.scanHelpMs.toFixed(0)} ms (${st.oclif.scanHelpRatioToNodeZero.toFixed(2)}x); no target`,
     ]
     return {data, lines}
   },
