@@ -48,7 +48,8 @@ size() { set -f; set -- $(ls -lnd -- "$1" 2>/dev/null); set +f; SZ=$5; case $SZ 
 pend() { N=$((N + 1)); eval "P_$N=\$1 K_$N=\$2 W_$N=\$3"; [ "$N" -lt 200 ] || flush; }
 # The pending entries' F records, with one stat for their sizes and one od for their contents.
 flush() {
-  [ "$N" -gt 0 ] || return 0
+  M=0 CN=0
+  [ "$N" -gt 0 ] || { sent; return 0; }
   set --; j=1
   while [ "$j" -le "$N" ]; do eval "set -- \"\$@\" \"\$P_$j\""; j=$((j + 1)); done
   S=; [ -z "$STAT" ] || S=$(stat -c %s "$@" 2>/dev/null) || S=
@@ -58,7 +59,7 @@ flush() {
     while [ "$j" -le "$N" ]; do eval "size \"\$P_$j\""; S="$S $SZ"; j=$((j + 1)); done
     set -f; set -- $S; set +f
   fi
-  M=0 CN=0 j=1
+  j=1
   while [ "$j" -le "$N" ]; do
     eval "p=\$P_$j k=\$K_$j w=\$W_$j"; z=$1; shift
     case $z in ''|*[!0-9]*) z=0;; esac
@@ -72,10 +73,20 @@ flush() {
     j=$((j + 1))
   done
   N=0
-  [ "$CN" = 1 ] || return 0
+  sent
+}
+# The B record for what the P and C records since the last one announced, with one od: the
+# probes' stderr and stdout (on its stdin: their P records came first), then the M files' contents.
+sent() {
+  [ "$CN" = 1 ] || [ "$NP" -gt 0 ] || return 0
   set --; j=1
   while [ "$j" -le "$M" ]; do eval "set -- \"\$@\" \"\$R_$j\""; j=$((j + 1)); done
-  echo B; [ "$M" -eq 0 ] || od -An -v -tx1 "$@"; echo .
+  echo B
+  if [ "$PT" -gt 0 ]; then
+    { j=1; while [ "$j" -le "$NP" ]; do eval "printf '%s' \"\$X_$j\""; j=$((j + 1)); done; } | od -An -v -tx1 - "$@"
+  elif [ "$M" -gt 0 ]; then od -An -v -tx1 "$@"; fi
+  echo .
+  NP=0 PT=0
 }
 resolved() {
   if [ -d "$1" ]; then rec F "$1" 'd 0'
@@ -104,8 +115,8 @@ walk() {
     if [ -e "$q" ] || [ -h "$q" ]; then walk "$q" $(($2 - 1)) "$3" 0; fi
   done
 }
-# A probe's stderr and stdout go into the final B record (one od for all probes): its P record
-# says how many bytes of each. The capture holds stderr, then stdout, then "\n<stdout bytes> <rc>".
+# A probe's stderr and stdout go into the next B record (one od for every probe and the last
+# files, sent()): its P record says how many bytes of each. The capture holds stderr, then stdout, then "\n<stdout bytes> <rc>".
 # probe i when argv to: \$4 is the timeout(1) prefix ($TO, or empty for a quick probe).
 probe() {
   for c in $2; do
@@ -121,14 +132,6 @@ probe() {
   printf 'P %s %s %s %s%s\n' "$1" "$r" $((@{#x} - ol)) "$ol" "$u"
   NP=$((NP + 1)) PT=$((PT + @{#x})); eval "X_$NP=\$x"
 }
-flushprobes() {
-  [ "$NP" -gt 0 ] || return 0
-  echo B
-  if [ "$PT" -gt 0 ]; then
-    { j=1; while [ "$j" -le "$NP" ]; do eval "printf '%s' \"\$X_$j\""; j=$((j + 1)); done; } | od -An -v -tx1
-  fi
-  echo .
-}
 while [ $# -gt 0 ]; do
   case $1 in
     max) MAX=$2; shift 2;;
@@ -139,14 +142,13 @@ while [ $# -gt 0 ]; do
     tree) walk "$4" "$2" "$3" 1; shift 4;;
     # Pathname expansion without field splitting (IFS empty); walk's size() needs the default IFS back.
     glob) IFS=; for g in $4; do unset IFS; if [ -e "$g" ] || [ -h "$g" ]; then walk "$g" "$2" "$3" 1; fi; done; unset IFS; shift 4;;
-    probe) flush; probe "$2" "$3" "$4" "$TO"; shift 4;;
-    quick) flush; probe "$2" "$3" "$4" ''; shift 4;;
+    probe) probe "$2" "$3" "$4" "$TO"; shift 4;;
+    quick) probe "$2" "$3" "$4" ''; shift 4;;
     header) [ -n "$TO" ] && echo 'H 1' || echo 'H 0'; shift;;
     *) echo "xenlift snapshot: bad argument $1" >&2; exit 98;;
   esac
 done
 flush
-flushprobes
 echo Z
 `.replaceAll('@{', '${')
 

@@ -71,6 +71,9 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('the snapshot over a real
     const lines = await started()
     expect(lines.filter((l) => l.startsWith('sh '))).toEqual(['sh -s'])
     expect(lines.filter((l) => l.startsWith('env '))).toEqual([])
+    // The demo tree's sizes with one stat, its one symlink with one readlink, every file's
+    // contents and every probe's output with one od.
+    expect(lines.filter((l) => /^(od|stat|readlink|ls) /.test(l)).map((l) => l.split(' ')[0]).sort()).toEqual(['od', 'readlink', 'stat'])
     // timeout(1) only around the probes that can wait on xend, the hypervisor or libvirtd: not
     // around the script itself, nor `virsh --version` and `modinfo` (quick: local files only).
     const timed = lines.filter((l) => l.startsWith('timeout ')).map((l) => l.split(' ').slice(4).join(' '))

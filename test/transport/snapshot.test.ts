@@ -170,7 +170,7 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
     expect(view.misses).toEqual(['exec echo only if 0 succeeded'])
   })
 
-  it('counts probe output in bytes in dash and bash under a UTF-8 session, with one od for every probe', async () => {
+  it('counts probe output in bytes in dash and bash under a UTF-8 session, with one od for every probe and the files', async () => {
     const bin = path.join(root, 'bin-od-logged')
     const log = path.join(root, 'od.log')
     await mkdir(bin, {recursive: true})
@@ -192,6 +192,15 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
         {stdout: 'C', stderr: '\n7 0', exitCode: 0},
       ])
       expect(execFileSync('cat', [log]).toString().trim().split('\n')).toEqual(['od'])
+      // With files too: the same answers, and still one od (the probes' bytes on its stdin, then the files).
+      await writeFile(log, '')
+      const xen = path.join(root, 'etc/xen')
+      const both = await runSnapshotScript((argv, o) => t.exec([shell, ...argv.slice(1)], o), req([{path: xen, depth: 1}], {probes}))
+      expect(execFileSync('cat', [log]).toString().trim().split('\n')).toEqual(['od'])
+      expect(both?.probes).toEqual(snap?.probes)
+      const filesOnly = await runSnapshotScript((argv, o) => t.exec([shell, ...argv.slice(1)], o), req([{path: xen, depth: 1}]))
+      expect(both?.entries).toEqual(filesOnly?.entries)
+      expect(both?.entries.get(path.join(xen, 'binary'))?.content).toEqual(Buffer.from([0, 1, 2, 255, 10, 0x2e, 10, 0x5a, 10]))
     }
   })
 
