@@ -42,7 +42,7 @@ parentPort.on('message', (m) => {
     try {
       if (Atomics.load(state, 0) === 0) writeWhole(fs, f.tmp, f.text, f.secret)
     } catch (error) {
-      try { fs.rmSync(f.tmp, {force: true}) } catch {}
+      // Its temp file is removed by the main thread (OutputBatch), with every failed file's.
       failures.push([f.tmp, {code: error.code, message: String(error.message)}])
     } finally {
       Atomics.store(state, 1, 0)

@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {gatherHost} from '../../src/host/gather.js'
 import {RootedTransport} from '../../src/host/rooted-transport.js'
 import {connectSsh} from '../../src/transport/ssh/ssh-transport.js'
+import {writeLoggingTools} from '../helpers/logging-tools.js'
 import {createSimHost, type SimHost} from '../helpers/sim-host/create-sim-host.js'
 import {type SshdLab, sshdUnavailableReason, startSshd} from '../helpers/sshd.js'
 
@@ -30,12 +31,8 @@ describe.skipIf(sshdUnavailableReason() !== undefined)('the snapshot over a real
     host = await createSimHost({dir, name: 'dom0', profile: 'sles11-xend', tree: DEMO})
     const logBin = path.join(dir, 'bin-logged')
     log = path.join(dir, 'started.log')
-    await mkdir(logBin)
     // One line per start: the tool and its first words (for timeout: what it runs).
-    for (const tool of LOGGED) {
-      const line = `a=$(printf '%s' "${tool} $*" | tr '\\n' ' '); printf '%.60s\\n' "$a" >>'${log}'`
-      await writeFile(path.join(logBin, tool), `#!/bin/sh\n${line}\nexec ${which(tool)} "$@"\n`, {mode: 0o755})
-    }
+    await writeLoggingTools(logBin, LOGGED, log, {withArgs: true})
     // A host without timeout(1) (coreutils < 7): only what the login shell and the script use.
     const bare = path.join(dir, 'bin-no-timeout')
     await mkdir(bare)

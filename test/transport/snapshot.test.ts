@@ -9,6 +9,7 @@ import type {SnapshotRequest} from '../../src/transport/snapshot.js'
 import {parseSnapshot} from '../../src/transport/snapshot-parse.js'
 import {runSnapshotScript} from '../../src/transport/snapshot-script.js'
 import {SnapshotView} from '../../src/transport/snapshot-view.js'
+import {writeLoggingTools} from '../helpers/logging-tools.js'
 import type {Transport} from '../../src/transport/transport.js'
 
 /** Names that break line-, space- or quote-based framing, and ones that mimic our own records. */
@@ -173,9 +174,7 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
   it('counts probe output in bytes in dash and bash under a UTF-8 session, with one od for every probe and the files', async () => {
     const bin = path.join(root, 'bin-od-logged')
     const log = path.join(root, 'od.log')
-    await mkdir(bin, {recursive: true})
-    const od = execFileSync('sh', ['-c', 'command -v od']).toString().trim()
-    await writeFile(path.join(bin, 'od'), `#!/bin/sh\necho od >>'${log}'\nexec ${od} "$@"\n`, {mode: 0o755})
+    await writeLoggingTools(bin, ['od'], log)
     const probes = [
       {argv: ['sh', '-c', 'printf "ünïcode\\n\\n"; printf "€rr\\n\\n" >&2; exit 2']},
       {argv: ['printf', '']},
@@ -254,11 +253,7 @@ describe('host snapshot script (run with this machine\'s sh, dash or bash)', () 
       // Logging stand-ins for the tools the script may start, so the test counts processes.
       bin = path.join(root, 'bin-logged')
       log = path.join(root, 'tools.log')
-      await mkdir(bin, {recursive: true})
-      for (const tool of tools) {
-        const real = execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim()
-        await writeFile(path.join(bin, tool), `#!/bin/sh\necho ${tool} >>'${log}'\nexec ${real} "$@"\n`, {mode: 0o755})
-      }
+      await writeLoggingTools(bin, tools, log)
     })
     const pathWith = (dir: string) => `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`
     const snapshotVia = async (shell: string, env: Record<string, string>): Promise<{snap: Awaited<ReturnType<typeof runSnapshotScript>>; started: string[]}> => {
